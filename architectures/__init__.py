@@ -1,0 +1,1 @@
+"""Bundled architecture files, installed as the package ``cnncalc.architectures``."""

@@ -1,0 +1,58 @@
+"""cnncalc: exact per-layer figures of convolutional neural networks.
+
+The Python API (the same objects the command line renders)::
+
+    import cnncalc
+    arch = cnncalc.load("my_net.yaml")          # or a dict, or cnncalc.bundled("lenet5")
+    result = cnncalc.analyse(arch)               # per-layer rows and totals
+    result.layer("C1").connections               # 122304
+    result.totals.params                         # 60000
+
+Imports are lazy so that `cnncalc --version` starts instantly.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cnncalc._version import __version__
+
+if TYPE_CHECKING:
+    from cnncalc.analysis import Analysis, LayerResult, Totals, analyse
+    from cnncalc.architecture import Architecture, from_text, load
+    from cnncalc.catalog import load as bundled
+    from cnncalc.errors import CnncalcError
+
+__all__ = [
+    "Analysis",
+    "Architecture",
+    "CnncalcError",
+    "LayerResult",
+    "Totals",
+    "__version__",
+    "analyse",
+    "bundled",
+    "from_text",
+    "load",
+]
+
+_LAZY = {
+    "Analysis": "cnncalc.analysis",
+    "LayerResult": "cnncalc.analysis",
+    "Totals": "cnncalc.analysis",
+    "analyse": "cnncalc.analysis",
+    "Architecture": "cnncalc.architecture",
+    "from_text": "cnncalc.architecture",
+    "load": "cnncalc.architecture",
+    "bundled": "cnncalc.catalog",
+    "CnncalcError": "cnncalc.errors",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cnncalc' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), "load" if name == "bundled" else name)

@@ -1,0 +1,50 @@
+"""The `cnncalc` command: a group whose subcommands load only when called."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+from cnncalc._version import __version__
+
+# name -> "module:attribute". Each command lives in its own module, imported on use,
+# so `cnncalc --version` and `cnncalc list` pay only for what they run.
+COMMANDS = {
+    "show": "cnncalc.cli.show:show",
+    "list": "cnncalc.cli.list_:list_command",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module_name), attribute)
+        return command
+
+
+@click.group(
+    cls=LazyGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "--version", "-V", prog_name="cnncalc")
+def cli() -> None:
+    """Exact per-layer figures of convolutional neural networks.
+
+    Describe an architecture in a small YAML file (or pick a bundled one: `cnncalc
+    list`), and cnncalc reports output shapes, neurons, connections, multiply-
+    accumulates and parameters, with and without weight sharing.
+
+    Exit status: 0 success, 1 a budget exceeded, 2 bad usage or bad input.
+    """
+
+
+def main(argv: list[str] | None = None) -> Any:
+    return cli.main(args=argv, prog_name="cnncalc")

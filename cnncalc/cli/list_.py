@@ -1,0 +1,38 @@
+"""`cnncalc list`: the bundled architectures with their totals."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from cnncalc.cli import common
+
+
+@click.command("list")
+@common.format_option("table", "json")
+def list_command(output_format: str) -> None:
+    """List the bundled architectures with their totals."""
+    from cnncalc import catalog
+    from cnncalc.analysis import analyse
+
+    with common.reporting_errors():
+        entries = [(name, analyse(catalog.load(name))) for name in catalog.names()]
+    if output_format == "json":
+        from cnncalc.render.records import totals_record
+
+        records = [
+            {
+                "name": name,
+                "title": a.name,
+                "input": list(a.input),
+                "layers": len(a.layers),
+                "totals": totals_record(a.totals),
+            }
+            for name, a in entries
+        ]
+        click.echo(json.dumps(records, indent=2))
+        return
+    from cnncalc.render.table import list_table
+
+    common.console().print(list_table(entries))

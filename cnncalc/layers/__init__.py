@@ -1,0 +1,32 @@
+"""The registry of layer kinds: `type:` in a file names one of these."""
+
+from __future__ import annotations
+
+from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape
+from cnncalc.layers.conv import Conv
+from cnncalc.layers.dense import Dense, Rbf
+from cnncalc.layers.elementwise import Activation, Dropout, Flatten
+from cnncalc.layers.merge import Add, Concat
+from cnncalc.layers.norm import BatchNorm, Lrn
+from cnncalc.layers.pool import GlobalPool, Pool, Subsample
+
+KINDS: dict[str, type[LayerKind]] = {
+    kind.type_name: kind
+    for kind in (
+        Conv,
+        Pool,
+        Subsample,
+        GlobalPool,
+        Dense,
+        Rbf,
+        BatchNorm,
+        Activation,
+        Flatten,
+        Dropout,
+        Lrn,
+        Add,
+        Concat,
+    )
+}
+
+__all__ = ["KINDS", "Figures", "LayerError", "LayerKind", "Note", "Shape"]

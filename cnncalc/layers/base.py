@@ -1,0 +1,118 @@
+"""What every layer kind provides: declared fields, an output shape, its figures."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from cnncalc.fields import Field
+from cnncalc.shapes import Axis
+
+Shape = tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """The counts of section 2 of the contract that depend on the kind (neurons do not)."""
+
+    params: int = 0
+    non_trainable: int = 0
+    params_unshared: int = 0
+    params_dense: int = 0
+    connections: int = 0
+    macs: int = 0
+
+
+class LayerError(Exception):
+    """A layer's settings do not fit its input; ``field`` names the value to point at."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A warning about a layer (for example input rows that no window reaches)."""
+
+    message: str
+    field: str | None = None
+
+
+class LayerKind:
+    """Base of every layer kind: a frozen dataclass of the kind's settings.
+
+    Subclasses declare ``type_name`` and ``fields`` and compute their own output shape
+    and figures; nothing outside the kind looks at its type to pick a formula.
+    """
+
+    type_name: ClassVar[str]
+    fields: ClassVar[tuple[Field, ...]] = ()
+    # "one": reads one tensor (`input: NAME`, default the previous layer);
+    # "many": a merge that names its `inputs`.
+    arity: ClassVar[str] = "one"
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> LayerKind:
+        return cls(**values)
+
+    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+        raise NotImplementedError
+
+    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
+        return Figures()
+
+
+def units(shape: Shape) -> int:
+    """Number of units in a tensor: C·H·W, or the length of a vector."""
+    return math.prod(shape)
+
+
+def chw(shape: Shape, kind: str) -> tuple[int, int, int]:
+    """The input as (channels, height, width); a flat input is an error here."""
+    if len(shape) != 3:
+        raise LayerError(
+            f"{kind} needs a C×H×W input, but its input is a vector of {units(shape):,} units; "
+            "put it before the flatten or dense layer"
+        )
+    return shape[0], shape[1], shape[2]
+
+
+def dense_equivalent(inputs: Sequence[Shape], output: Shape, bias: bool) -> int:
+    """A dense layer between the same input and output units: in·out (+ out with bias)."""
+    in_units = sum(units(shape) for shape in inputs)
+    out_units = units(output)
+    return in_units * out_units + (out_units if bias else 0)
+
+
+def uncovered_note(
+    axes: tuple[Axis, Axis],
+    sizes: tuple[int, int],
+    spans: tuple[int, int],
+    strides: tuple[int, int],
+) -> Note | None:
+    """A warning naming the input rows/columns that no window reaches, if any.
+
+    Only real input counts: when the windows merely stop short of trailing padding,
+    nothing is lost and nothing is said.
+    """
+    parts = []
+    formulas = []
+    for axis, size, span, stride, word in zip(
+        axes, sizes, spans, strides, ("row", "column"), strict=True
+    ):
+        if axis.dropped:
+            parts.append(f"the last {axis.dropped} {word}{'s' if axis.dropped > 1 else ''}")
+            padded = size + axis.pad_before + axis.pad_after
+            formulas.append(f"({padded} − {span}) / {stride} = {(padded - span) / stride:g}")
+    if not parts:
+        return None
+    return Note(
+        f"the windows do not tile the {sizes[0]}×{sizes[1]} input "
+        f"({'; '.join(dict.fromkeys(formulas))} is not a whole number): "
+        f"{' and '.join(parts)} of the input are never read",
+        "stride",
+    )

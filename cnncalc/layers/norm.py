@@ -1,0 +1,52 @@
+"""Normalisation layers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cnncalc import fields as f
+from cnncalc.layers.base import Figures, LayerKind, Note, Shape, dense_equivalent, units
+
+
+@dataclass(frozen=True, slots=True)
+class BatchNorm(LayerKind):
+    """Per channel: a trained scale and shift, plus running mean and variance (not trained)."""
+
+    type_name = "batchnorm"
+    fields = (f.Field("affine", f.boolean, True, "learn a scale and a shift per channel"),)
+
+    affine: bool
+
+    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+        return inputs[0]
+
+    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
+        channels = output[0]
+        return Figures(
+            params=2 * channels if self.affine else 0,
+            non_trainable=2 * channels,
+            params_unshared=2 * units(output) if self.affine else 0,
+            params_dense=dense_equivalent(inputs, output, bias=True) if self.affine else 0,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Lrn(LayerKind):
+    """AlexNet's local response normalisation across `size` neighbouring channels."""
+
+    type_name = "lrn"
+    fields = (
+        f.Field("size", f.positive, 5),
+        f.Field("alpha", f.number, 1e-4),
+        f.Field("beta", f.number, 0.75),
+        f.Field("k", f.number, 2.0),
+    )
+
+    size: int
+    alpha: float
+    beta: float
+    k: float
+
+    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+        return inputs[0]

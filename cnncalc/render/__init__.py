@@ -1,0 +1,1 @@
+"""Renderers: an analysis in, text out. They format; they never compute."""

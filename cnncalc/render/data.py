@@ -1,0 +1,73 @@
+"""Machine-readable and plain-text formats of `show`: json, csv, markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from cnncalc.analysis import FIGURE_KEYS, Analysis
+from cnncalc.render.records import LAYER_KEYS, analysis_record
+from cnncalc.render.text import shape_text, thousands
+
+HEADERS = {
+    "name": "Layer",
+    "type": "Type",
+    "output": "Output",
+    "neurons": "Neurons",
+    "params": "Params",
+    "non_trainable": "Non-trainable",
+    "params_unshared": "Params (no sharing)",
+    "params_dense": "Fully connected",
+    "connections": "Connections",
+    "macs": "MACs",
+}
+
+
+def to_json(analysis: Analysis) -> str:
+    # Python ints print exactly, however large: no float ever touches a figure.
+    return json.dumps(analysis_record(analysis), indent=2, ensure_ascii=False)
+
+
+def to_csv(analysis: Analysis) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(LAYER_KEYS)
+    for row in analysis.layers:
+        writer.writerow(
+            [row.name, row.type, shape_text(row.output, "x"), *(row.figure(k) for k in FIGURE_KEYS)]
+        )
+    totals = analysis.totals
+    writer.writerow(
+        ["total", "", shape_text(totals.output, "x"), *(totals.figure(k) for k in FIGURE_KEYS)]
+    )
+    return buffer.getvalue()
+
+
+def _escape(cell: str) -> str:
+    return cell.replace("|", "\\|")
+
+
+def to_markdown(analysis: Analysis) -> str:
+    header = [HEADERS[key] for key in LAYER_KEYS]
+    lines = [
+        f"**{_escape(analysis.name)}** — input {shape_text(analysis.input)}",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join([":---", ":---", ":---"] + ["---:"] * len(FIGURE_KEYS)) + "|",
+    ]
+    for row in analysis.layers:
+        cells = [_escape(row.name), row.type, shape_text(row.output)]
+        cells += [thousands(row.figure(k)) for k in FIGURE_KEYS]
+        lines.append("| " + " | ".join(cells) + " |")
+    totals = analysis.totals
+    cells = ["**Total**", "", shape_text(totals.output)]
+    cells += [f"**{thousands(totals.figure(k))}**" for k in FIGURE_KEYS]
+    lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        f"Total params: {thousands(totals.total_params)}  ",
+        f"Trainable params: {thousands(totals.params)}  ",
+        f"Non-trainable params: {thousands(totals.non_trainable)}",
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,34 @@
+"""What an ARCH argument names: a file, `-` for standard input, or a bundled name."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from cnncalc import catalog
+from cnncalc.architecture import Architecture, decode, from_text, load_file
+from cnncalc.document import MAX_FILE_BYTES
+from cnncalc.errors import CnncalcError, Position
+from cnncalc.fields import nearest
+
+STDIN = "-"
+
+
+def load_arch(argument: str) -> Architecture:
+    if argument == STDIN:
+        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        return from_text(decode(data, "<stdin>"), "<stdin>")
+    if os.path.exists(argument) or _looks_like_path(argument):
+        return load_file(argument)
+    if catalog.exists(argument):
+        return catalog.load(argument)
+    raise CnncalcError(
+        argument,
+        Position(1, 1),
+        f"no such file, and no bundled architecture of that name"
+        f"{nearest(argument, catalog.names())}; `cnncalc list` shows the bundled ones",
+    )
+
+
+def _looks_like_path(argument: str) -> bool:
+    return os.sep in argument or "/" in argument or argument.endswith((".yaml", ".yml"))
