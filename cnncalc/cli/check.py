@@ -1,0 +1,119 @@
+"""`cnncalc check [ARCH ...]`: budgets in CI, as a table, JSON, GitHub annotations or JUnit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from cnncalc.cli import common
+
+# The figures a budget may cap (architecture.BUDGET_FIGURES; a test keeps them equal).
+# Spelled out here so that `cnncalc --help` does not import the loader.
+FIGURES = (
+    "params",
+    "non_trainable",
+    "params_unshared",
+    "params_dense",
+    "connections",
+    "macs",
+    "neurons",
+)
+FLAG_HELP = {
+    "params": "Maximum trainable parameters, e.g. 25M (overrides the file's budget).",
+    "non_trainable": "Maximum non-trainable parameters.",
+    "params_unshared": "Maximum parameters without weight sharing.",
+    "params_dense": "Maximum parameters of the fully connected equivalent.",
+    "connections": "Maximum connections.",
+    "macs": "Maximum multiply-accumulates, e.g. 4.1G.",
+    "neurons": "Maximum neurons (layers with parameters).",
+}
+
+F = Callable[..., Any]
+
+
+def budget_options(function: F) -> F:
+    for figure in reversed(FIGURES):
+        function = click.option(
+            "--max-" + figure.replace("_", "-"),
+            "max_" + figure,
+            metavar="N",
+            help=FLAG_HELP[figure],
+        )(function)
+    return function
+
+
+@click.command()
+@click.argument("arch", nargs=-1)
+@budget_options
+@common.format_option("table", "json", "github")
+@click.option(
+    "--junit",
+    "junit_path",
+    metavar="FILE",
+    help="Also write a JUnit XML report (one testcase per architecture and budget).",
+)
+@common.strict_option
+def check(
+    arch: tuple[str, ...],
+    output_format: str,
+    junit_path: str | None,
+    strict: bool,
+    **maxima: str | None,
+) -> None:
+    """Check architectures against their budgets (the file's budgets: and --max-* flags).
+
+    ARCH is a YAML file, a directory (every *.yaml/*.yml under it), - for stdin, or a
+    bundled name; with no ARCH, every bundled architecture. Sizes read 61000, 61_000,
+    61k, 25M or 4.1G. Exit status: 0 all within budget, 1 a budget exceeded, 2 an
+    invalid file or option (the other files are still checked).
+    """
+    from cnncalc.budget_check import check as run_check
+    from cnncalc.budget_check import parse_limits
+    from cnncalc.sizes import SizeError
+
+    try:
+        limits = parse_limits({key[len("max_") :]: value for key, value in maxima.items()})
+    except SizeError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(common.EXIT_BAD_INPUT) from None
+    if arch:
+        report = run_check(arch, limits, strict=strict)
+    else:
+        from cnncalc import catalog
+
+        report = run_check(
+            catalog.names(), limits, loader=catalog.load, strict=strict, expand=False
+        )
+
+    for error in report.errors:
+        click.echo(f"error: {error}", err=True)
+    if output_format != "github":
+        common.warn(report.warnings)
+
+    from cnncalc.render import check as render
+
+    if output_format == "table":
+        common.console().print(render.check_table(report))
+    elif output_format == "json":
+        common.echo(render.to_json(report))
+    else:
+        common.echo(render.to_github(report))
+
+    if junit_path is not None:
+        try:
+            with open(junit_path, "wb") as handle:
+                handle.write(render.to_junit(report))
+        except OSError as exc:
+            click.echo(
+                f"error: {junit_path}: cannot write the JUnit report: {exc.strerror}", err=True
+            )
+            raise SystemExit(common.EXIT_BAD_INPUT) from None
+
+    exit_codes = {
+        "passed": common.EXIT_OK,
+        "failed": common.EXIT_BUDGET,
+        "invalid": common.EXIT_BAD_INPUT,
+    }
+    raise SystemExit(exit_codes[report.outcome])
