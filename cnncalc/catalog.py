@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from cnncalc.architecture import Architecture, from_text
 
@@ -11,7 +12,12 @@ SUFFIX = ".yaml"
 
 
 def _folder() -> Traversable:
-    return resources.files("cnncalc.architectures")
+    try:
+        return resources.files("cnncalc.architectures")
+    except ModuleNotFoundError:
+        # Imported from a source checkout (e.g. `python -m pytest` puts the checkout
+        # first on sys.path): the files sit beside the package, not inside it.
+        return Path(__file__).resolve().parent.parent / "architectures"
 
 
 def names() -> list[str]:
