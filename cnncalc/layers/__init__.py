@@ -8,7 +8,10 @@ from cnncalc.layers.dense import Dense, Rbf
 from cnncalc.layers.elementwise import Activation, Dropout, Flatten
 from cnncalc.layers.merge import Add, Concat
 from cnncalc.layers.norm import BatchNorm, Lrn
+from cnncalc.layers.pad import Pad
 from cnncalc.layers.pool import GlobalPool, Pool, Subsample
+from cnncalc.layers.resize import AdaptivePool, Upsample
+from cnncalc.layers.transpose import ConvTranspose
 
 KINDS: dict[str, type[LayerKind]] = {
     kind.type_name: kind
@@ -26,6 +29,10 @@ KINDS: dict[str, type[LayerKind]] = {
         Lrn,
         Add,
         Concat,
+        ConvTranspose,
+        Upsample,
+        AdaptivePool,
+        Pad,
     )
 }
 

@@ -1,0 +1,70 @@
+"""Zero padding as a layer of its own (Keras ZeroPadding2D, torch.nn.ZeroPad2d)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from cnncalc import fields as f
+from cnncalc.document import Node
+from cnncalc.document import Sequence as SequenceNode
+from cnncalc.layers.base import LayerKind, Note, Shape, chw
+
+Sides = tuple[int, int, int, int]  # top, bottom, left, right
+
+
+class _SidesParser:
+    """An int for every side, [height, width] for both ends of each axis, or
+    [top, bottom, left, right]."""
+
+    # What cnncalc.schema publishes for this field (it has no generic rule for it).
+    json_schema: ClassVar[dict[str, Any]] = {
+        "anyOf": [
+            {"type": "integer", "minimum": 0},
+            {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 0},
+                "minItems": 2,
+                "maxItems": 2,
+            },
+            {
+                "type": "array",
+                "items": {"type": "integer", "minimum": 0},
+                "minItems": 4,
+                "maxItems": 4,
+            },
+        ],
+        "description": "one integer, [height, width] or [top, bottom, left, right]",
+    }
+
+    def __call__(self, node: Node, name: str, where: f.Where) -> Sides:
+        if isinstance(node, SequenceNode) and len(node.items) == 4:
+            top, bottom, left, right = (f.non_negative(i, name, where) for i in node.items)
+            return (top, bottom, left, right)
+        if isinstance(node, SequenceNode) and len(node.items) != 2:
+            raise where.fail(
+                node,
+                f"{name} must be one integer, [height, width] or [top, bottom, left, right], "
+                f"got {len(node.items)} values",
+            )
+        ph, pw = f.non_negative_pair(node, name, where)
+        return (ph, ph, pw, pw)
+
+
+sides = _SidesParser()
+
+
+@dataclass(frozen=True, slots=True)
+class Pad(LayerKind):
+    """Adds zero rows and columns around each map; no parameters, no links (a reshape)."""
+
+    type_name = "pad"
+    fields = (f.Field("padding", sides),)
+
+    padding: Sides
+
+    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+        c, h, w = chw(inputs[0], "pad")
+        top, bottom, left, right = self.padding
+        return (c, h + top + bottom, w + left + right)
