@@ -121,6 +121,9 @@ def _parser_schema(parser: Callable[..., Any]) -> Fragment:
     """The JSON Schema of the values a field parser accepts."""
     if parser in _FIXED:
         return dict(_FIXED[parser])
+    own = getattr(parser, "json_schema", None)  # a parser object that publishes its schema
+    if isinstance(own, dict):
+        return dict(own)
     qualname = getattr(parser, "__qualname__", "")
     if qualname == f"{f.integer.__name__}.<locals>.parse":
         return _integer(_closure(parser)["minimum"])
@@ -237,8 +240,8 @@ def build() -> Fragment:
         "layers": {
             "type": "array",
             "minItems": 1,
-            "items": {"$ref": "#/$defs/layer"},
-            "description": "applied in order",
+            "items": {"anyOf": [{"$ref": "#/$defs/layer"}, {"$ref": "#/$defs/instance"}]},
+            "description": "applied in order; a block instance expands into its layers",
         },
         "budgets": {
             "type": "object",
@@ -248,6 +251,7 @@ def build() -> Fragment:
         },
     }
     properties.update(_blocks_properties())
+    defs["instance"] = _instance_schema()
     unknown = set(TOP_LEVEL_KEYS) - set(properties)
     if unknown:
         raise SchemaGap(f"top-level keys without a schema: {', '.join(sorted(unknown))}")
@@ -264,7 +268,45 @@ def build() -> Fragment:
 
 
 def _blocks_properties() -> Fragment:
-    return {"blocks": {"type": "object", "description": "reusable groups of layers"}}
+    # A block's layers hold `$parameter` placeholders where numbers go, so they are
+    # checked only as mappings here; the loader checks each instance once expanded.
+    block = {
+        "type": "object",
+        "required": ["layers"],
+        "properties": {
+            "params": {
+                "type": "object",
+                "description": "parameter → default; null: every instance must give it",
+            },
+            "layers": {"type": "array", "minItems": 1, "items": {"type": "object"}},
+            "description": TEXT,
+        },
+        "additionalProperties": False,
+    }
+    return {
+        "blocks": {
+            "type": "object",
+            "additionalProperties": block,
+            "description": "reusable groups of layers, instantiated with block: NAME",
+        }
+    }
+
+
+def _instance_schema() -> Fragment:
+    """A layer entry `{block: NAME, ...}`: its own keys, then the block's arguments."""
+    parameter = {"type": "string", "pattern": r"^\$[A-Za-z_][A-Za-z0-9_]*$"}
+    return {
+        "type": "object",
+        "required": ["block"],
+        "properties": {
+            "block": {**TEXT, "description": "a block defined under blocks"},
+            "name": {**TEXT, "description": "prefix of the instance's layer names"},
+            "input": TEXT,
+            "repeat": {"anyOf": [_integer(1), parameter], "description": "instances in a row"},
+            "first": {"type": "object", "description": "arguments of the first repetition"},
+            "type": False,
+        },
+    }
 
 
 def main(argv: list[str]) -> int:
