@@ -14,6 +14,8 @@ from cnncalc._version import __version__
 COMMANDS = {
     "show": "cnncalc.cli.show:show",
     "list": "cnncalc.cli.list_:list_command",
+    "compare": "cnncalc.cli.compare:compare",
+    "explain": "cnncalc.cli.explain:explain",
     "check": "cnncalc.cli.check:check",
     "schema": "cnncalc.cli.schema:schema",
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cnncalc.cli import common
+from cnncalc.cli import common, presentation
 
 
 @click.command()
@@ -12,7 +12,18 @@ from cnncalc.cli import common
 @common.input_option
 @common.format_option("table", "json", "csv", "markdown")
 @common.strict_option
-def show(arch: str, input_shape: tuple[int, ...] | None, output_format: str, strict: bool) -> None:
+@presentation.sort_options
+@presentation.export_options
+def show(
+    arch: str,
+    input_shape: tuple[int, ...] | None,
+    output_format: str,
+    strict: bool,
+    sort: str | None = None,
+    top: int | None = None,
+    export_svg: str | None = None,
+    export_html: str | None = None,
+) -> None:
     """Per-layer figures of ARCH: a YAML file, - for stdin, or a bundled name."""
     from cnncalc.analysis import analyse
     from cnncalc.sources import load_arch
@@ -20,11 +31,28 @@ def show(arch: str, input_shape: tuple[int, ...] | None, output_format: str, str
     with common.reporting_errors():
         analysis = analyse(load_arch(arch), input_shape, strict=strict)
     common.warn(analysis.warnings)
-    if output_format == "table":
+    if sort or top:
+        from cnncalc.compare import select_layers
+
+        shown = len(analysis.layers)
+        analysis = select_layers(analysis, sort, top)
+        note = (
+            f"Showing {len(analysis.layers)} of {shown} layers by {sort or 'params'}, "
+            "heaviest first; the totals cover every layer."
+        )
+    if export_svg or export_html or output_format == "table":
+        from rich.console import Group
+        from rich.text import Text
+
         from cnncalc.render.table import analysis_table
 
-        common.console().print(analysis_table(analysis))
-        return
+        view = analysis_table(analysis)
+        if sort or top:
+            view = Group(view, Text(note, style="dim"))
+        presentation.export(view, export_svg, export_html, analysis.name)
+        if output_format == "table":
+            common.console().print(view)
+            return
     from cnncalc.render import data
 
     render = {"json": data.to_json, "csv": data.to_csv, "markdown": data.to_markdown}[output_format]

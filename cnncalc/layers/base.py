@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnncalc.fields import Field
+from cnncalc.layers.steps import Step, figure_steps, neurons_step
 from cnncalc.shapes import Axis
 
 Shape = tuple[int, ...]
@@ -64,6 +65,15 @@ class LayerKind:
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         return Figures()
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        """The steps of `cnncalc explain`, in the order a student would write them.
+
+        This default gives the neurons and each non-zero figure with its contract-level
+        formula; kinds with formulas of their own override it.
+        """
+        return [neurons_step(output), *figure_steps(self.figures(inputs, output), inputs, output)]
+
 
 
 def units(shape: Shape) -> int:

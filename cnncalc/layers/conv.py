@@ -17,6 +17,15 @@ from cnncalc.layers.base import (
     dense_equivalent,
     uncovered_note,
 )
+from cnncalc.layers.steps import (
+    Step,
+    channels_step,
+    dense_step,
+    n,
+    neurons_step,
+    step,
+    window_steps,
+)
 from cnncalc.shapes import Axis, WindowTooLarge, same_padding, window_axis, window_span
 
 Padding = tuple[int, int] | str
@@ -159,3 +168,93 @@ class Conv(LayerKind):
             connections=unshared,
             macs=positions * weights,
         )
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        channels, height, width = chw(inputs[0], "conv")
+        steps = axes_steps(self.kernel, self.stride, self.padding, self.dilation, height, width)
+        steps += [channels_step("filters", n(self.filters), self.filters), neurons_step(output)]
+        neurons, positions = output[0] * output[1] * output[2], output[1] * output[2]
+        b, bias = (1, " + 1") if self.bias else (0, "")
+        kh, kw = self.kernel
+        kernel = "F × F" if kh == kw else "Fh × Fw"
+        if self.table is None:
+            # Every filter has the same fan-in: kh·kw·Cin/groups.
+            fan_in = kh * kw * (channels // self.groups)
+            per_group = " / groups" if self.groups > 1 else ""
+            fan = f"{kernel} × Cin{per_group}"
+            fan_text = f"{n(kh)} × {n(kw)} × {n(channels)}" + (
+                f" / {n(self.groups)}" if self.groups > 1 else ""
+            )
+            unshared = step(
+                "params_unshared",
+                f"neurons × ({fan}{bias})",
+                f"{n(neurons)} × ({fan_text}{bias})",
+                neurons * (fan_in + b),
+            )
+            shared_value = self.filters * (fan_in + b)
+            shared_formula = f"filters × ({fan}{bias})"
+            shared_text = f"{n(self.filters)} × ({fan_text}{bias})"
+            macs = step(
+                "macs", f"neurons × {fan}", f"{n(neurons)} × {fan_text}", neurons * fan_in
+            )
+        else:
+            # LeNet-5's C3: filters reading the same number of maps are grouped.
+            sizes: dict[int, int] = {}
+            for entry in self.table:
+                sizes[len(entry)] = sizes.get(len(entry), 0) + 1
+            fan = f"{kernel} × |entry|"
+            terms = [(count, f"{n(kh)} × {n(kw)} × {n(size)}") for size, count in sizes.items()]
+            shared_value = sum(count * (kh * kw * size + b) for size, count in sizes.items())
+            shared_formula = f"Σ over filters ({fan}{bias})"
+            shared_text = " + ".join(f"{n(c)} × ({t}{bias})" for c, t in terms)
+            weights = sum(count * kh * kw * size for size, count in sizes.items())
+            unshared = step(
+                "params_unshared",
+                f"H × W × Σ over filters ({fan}{bias})",
+                f"{n(output[1])} × {n(output[2])} × ({shared_text})",
+                positions * shared_value,
+            )
+            macs = step(
+                "macs",
+                f"H × W × Σ over filters {fan}",
+                f"{n(output[1])} × {n(output[2])} × ("
+                + " + ".join(f"{n(c)} × {t}" for c, t in terms)
+                + ")",
+                positions * weights,
+            )
+        if self.sharing:
+            shared = step("params", shared_formula, shared_text, shared_value)
+        else:
+            shared = step(
+                "params",
+                "parameters without sharing (sharing: false, locally connected)",
+                n(unshared.value),
+                unshared.value,
+            )
+        connections = step(
+            "connections",
+            unshared.formula,
+            unshared.substituted,
+            unshared.value,
+            "one link per weight at every output position"
+            + (", plus one per bias" if self.bias else "")
+            + "; padded positions count",
+        )
+        return [*steps, unshared, shared, connections, dense_step(inputs, output, self.bias), macs]
+
+
+def axes_steps(
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    padding: Padding,
+    dilation: tuple[int, int],
+    height: int,
+    width: int,
+    ceil: bool = False,
+) -> list[Step]:
+    """Output height and width of a sliding window, one derivation per axis."""
+    steps: list[Step] = []
+    for i, (axis, size) in enumerate((("height", height), ("width", width))):
+        pad: int | str = padding if isinstance(padding, str) else padding[i]
+        steps += window_steps(axis, size, kernel[i], stride[i], pad, dilation[i], ceil)
+    return steps

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from cnncalc import fields as f
 from cnncalc.layers.base import Figures, LayerKind, Note, Shape, units
+from cnncalc.layers.steps import Step, n, neurons_step, step
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,32 @@ class Dense(LayerKind):
             connections=params,
             macs=weights,
         )
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        count = units(inputs[0])
+        ins = _inputs_text(inputs[0])
+        bias, b = (" + 1", 1) if self.bias else ("", 0)
+        params = self.units * (count + b)
+        shared = step(
+            "params", f"units × (inputs{bias})", f"{n(self.units)} × ({ins}{bias})", params
+        )
+        same = "a dense layer shares no weights: the same count"
+        return [
+            step("output_units", "units", n(self.units), self.units),
+            neurons_step(output),
+            step("params_unshared", shared.formula, shared.substituted, params, same),
+            shared,
+            step("connections", shared.formula, shared.substituted, params),
+            step(
+                "params_dense",
+                shared.formula,
+                shared.substituted,
+                params,
+                "already fully connected: the same count",
+            ),
+            step("macs", "units × inputs", f"{n(self.units)} × {ins}", self.units * count),
+        ]
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +86,37 @@ class Rbf(LayerKind):
             connections=weights,
             macs=weights,
         )
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        weights = self.units * units(inputs[0])
+        text = f"{n(self.units)} × {_inputs_text(inputs[0])}"
+        steps = [
+            step("output_units", "units", n(self.units), self.units),
+            neurons_step(output),
+        ]
+        if self.trainable:
+            note = "trainable: true"
+            steps += [
+                step("params_unshared", "units × inputs", text, weights, note),
+                step("params", "units × inputs", text, weights, note),
+            ]
+        else:
+            steps.append(
+                step(
+                    "non_trainable",
+                    "units × inputs",
+                    text,
+                    weights,
+                    "parameter vectors chosen by hand and kept fixed (trainable: false)",
+                )
+            )
+        steps.append(step("connections", "units × inputs", text, weights))
+        if self.trainable:
+            steps.append(step("params_dense", "units × inputs", text, weights))
+        steps.append(step("macs", "units × inputs", text, weights))
+        return steps
+
+
+def _inputs_text(shape: Shape) -> str:
+    """The input units as the product the dense layer flattens: 256 × 6 × 6."""
+    return " × ".join(n(d) for d in shape)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cnncalc.layers.base import LayerError, LayerKind, Note, Shape
+from cnncalc.layers.steps import Step, n, neurons_step, step
 
 
 def _shape_text(shape: Shape) -> str:
@@ -47,3 +48,9 @@ class Concat(LayerKind):
                 "inputs",
             )
         return (sum(shape[0] for shape in inputs), *first[1:])
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        key = "output_channels" if len(output) == 3 else "output_units"
+        total = step(key, "Σ over inputs", " + ".join(n(s[0]) for s in inputs), output[0])
+        return [total, neurons_step(output)]
+

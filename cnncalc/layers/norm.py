@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from cnncalc import fields as f
 from cnncalc.layers.base import Figures, LayerKind, Note, Shape, dense_equivalent, units
+from cnncalc.layers.steps import Step, dense_step, n, neurons_step, step
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,34 @@ class BatchNorm(LayerKind):
             params_unshared=2 * units(output) if self.affine else 0,
             params_dense=dense_equivalent(inputs, output, bias=True) if self.affine else 0,
         )
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        c, neurons = output[0], units(output)
+        steps = [neurons_step(output)]
+        if self.affine:
+            steps += [
+                step(
+                    "params_unshared",
+                    "2 × neurons",
+                    f"2 × {n(neurons)}",
+                    2 * neurons,
+                    "a scale and a shift for every unit",
+                ),
+                step("params", "2 × C", f"2 × {n(c)}", 2 * c, "a scale and a shift per channel"),
+            ]
+        steps.append(
+            step(
+                "non_trainable",
+                "2 × C",
+                f"2 × {n(c)}",
+                2 * c,
+                "running mean and variance per channel",
+            )
+        )
+        if self.affine:
+            steps.append(dense_step(inputs, output, bias=True))
+        return steps
+
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from typing import Any
 
 from cnncalc import fields as f
 from cnncalc.layers.base import Figures, LayerKind, Note, Shape, chw, dense_equivalent, units
-from cnncalc.layers.conv import Padding, window_output
+from cnncalc.layers.conv import Padding, axes_steps, window_output
+from cnncalc.layers.steps import Step, channels_step, dense_step, n, neurons_step, step
 
 
 def _stride_defaults_to_size(values: dict[str, Any]) -> dict[str, Any]:
@@ -47,6 +48,24 @@ class Pool(LayerKind):
         # Every output unit reads a size×size window (padded positions count as links).
         return Figures(connections=units(output) * self.size[0] * self.size[1])
 
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        c, h, w = chw(inputs[0], "pool")
+        fh, fw = self.size
+        neurons = units(output)
+        return [
+            *axes_steps(self.size, self.stride, self.padding, (1, 1), h, w, self.ceil),
+            channels_step("C (unchanged)", n(c), c),
+            neurons_step(output),
+            step(
+                "connections",
+                "neurons × F × F" if fh == fw else "neurons × Fh × Fw",
+                f"{n(neurons)} × {n(fh)} × {n(fw)}",
+                neurons * fh * fw,
+                "one link per window position; no parameters",
+            ),
+        ]
+
+
 
 @dataclass(frozen=True, slots=True)
 class GlobalPool(LayerKind):
@@ -61,6 +80,21 @@ class GlobalPool(LayerKind):
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         # A pool whose window is the whole map: each channel's unit reads H·W inputs.
         return Figures(connections=units(inputs[0]))
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        c, h, w = chw(inputs[0], "global_pool")
+        return [
+            channels_step("C (unchanged); height and width 1", n(c), c),
+            neurons_step(output),
+            step(
+                "connections",
+                "C × H × W of the input",
+                f"{n(c)} × {n(h)} × {n(w)}",
+                c * h * w,
+                "each channel's unit reads its whole map",
+            ),
+        ]
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +127,30 @@ class Subsample(LayerKind):
             params_dense=dense_equivalent(inputs, output, bias=True),
             connections=neurons * (self.size[0] * self.size[1] + 1),
         )
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        c, h, w = chw(inputs[0], "subsample")
+        fh, fw = self.size
+        neurons = units(output)
+        window = "F × F" if fh == fw else "Fh × Fw"
+        return [
+            *axes_steps(self.size, self.stride, (0, 0), (1, 1), h, w),
+            channels_step("C (unchanged)", n(c), c),
+            neurons_step(output),
+            step(
+                "params_unshared",
+                "2 × neurons",
+                f"2 × {n(neurons)}",
+                2 * neurons,
+                "a coefficient and a bias for every unit",
+            ),
+            step("params", "2 × C", f"2 × {n(c)}", 2 * c, "one coefficient and one bias per map"),
+            step(
+                "connections",
+                f"neurons × ({window} + 1)",
+                f"{n(neurons)} × ({n(fh)} × {n(fw)} + 1)",
+                neurons * (fh * fw + 1),
+            ),
+            dense_step(inputs, output, bias=True),
+        ]
+

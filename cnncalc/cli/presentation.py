@@ -1,0 +1,92 @@
+"""Options that choose which rows a table shows and where a picture of it goes:
+`--sort`, `--top`, `--export-svg`, `--export-html` (shared by show, compare, explain)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from cnncalc.cli import common
+from cnncalc.errors import CnncalcError, Position
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The figures --sort accepts (cnncalc.compare.SORT_KEYS; repeated here so that building
+# the command does not import the core).
+SORT_CHOICES = ("params", "params_unshared", "params_dense", "connections", "macs", "neurons")
+MIN_EXPORT_WIDTH = 40
+MAX_EXPORT_WIDTH = 240
+
+
+def sort_options(function: F) -> F:
+    function = click.option(
+        "--top",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Keep only the N heaviest rows (by --sort, else by params). Totals still "
+        "cover every row.",
+    )(function)
+    return click.option(
+        "--sort",
+        type=click.Choice(SORT_CHOICES),
+        help="Order the rows by this figure, heaviest first.",
+    )(function)
+
+
+def export_options(function: F) -> F:
+    function = click.option(
+        "--export-html",
+        metavar="FILE",
+        help="Also write the table, as rich renders it, to FILE as HTML.",
+    )(function)
+    return click.option(
+        "--export-svg",
+        metavar="FILE",
+        help="Also write the table, as rich renders it, to FILE as an SVG picture.",
+    )(function)
+
+
+def export(renderable: RenderableType, svg: str | None, html: str | None, title: str) -> None:
+    """Render the table view on a recording console and save it (whatever --format is).
+
+    The picture is as wide as the table needs (within limits), not the terminal.
+    """
+    if not svg and not html:
+        return
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    probe = Console(file=io.StringIO(), width=MAX_EXPORT_WIDTH)
+    needed = Measurement.get(probe, probe.options, renderable).maximum
+    width = min(max(needed, MIN_EXPORT_WIDTH), MAX_EXPORT_WIDTH)
+    recorder = Console(
+        file=io.StringIO(),
+        record=True,
+        width=width,
+        force_terminal=True,
+        color_system="truecolor",
+        highlight=False,
+        soft_wrap=False,
+    )
+    recorder.print(renderable)
+    if svg:
+        _write(svg, recorder.export_svg(title=title, clear=False))
+    if html:
+        _write(html, recorder.export_html(clear=False))
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        common.fail(
+            CnncalcError(path, Position(1, 1), f"cannot write the export file: {reason}")
+        )
