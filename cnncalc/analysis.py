@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
+from cnncalc import memory, receptive
 from cnncalc.architecture import NETWORK_INPUT, Architecture
+from cnncalc.conventions import DEFAULT_COUNT, convention
 from cnncalc.errors import CnncalcError, Diagnostic
 from cnncalc.graph import evaluation_order
 from cnncalc.layers import Figures, LayerError, Note, Shape
 from cnncalc.layers.base import units
+from cnncalc.ties import resolve_ties
 
 FIGURE_KEYS = (
     "neurons",
@@ -37,6 +40,13 @@ class LayerResult:
     params_dense: int
     connections: int
     macs: int
+    # Figures beyond the contract's (issue 7); defaults keep other constructors working.
+    receptive_field: tuple[int, int] | None = None  # [h, w] on the network input
+    jump: tuple[int, int] | None = None  # effective stride [h, w]; None for vectors
+    activation_bytes: int = 0  # the output tensor at the analysis's dtype
+    live_bytes: int = 0  # every tensor held while this layer runs (see cnncalc.memory)
+    ops: int = 0  # operations under the analysis's counting convention
+    shares: str | None = None  # tied weights: the layer that owns these parameters
 
     @property
     def has_parameters(self) -> bool:
@@ -60,6 +70,14 @@ class Totals:
     params_dense: int
     connections: int
     macs: int
+    # Tied weights (`share:`) count once: params and non_trainable above leave out the
+    # rows that reuse another layer's parameters; these say how much was left out.
+    params_tied: int = 0
+    non_trainable_tied: int = 0
+    ops: int = 0
+    activation_bytes: int = 0  # sum of every layer's output
+    peak_activation_bytes: int = 0  # the largest live memory of a forward pass
+    param_bytes: int = 0  # (params + non_trainable) × bytes per value
 
     @property
     def total_params(self) -> int:
@@ -80,6 +98,9 @@ class Analysis:
     layers: tuple[LayerResult, ...]
     totals: Totals
     warnings: tuple[Diagnostic, ...]
+    count: str = DEFAULT_COUNT  # the counting convention of `ops`
+    dtype: str = memory.DEFAULT_DTYPE  # the number format of the byte figures
+    peak_layer: str | None = None  # the layer running when activation memory peaks
 
     def layer(self, name: str) -> LayerResult:
         for row in self.layers:
@@ -88,15 +109,28 @@ class Analysis:
         raise KeyError(name)
 
 
-def analyse(arch: Architecture, input_shape: Shape | None = None, strict: bool = False) -> Analysis:
+def analyse(
+    arch: Architecture,
+    input_shape: Shape | None = None,
+    strict: bool = False,
+    *,
+    dtype: str = memory.DEFAULT_DTYPE,
+    count: str = DEFAULT_COUNT,
+) -> Analysis:
     """Every layer's output shape and figures, in file order, plus totals.
 
     ``input_shape`` overrides the file's input. With ``strict``, a warning (input rows
-    that no window reaches) is raised as an error instead.
+    that no window reaches) is raised as an error instead. ``dtype`` sets the bytes per
+    value of the memory figures (`cnncalc.memory.DTYPES`), ``count`` the convention of
+    `ops` (`cnncalc.conventions.CONVENTIONS`); unknown names raise ValueError.
     """
     if input_shape is not None:
         arch = replace(arch, input=tuple(input_shape))
+    value_bytes = memory.bytes_per_value(dtype)
+    counting = convention(count)
     shapes: dict[str, Shape] = {NETWORK_INPUT: arch.input}
+    fields_of = {NETWORK_INPUT: receptive.input_field(arch.input)}
+    order: list[str] = []
     results: list[LayerResult | None] = [None] * len(arch.layers)
     warnings: list[Diagnostic] = []
     for index in evaluation_order(arch):
@@ -106,6 +140,8 @@ def analyse(arch: Architecture, input_shape: Shape | None = None, strict: bool =
         try:
             output = layer.kind.output_shape(input_shapes, notes)
             figures = layer.kind.figures(input_shapes, output)
+            window = layer.kind.window(input_shapes)
+            operations = layer.kind.operations(input_shapes, output, figures)
         except LayerError as exc:
             raise CnncalcError(
                 arch.source, layer.position_of(exc.field), f"layer {layer.name!r}: {exc.message}"
@@ -118,18 +154,44 @@ def analyse(arch: Architecture, input_shape: Shape | None = None, strict: bool =
                 raise diagnostic.as_error()
             warnings.append(diagnostic)
         shapes[layer.name] = output
-        results[index] = _row(
-            layer.name, layer.type_name, layer.inputs, input_shapes, output, figures
+        order.append(layer.name)
+        field = receptive.union([receptive.through(window, fields_of[n]) for n in layer.inputs])
+        fields_of[layer.name] = field
+        rf, jump = receptive.measures(field, output)
+        row = _row(layer.name, layer.type_name, layer.inputs, input_shapes, output, figures)
+        results[index] = replace(
+            row,
+            receptive_field=rf,
+            jump=jump,
+            activation_bytes=units(output) * value_bytes,
+            ops=counting.count(figures.macs, operations),
         )
-    rows = tuple(r for r in results if r is not None)
+    rows = [r for r in results if r is not None]
+    owners = resolve_ties(arch, {row.name: row for row in rows})
+    sizes = {row.name: row.activation_bytes for row in rows}
+    sizes[NETWORK_INPUT] = units(arch.input) * value_bytes
+    reads = {layer.name: layer.inputs for layer in arch.layers}
+    live = memory.liveness(order, reads, sizes, NETWORK_INPUT)
+    rows = [
+        replace(row, live_bytes=live.live[row.name], shares=owners.get(row.name)) for row in rows
+    ]
+    totals = total(tuple(rows), rows[-1].output)
+    totals = replace(
+        totals,
+        peak_activation_bytes=live.peak,
+        param_bytes=(totals.params + totals.non_trainable) * value_bytes,
+    )
     return Analysis(
         name=arch.name,
         description=arch.description,
         source=arch.source,
         input=arch.input,
-        layers=rows,
-        totals=total(rows, rows[-1].output),
+        layers=tuple(rows),
+        totals=totals,
         warnings=tuple(warnings),
+        count=counting.name,
+        dtype=dtype.lower(),
+        peak_layer=live.peak_layer,
     )
 
 
@@ -153,9 +215,20 @@ def _row(
 
 
 def total(rows: tuple[LayerResult, ...], output: Shape) -> Totals:
+    """Column sums; a row that shares another layer's parameters adds none of them."""
     sums = {key: 0 for key in FIGURE_KEYS}
+    tied = {"params": 0, "non_trainable": 0}
     for row in rows:
         for key in FIGURE_KEYS:
-            if key != "neurons" or row.has_parameters:
+            if row.shares is not None and key in tied:
+                tied[key] += row.figure(key)
+            elif key != "neurons" or row.has_parameters:
                 sums[key] += row.figure(key)
-    return Totals(output=output, **sums)
+    return Totals(
+        output=output,
+        **sums,
+        params_tied=tied["params"],
+        non_trainable_tied=tied["non_trainable"],
+        ops=sum(row.ops for row in rows),
+        activation_bytes=sum(row.activation_bytes for row in rows),
+    )

@@ -29,7 +29,7 @@ BUDGET_FIGURES = (
     "macs",
     "neurons",
 )
-_LAYER_KEYS = ("name", "type", "input", "inputs")
+_LAYER_KEYS = ("name", "type", "input", "inputs", "share")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,8 @@ class Layer:
     inputs: tuple[str, ...]
     position: Position
     field_positions: MappingABC[str, Position] = field(default_factory=dict)
+    # `share: NAME`: this layer reuses NAME's parameters (tied weights, counted once).
+    share: str | None = None
 
     @property
     def type_name(self) -> str:
@@ -243,12 +245,14 @@ def parse_layer(node: Node, index: int, previous: str, source: str) -> Layer:
         owner = fields.Where(source, f"layer {name!r}")
     values = fields.parse_fields(node, kind_class.fields, owner, reserved=_LAYER_KEYS)
     inputs = parse_inputs(node, kind_class, previous, owner)
+    share_node = node.get("share")
     return Layer(
         name=name,
         kind=kind_class.from_values(values),
         inputs=inputs,
         position=node.position,
         field_positions=fields.positions(node),
+        share=None if share_node is None else fields.text(share_node, "share", owner),
     )
 
 

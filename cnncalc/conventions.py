@@ -1,0 +1,124 @@
+"""Named counting conventions: what "MACs" or "FLOPs" means, said out loud.
+
+Each layer kind reports its `Operations` (`LayerKind.operations`): the arithmetic it
+does besides its multiply-accumulates, and what torchinfo, fvcore and thop print for
+the PyTorch module it corresponds to. A convention combines a layer's MACs (the
+contract's `macs`) with those terms; nothing here looks at a layer's type.
+
+- ``macs`` (default): conv, dense and rbf multiply-accumulates — the contract's `macs`,
+  which is what torchvision publishes as "GFLOPS" (`_ops`).
+- ``flops``: 2 × MACs (a multiply and an add each, the tf.profiler and
+  torch.utils.flop_counter convention) plus one addition per biased output unit, plus
+  normalisation (batchnorm 2 per unit at inference, folded into a scale and a shift;
+  lrn 2·size + 3 per unit), pooling (max: size² − 1 comparisons per output unit; avg:
+  size² − 1 additions and 1 division), activations (1 per unit, any function but
+  identity/linear), residual additions ((inputs − 1) per unit of an `add`), and the
+  rest of the LeNet-5 kinds (subsample: window sum, 1 coefficient multiply and the
+  bias; rbf: 1 subtraction per weight, besides its multiply-accumulates).
+- ``torchinfo``: its "Mult-Adds" — every weight and bias tensor times the output
+  positions for modules whose class name contains "Conv", times the batch (1)
+  otherwise: so biases count, and batchnorm adds 2·C. Nothing else counts.
+- ``fvcore``: `FlopCountAnalysis` (fvcore 0.1.5, model in eval mode): conv and linear
+  multiply-accumulates without bias, batchnorm 2 per unit (1 without affine),
+  adaptive average pooling 1 per input unit; max and avg pooling, activations, adds
+  and LRN are skipped.
+- ``thop``: `thop.profile` (0.1.1): conv and linear multiply-accumulates without bias,
+  batchnorm 4 per unit (2 without affine), avg pooling 1 per output unit, adaptive
+  average pooling (window + 1) per output unit, softmax 3·n − 1 per vector of n,
+  PReLU 1 per unit; ReLU, max pooling, dropout, adds and modules it does not know
+  (LRN, LeNet-5's subsample and rbf) are 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+
+from cnncalc.fields import nearest
+
+
+@dataclass(frozen=True, slots=True)
+class Operations:
+    """A layer's arithmetic besides its multiply-accumulates, and other tools' counts."""
+
+    bias: int = 0  # one addition per output unit that has a bias
+    normalisation: int = 0
+    pooling: int = 0
+    activation: int = 0
+    merge: int = 0  # elementwise additions of an `add`
+    other: int = 0  # the rest, each kind documents it
+    torchinfo: int = 0
+    fvcore: int = 0
+    thop: int = 0
+
+    def extra_flops(self) -> int:
+        """Everything `flops` adds to 2 × MACs."""
+        return (
+            self.bias + self.normalisation + self.pooling + self.activation + self.merge
+        ) + self.other
+
+
+FLOPS_TERMS = tuple(f.name for f in fields(Operations))[:6]
+
+
+@dataclass(frozen=True, slots=True)
+class Convention:
+    name: str
+    header: str  # the table column
+    summary: str  # one line for the table caption and `explain`
+    count: Callable[[int, Operations], int]  # (macs, operations) -> the figure
+
+
+CONVENTIONS: dict[str, Convention] = {
+    c.name: c
+    for c in (
+        Convention(
+            "macs",
+            "MACs",
+            "macs: conv and dense multiply-accumulates (torchvision's published GFLOPS)",
+            lambda macs, ops: macs,
+        ),
+        Convention(
+            "flops",
+            "FLOPs",
+            "flops: 2 × MACs + bias, normalisation, pooling, activation and residual adds",
+            lambda macs, ops: 2 * macs + ops.extra_flops(),
+        ),
+        Convention(
+            "torchinfo",
+            "torchinfo\nMult-Adds",
+            "torchinfo: Mult-Adds = conv weights and biases × output positions, "
+            "other parameters × 1",
+            lambda macs, ops: ops.torchinfo,
+        ),
+        Convention(
+            "fvcore",
+            "fvcore\nflops",
+            "fvcore: conv and linear MACs without bias, batchnorm, adaptive avg pooling "
+            "(eval mode)",
+            lambda macs, ops: ops.fvcore,
+        ),
+        Convention(
+            "thop",
+            "thop\nMACs",
+            "thop: conv and linear MACs without bias, batchnorm, avg pooling, softmax",
+            lambda macs, ops: ops.thop,
+        ),
+    )
+}
+
+DEFAULT_COUNT = "macs"
+
+
+class UnknownConvention(ValueError):
+    pass
+
+
+def convention(name: str) -> Convention:
+    found = CONVENTIONS.get(name.lower())
+    if found is None:
+        raise UnknownConvention(
+            f"unknown counting convention {name!r}{nearest(name.lower(), CONVENTIONS)}; "
+            f"choose one of {', '.join(CONVENTIONS)}"
+        )
+    return found

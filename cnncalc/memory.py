@@ -1,0 +1,79 @@
+"""Activation and parameter memory at a chosen number format.
+
+Assumptions (stated in the README and in the table's caption):
+
+- Batch 1. Every layer writes a new output tensor (no in-place ReLU, no fusion);
+  a tensor takes neurons × bytes-per-value.
+- The forward pass runs the layers in the analysis's order (file order wherever the
+  graph allows). The network input is held from the start.
+- While a layer runs, live memory is every tensor still needed — by this layer or a
+  later one — plus the output it is writing. A tensor is freed right after its last
+  reader has run; a tensor nobody reads (the output) is freed after it is written.
+- Peak activation memory is the largest live memory over the layers.
+- Parameter memory is (params + non-trainable) × bytes-per-value, tied weights once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cnncalc.fields import nearest
+
+DTYPES: dict[str, int] = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
+DEFAULT_DTYPE = "float32"
+
+
+class UnknownDtype(ValueError):
+    pass
+
+
+def bytes_per_value(dtype: str) -> int:
+    size = DTYPES.get(dtype.lower())
+    if size is None:
+        raise UnknownDtype(
+            f"unknown dtype {dtype!r}{nearest(dtype.lower(), DTYPES)}; "
+            f"choose one of {', '.join(DTYPES)}"
+        )
+    return size
+
+
+@dataclass(frozen=True, slots=True)
+class Liveness:
+    live: dict[str, int]  # per layer: bytes live while it runs
+    peak: int
+    peak_layer: str | None
+
+
+def liveness(
+    order: Sequence[str],
+    reads: Mapping[str, Sequence[str]],
+    sizes: Mapping[str, int],
+    network_input: str,
+) -> Liveness:
+    """Live bytes at each step of a forward pass in ``order``.
+
+    ``reads`` maps each layer to the tensors it reads; ``sizes`` gives every tensor's
+    bytes, the network input's under ``network_input``.
+    """
+    last_use: dict[str, int] = {}
+    for step, name in enumerate(order):
+        for source in reads[name]:
+            last_use[source] = step
+    held = {network_input} if network_input in last_use else set()
+    current = sum(sizes[t] for t in held)
+    live: dict[str, int] = {}
+    peak, peak_layer = 0, None
+    if not order:
+        return Liveness(live, sizes.get(network_input, 0), None)
+    for step, name in enumerate(order):
+        current += sizes[name]
+        live[name] = current
+        if current > peak:
+            peak, peak_layer = current, name
+        held.add(name)
+        for tensor in list(held):
+            if last_use.get(tensor, -1) <= step:
+                held.discard(tensor)
+                current -= sizes[tensor]
+    return Liveness(live, peak, peak_layer)

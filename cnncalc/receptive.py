@@ -1,0 +1,143 @@
+"""Receptive field and jump (effective stride) of every tensor, on graphs.
+
+Each layer kind says how one output position reads its input (`LayerKind.window`): per
+spatial axis a kernel, stride, leading padding and dilation, or ``None`` when position
+o reads position o only (activations, normalisation, merges). This module turns those
+windows into fields, with no knowledge of any kind.
+
+On one axis of the network input, output unit o of a tensor reached by a path with
+jump j (the product of the strides along the path) can look at the interval
+[lo + o·j, hi + o·j]: positions before 0 or past the image are padding, and they count,
+as in Araujo et al., "Computing Receptive Fields of Convolutional Neural Networks",
+Distill 2019. Through a window (k, s, p, d) an interval becomes
+j' = j·s, lo' = lo − p·j, hi' = hi + (d·(k−1) − p)·j — the recurrence
+r' = r + d·(k−1)·j of Dang Ha The Hien's "guide to receptive field arithmetic".
+
+Merge rule (`add`, `concat`): a merged unit can look wherever any of its inputs can,
+so its field is the union of the inputs' fields and the reported receptive field is the
+extent of that union. When the paths are centred alike (odd kernels, symmetric
+padding: the usual case) this is simply the largest field over the inputs' paths; with
+`same` padding of even kernels the paths can be offset, and the union is then wider
+than any one path, as a brute-force index-set propagation confirms. Paths with different
+jumps are kept apart (one interval per distinct jump), so the union stays exact; the
+reported jump is then the largest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Shape = tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AxisWindow:
+    """How output position o reads one input axis: o·stride − pad_before + t·dilation,
+    for t = 0 … kernel − 1 (positions outside the input are padding)."""
+
+    kernel: int
+    stride: int
+    pad_before: int
+    dilation: int = 1
+
+
+Window = tuple[AxisWindow, AxisWindow]
+
+
+def whole_input(shape: Shape) -> Window | None:
+    """Every output unit reads the whole map (dense, flatten, global pooling).
+
+    That is a window as large as the input with a stride as large as the input; a flat
+    input already spans everything it can see, so nothing changes (``None``).
+    """
+    if len(shape) != 3:
+        return None
+    return (AxisWindow(shape[1], shape[1], 0), AxisWindow(shape[2], shape[2], 0))
+
+
+@dataclass(frozen=True, slots=True)
+class AxisField:
+    """One axis of a tensor's field: an interval (jump, lo, hi) per distinct jump."""
+
+    spans: tuple[tuple[int, int, int], ...]
+
+    def through(self, window: AxisWindow) -> AxisField:
+        k, s, p, d = window.kernel, window.stride, window.pad_before, window.dilation
+        return _combine(
+            (j * s, lo - p * j, hi + (d * (k - 1) - p) * j) for j, lo, hi in self.spans
+        )
+
+    def extent(self, size: int) -> int:
+        """The widest field over the tensor's `size` units on this axis.
+
+        Each unit's extent is max(hi + o·j) − min(lo + o·j) + 1, a convex function of
+        o, so its largest value is at the first or the last unit.
+        """
+        return max(
+            max(hi + o * j for j, _, hi in self.spans)
+            - min(lo + o * j for j, lo, _ in self.spans)
+            + 1
+            for o in {0, max(size - 1, 0)}
+        )
+
+    @property
+    def jump(self) -> int:
+        return max(j for j, _, _ in self.spans)
+
+    @property
+    def offset(self) -> int:
+        """Where unit 0's field starts: −offset is Araujo et al.'s effective padding."""
+        return min(lo for _, lo, _ in self.spans)
+
+
+def _combine(spans: Iterable[tuple[int, int, int]]) -> AxisField:
+    merged: dict[int, tuple[int, int]] = {}
+    for j, lo, hi in spans:
+        if j in merged:
+            old_lo, old_hi = merged[j]
+            merged[j] = (min(lo, old_lo), max(hi, old_hi))
+        else:
+            merged[j] = (lo, hi)
+    return AxisField(tuple((j, lo, hi) for j, (lo, hi) in sorted(merged.items())))
+
+
+Field = tuple[AxisField, AxisField]
+
+
+def input_field(shape: Shape) -> Field | None:
+    """The network input: unit o sees position o. A flat input has no spatial field."""
+    if len(shape) != 3:
+        return None
+    unit = AxisField(((1, 0, 0),))
+    return (unit, unit)
+
+
+def through(window: Window | None, field: Field | None) -> Field | None:
+    """The field of a layer's output from its input's field and the layer's window."""
+    if field is None or window is None:
+        return field
+    return (field[0].through(window[0]), field[1].through(window[1]))
+
+
+def union(fields: Sequence[Field | None]) -> Field | None:
+    """The merge rule: a unit of an `add` or `concat` sees what any of its inputs sees."""
+    if not fields or any(f is None for f in fields):
+        return None
+    present = [f for f in fields if f is not None]
+    if len(present) == 1:
+        return present[0]
+    return (
+        _combine([span for f in present for span in f[0].spans]),
+        _combine([span for f in present for span in f[1].spans]),
+    )
+
+
+def measures(field: Field | None, output: Shape) -> tuple[tuple[int, int] | None, ...]:
+    """(receptive field [h, w], jump [h, w]) of a tensor; jump is None for vectors."""
+    if field is None:
+        return (None, None)
+    sizes = (output[1], output[2]) if len(output) == 3 else (1, 1)
+    rf = (field[0].extent(sizes[0]), field[1].extent(sizes[1]))
+    jump = (field[0].jump, field[1].jump) if len(output) == 3 else None
+    return (rf, jump)
