@@ -118,12 +118,18 @@ _FIXED: dict[Callable[..., Any], Fragment] = {
 
 
 def _parser_schema(parser: Callable[..., Any]) -> Fragment:
-    """The JSON Schema of the values a field parser accepts."""
+    """The JSON Schema of the values a field parser accepts.
+
+    A parser may declare its own as a ``json_schema`` attribute (a dict, or a
+    function returning one); the generic parsers of `cnncalc.fields` are known here.
+    """
+    declared = getattr(parser, "json_schema", None)
+    if declared is not None:
+        fragment = declared() if callable(declared) else declared
+        copied: Fragment = json.loads(json.dumps(fragment))  # a deep copy, and JSON-safe
+        return copied
     if parser in _FIXED:
         return dict(_FIXED[parser])
-    own = getattr(parser, "json_schema", None)  # a parser object that publishes its schema
-    if isinstance(own, dict):
-        return dict(own)
     qualname = getattr(parser, "__qualname__", "")
     if qualname == f"{f.integer.__name__}.<locals>.parse":
         return _integer(_closure(parser)["minimum"])
@@ -150,10 +156,39 @@ def field_schema(field: f.Field) -> Fragment:
     return fragment
 
 
-def kind_schema(kind: Any) -> Fragment:
-    """One layer kind: its `type`, the common keys, its own fields, nothing else."""
+PARAMETER: Fragment = {
+    "type": "string",
+    "pattern": r"^\$[A-Za-z_][A-Za-z0-9_]*$",
+    "description": "a block parameter, $name, replaced by the instance's argument",
+}
+_PARAMETER_REF: Fragment = {"$ref": "#/$defs/parameter"}
+
+
+def templated(fragment: Fragment) -> Fragment:
+    """Inside a block's layers any value, or any item of a list, may be `$parameter`."""
+    outer: Fragment = {key: fragment[key] for key in ("description", "default") if key in fragment}
+    inner = {key: value for key, value in fragment.items() if key not in outer}
+    return {"anyOf": [_templated_inside(inner), _PARAMETER_REF], **outer}
+
+
+def _templated_inside(fragment: Fragment) -> Fragment:
+    result = dict(fragment)
+    if isinstance(result.get("items"), dict):
+        result["items"] = templated(result["items"])
+    if "anyOf" in result:
+        result["anyOf"] = [_templated_inside(branch) for branch in result["anyOf"]]
+    return result
+
+
+def kind_schema(kind: Any, in_block: bool = False) -> Fragment:
+    """One layer kind: its `type`, the common keys, its own fields, nothing else.
+
+    ``in_block``: the kind as written in a block's layers, where values may be
+    `$parameter`s and `$input` names the instance's input.
+    """
     from cnncalc.architecture import NETWORK_INPUT
 
+    reads = f"{NETWORK_INPUT!r} is the network input" + ("; $input the block's" if in_block else "")
     properties: Fragment = {
         "type": {"const": kind.type_name},
         "name": {
@@ -163,27 +198,27 @@ def kind_schema(kind: Any) -> Fragment:
     }
     required = ["type"]
     if kind.arity == "many":
+        inputs: Fragment = {"type": "array", "items": TEXT, "minItems": 2}
         properties["inputs"] = {
-            "type": "array",
-            "items": TEXT,
-            "minItems": 2,
-            "description": "the layers this one joins",
+            **(templated(inputs) if in_block else inputs),
+            "description": f"the layers this one joins ({reads})",
         }
         required.append("inputs")
     else:
         properties["input"] = {
             **TEXT,
-            "description": "the layer it reads (default: the previous one; "
-            f"{NETWORK_INPUT!r} is the network input)",
+            "description": f"the layer it reads (default: the previous one; {reads})",
         }
     for field in kind.fields:
         try:
-            properties[field.name] = field_schema(field)
+            fragment = field_schema(field)
         except SchemaGap as gap:
             raise SchemaGap(
                 f"layer type {kind.type_name!r}, field {field.name!r}: no JSON Schema for "
-                f"its parser {gap}; teach cnncalc/schema.py::_parser_schema"
+                f"its parser {gap}; give the parser a json_schema attribute, or teach "
+                "cnncalc/schema.py::_parser_schema"
             ) from None
+        properties[field.name] = templated(fragment) if in_block else fragment
         if field.default is f.REQUIRED:
             required.append(field.name)
     return {
@@ -191,6 +226,35 @@ def kind_schema(kind: Any) -> Fragment:
         "properties": properties,
         "required": required,
         "additionalProperties": False,
+    }
+
+
+def _dispatch(prefix: str, kinds: Iterable[str], in_block: bool) -> Fragment:
+    """A layer mapping: `type` picks the kind whose schema then applies."""
+    names = list(kinds)
+    type_schema: Fragment = {"enum": names}
+    if in_block:
+        type_schema = {"anyOf": [type_schema, _PARAMETER_REF]}
+    return {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {**type_schema, "description": "the layer's kind"}},
+        "allOf": [
+            {
+                "if": {"properties": {"type": {"const": name}}, "required": ["type"]},
+                "then": {"$ref": f"#/$defs/{prefix}.{name}"},
+            }
+            for name in names
+        ],
+    }
+
+
+def _item(layer: str, instance: str) -> Fragment:
+    """An entry of a `layers` list: a block instance when it has `block:`, else a layer."""
+    return {
+        "if": {"type": "object", "required": ["block"]},
+        "then": {"$ref": f"#/$defs/{instance}"},
+        "else": {"$ref": f"#/$defs/{layer}"},
     }
 
 
@@ -213,21 +277,18 @@ def build() -> Fragment:
     from cnncalc.architecture import BUDGET_FIGURES, TOP_LEVEL_KEYS
     from cnncalc.layers import KINDS
 
-    defs: Fragment = {"size": size_schema()}
+    defs: Fragment = {"size": size_schema(), "parameter": PARAMETER}
     for type_name, kind in KINDS.items():
         defs[f"layer.{type_name}"] = kind_schema(kind)
-    defs["layer"] = {
-        "type": "object",
-        "required": ["type"],
-        "properties": {"type": {"enum": list(KINDS), "description": "the layer's kind"}},
-        "allOf": [
-            {
-                "if": {"properties": {"type": {"const": type_name}}, "required": ["type"]},
-                "then": {"$ref": f"#/$defs/layer.{type_name}"},
-            }
-            for type_name in KINDS
-        ],
-    }
+    for type_name, kind in KINDS.items():
+        defs[f"block_layer.{type_name}"] = kind_schema(kind, in_block=True)
+    defs["layer"] = _dispatch("layer", KINDS, in_block=False)
+    defs["block_layer"] = _dispatch("block_layer", KINDS, in_block=True)
+    defs["instance"] = _instance_schema(in_block=False)
+    defs["block_instance"] = _instance_schema(in_block=True)
+    defs["layers_item"] = _item("layer", "instance")
+    defs["block_layers_item"] = _item("block_layer", "block_instance")
+    defs["block"] = _block_schema()
     properties: Fragment = {
         "name": {**TEXT, "description": "the architecture's name"},
         "description": {**TEXT, "description": "free text, e.g. the source of the figures"},
@@ -240,7 +301,7 @@ def build() -> Fragment:
         "layers": {
             "type": "array",
             "minItems": 1,
-            "items": {"anyOf": [{"$ref": "#/$defs/layer"}, {"$ref": "#/$defs/instance"}]},
+            "items": {"$ref": "#/$defs/layers_item"},
             "description": "applied in order; a block instance expands into its layers",
         },
         "budgets": {
@@ -249,9 +310,12 @@ def build() -> Fragment:
             "additionalProperties": {"$ref": "#/$defs/size"},
             "description": "maxima checked by `cnncalc check`",
         },
+        "blocks": {
+            "type": "object",
+            "additionalProperties": {"$ref": "#/$defs/block"},
+            "description": "reusable groups of layers, instantiated with block: NAME",
+        },
     }
-    properties.update(_blocks_properties())
-    defs["instance"] = _instance_schema()
     unknown = set(TOP_LEVEL_KEYS) - set(properties)
     if unknown:
         raise SchemaGap(f"top-level keys without a schema: {', '.join(sorted(unknown))}")
@@ -263,47 +327,63 @@ def build() -> Fragment:
         "required": ["name", "input", "layers"],
         "properties": properties,
         "additionalProperties": False,
+        # Without blocks: (no block definitions), no layer can be a block instance.
+        "if": {"not": {"required": ["blocks"]}},
+        "then": {"properties": {"layers": {"items": {"not": {"required": ["block"]}}}}},
         "$defs": defs,
     }
 
 
-def _blocks_properties() -> Fragment:
-    # A block's layers hold `$parameter` placeholders where numbers go, so they are
-    # checked only as mappings here; the loader checks each instance once expanded.
-    block = {
+def _block_schema() -> Fragment:
+    from cnncalc.blocks import INSTANCE_KEYS, NETWORK_INPUT
+
+    reserved = [NETWORK_INPUT, *INSTANCE_KEYS]
+    return {
         "type": "object",
         "required": ["layers"],
         "properties": {
             "params": {
                 "type": "object",
+                "propertyNames": {
+                    "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$",
+                    "not": {"enum": reserved},
+                },
                 "description": "parameter → default; null: every instance must give it",
             },
-            "layers": {"type": "array", "minItems": 1, "items": {"type": "object"}},
+            "layers": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"$ref": "#/$defs/block_layers_item"},
+                "description": "the first reads the instance's input; the last is its output",
+            },
             "description": TEXT,
         },
         "additionalProperties": False,
     }
-    return {
-        "blocks": {
-            "type": "object",
-            "additionalProperties": block,
-            "description": "reusable groups of layers, instantiated with block: NAME",
-        }
-    }
 
 
-def _instance_schema() -> Fragment:
+def _instance_schema(in_block: bool) -> Fragment:
     """A layer entry `{block: NAME, ...}`: its own keys, then the block's arguments."""
-    parameter = {"type": "string", "pattern": r"^\$[A-Za-z_][A-Za-z0-9_]*$"}
+    repeat = _integer(1)
+    block = TEXT
     return {
         "type": "object",
         "required": ["block"],
         "properties": {
-            "block": {**TEXT, "description": "a block defined under blocks"},
+            "block": {
+                **(templated(block) if in_block else block),
+                "description": "a block defined under blocks",
+            },
             "name": {**TEXT, "description": "prefix of the instance's layer names"},
             "input": TEXT,
-            "repeat": {"anyOf": [_integer(1), parameter], "description": "instances in a row"},
-            "first": {"type": "object", "description": "arguments of the first repetition"},
+            "repeat": {
+                **(templated(repeat) if in_block else repeat),
+                "description": "instances in a row (names NAME.0, NAME.1, ...)",
+            },
+            "first": {
+                "type": "object",
+                "description": "arguments of the first repetition (and block: another block)",
+            },
             "type": False,
         },
     }
