@@ -209,6 +209,10 @@ def kind_schema(kind: Any, in_block: bool = False) -> Fragment:
             **TEXT,
             "description": f"the layer it reads (default: the previous one; {reads})",
         }
+    properties["share"] = {
+        **TEXT,
+        "description": "reuse this layer's parameters (tied weights, counted once)",
+    }
     for field in kind.fields:
         try:
             fragment = field_schema(field)

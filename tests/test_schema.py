@@ -95,6 +95,17 @@ def test_schema_lists_every_kind_and_field(schema: dict[str, Any]) -> None:
         assert layer["additionalProperties"] is False
 
 
+def test_schema_lists_every_common_layer_key(schema: dict[str, Any]) -> None:
+    from cnncalc.architecture import _LAYER_KEYS
+
+    for type_name, kind in KINDS.items():
+        for prefix in ("layer", "block_layer"):
+            declared = set(schema["$defs"][f"{prefix}.{type_name}"]["properties"])
+            # A merge names its `inputs`; every other kind reads one `input`.
+            absent = {"input"} if kind.arity == "many" else {"inputs"}
+            assert set(_LAYER_KEYS) - absent <= declared, (prefix, type_name)
+
+
 def test_schema_lists_every_top_level_key_and_budget(schema: dict[str, Any]) -> None:
     assert set(schema["properties"]) == set(TOP_LEVEL_KEYS)
     assert schema["properties"]["budgets"]["propertyNames"]["enum"] == list(BUDGET_FIGURES)
