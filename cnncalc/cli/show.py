@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from cnncalc.cli import common, presentation
+from cnncalc.cli import common, figure_options, presentation
 
 
 @click.command()
@@ -14,6 +14,7 @@ from cnncalc.cli import common, presentation
 @common.strict_option
 @presentation.sort_options
 @presentation.export_options
+@figure_options.figure_options
 def show(
     arch: str,
     input_shape: tuple[int, ...] | None,
@@ -23,14 +24,18 @@ def show(
     top: int | None = None,
     export_svg: str | None = None,
     export_html: str | None = None,
+    columns: tuple[str, ...] | None = None,
+    count: str = "macs",
+    dtype: str = "float32",
 ) -> None:
     """Per-layer figures of ARCH: a YAML file, - for stdin, or a bundled name."""
     from cnncalc.analysis import analyse
     from cnncalc.sources import load_arch
 
     with common.reporting_errors():
-        analysis = analyse(load_arch(arch), input_shape, strict=strict)
+        analysis = analyse(load_arch(arch), input_shape, strict=strict, dtype=dtype, count=count)
     common.warn(analysis.warnings)
+    columns, memory = figure_options.table_columns(columns, count)
     if sort or top:
         from cnncalc.compare import select_layers
 
@@ -46,7 +51,7 @@ def show(
 
         from cnncalc.render.table import analysis_table
 
-        view = analysis_table(analysis)
+        view = analysis_table(analysis, columns, memory)
         if sort or top:
             view = Group(view, Text(note, style="dim"))
         presentation.export(view, export_svg, export_html, analysis.name)

@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from cnncalc.conventions import Operations
 from cnncalc.fields import Field
 from cnncalc.layers.steps import Step, figure_steps, neurons_step
+from cnncalc.receptive import Window
 from cnncalc.shapes import Axis
 
 Shape = tuple[int, ...]
@@ -66,6 +68,25 @@ class LayerKind:
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         return Figures()
 
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        """How an output position reads its input, per spatial axis (receptive fields).
+
+        ``None`` (this default): output position o reads input position o only, as
+        activations, normalisation and merges do. Window layers return their kernel,
+        stride, leading padding and dilation; layers whose every unit reads the whole
+        input return `receptive.whole_input(inputs[0])`.
+        """
+        return None
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        """Arithmetic besides the multiply-accumulates, and what torchinfo, fvcore and
+        thop print for this layer (see `cnncalc.conventions`).
+
+        This default: no extra arithmetic; torchinfo counts the parameters once (a
+        module whose class name has no "Conv"), fvcore and thop count the MACs.
+        """
+        return Operations(torchinfo=figures.params, fvcore=figures.macs, thop=figures.macs)
+
     def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         """The steps of `cnncalc explain`, in the order a student would write them.
 
@@ -73,7 +94,6 @@ class LayerKind:
         formula; kinds with formulas of their own override it.
         """
         return [neurons_step(output), *figure_steps(self.figures(inputs, output), inputs, output)]
-
 
 
 def units(shape: Shape) -> int:

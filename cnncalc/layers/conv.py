@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cnncalc import fields as f
+from cnncalc.conventions import Operations
 from cnncalc.layers.base import (
     Figures,
     LayerError,
@@ -16,6 +17,7 @@ from cnncalc.layers.base import (
     chw,
     dense_equivalent,
     uncovered_note,
+    units,
 )
 from cnncalc.layers.steps import (
     Step,
@@ -26,6 +28,7 @@ from cnncalc.layers.steps import (
     step,
     window_steps,
 )
+from cnncalc.receptive import AxisWindow, Window
 from cnncalc.shapes import Axis, WindowTooLarge, same_padding, window_axis, window_span
 
 Padding = tuple[int, int] | str
@@ -82,6 +85,22 @@ def window_output(
     if note:
         notes.append(note)
     return (c if channels_out is None else channels_out, axes[0].size, axes[1].size)
+
+
+def window_of(
+    shape: Shape,
+    kernel: tuple[int, int],
+    stride: tuple[int, int],
+    padding: Padding,
+    dilation: tuple[int, int],
+    ceil: bool = False,
+) -> Window:
+    """The receptive-field window of a conv or pool (`same` padding resolved)."""
+    axes = resolve_axes((shape[1], shape[2]), kernel, stride, padding, dilation, ceil)
+    return (
+        AxisWindow(kernel[0], stride[0], axes[0].pad_before, dilation[0]),
+        AxisWindow(kernel[1], stride[1], axes[1].pad_before, dilation[1]),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +167,28 @@ class Conv(LayerKind):
                         f"{channels} channels (0 to {channels - 1})",
                         "table",
                     )
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return window_of(inputs[0], self.kernel, self.stride, self.padding, self.dilation)
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        positions = output[1] * output[2]
+        if self.sharing:
+            # torch.nn.Conv2d: torchinfo multiplies weights and biases by the positions.
+            return Operations(
+                bias=units(output) if self.bias else 0,
+                torchinfo=figures.params * positions,
+                fvcore=figures.macs,
+                thop=figures.macs,
+            )
+        # Locally connected: no torch built-in (a custom module without "Conv" in its
+        # name): torchinfo counts its parameters once, thop knows no rule (0).
+        return Operations(
+            bias=units(output) if self.bias else 0,
+            torchinfo=figures.params,
+            fvcore=figures.macs,
+            thop=0,
+        )
 
     def fan_ins(self, channels: int) -> int:
         """Σ over filters of the weights one filter applies at one position."""

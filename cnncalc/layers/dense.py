@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cnncalc import fields as f
+from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerKind, Note, Shape, units
 from cnncalc.layers.steps import Step, n, neurons_step, step
+from cnncalc.receptive import Window, whole_input
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +24,18 @@ class Dense(LayerKind):
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (self.units,)
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return whole_input(inputs[0])
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        # torch.nn.Linear: torchinfo counts weights and bias once, fvcore and thop the MACs.
+        return Operations(
+            bias=self.units if self.bias else 0,
+            torchinfo=figures.params,
+            fvcore=figures.macs,
+            thop=figures.macs,
+        )
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         weights = self.units * units(inputs[0])
@@ -60,7 +74,6 @@ class Dense(LayerKind):
         ]
 
 
-
 @dataclass(frozen=True, slots=True)
 class Rbf(LayerKind):
     """Each unit computes Σ (x_j − w_ij)² over its inputs; LeCun et al. chose the w by
@@ -74,6 +87,15 @@ class Rbf(LayerKind):
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (self.units,)
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return whole_input(inputs[0])
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        # Σ (x − w)²: besides the multiply-accumulates, one subtraction per weight. Not a
+        # torch built-in: fvcore and thop count 0; torchinfo counts trainable vectors
+        # once (fixed ones are a buffer, not a parameter).
+        return Operations(other=figures.macs, torchinfo=figures.params)
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         weights = self.units * units(inputs[0])

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cnncalc import fields as f
-from cnncalc.layers.base import LayerKind, Note, Shape, units
+from cnncalc.conventions import Operations
+from cnncalc.layers.base import Figures, LayerKind, Note, Shape, units
+from cnncalc.receptive import Window, whole_input
 
 ACTIVATIONS = (
     "relu",
@@ -42,6 +44,20 @@ class Activation(LayerKind):
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return inputs[0]
 
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        neurons = units(output)
+        if self.fn in ("linear", "identity"):
+            return Operations()
+        thop = 0  # thop: ReLU, ReLU6, LeakyReLU 0; modules it has no rule for 0
+        if self.fn == "prelu":
+            thop = neurons  # count_prelu in eval mode
+        elif self.fn == "softmax":
+            # nn.Softmax over channels (units of a vector): exp, add, divide = 3n − 1
+            # per vector of n values.
+            vectors = neurons // output[0]
+            thop = vectors * (3 * output[0] - 1)
+        return Operations(activation=neurons, thop=thop)
+
 
 @dataclass(frozen=True, slots=True)
 class Dropout(LayerKind):
@@ -60,3 +76,6 @@ class Flatten(LayerKind):
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (units(inputs[0]),)
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return whole_input(inputs[0])  # the vector as a whole sees the whole map

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cnncalc.layers.base import LayerError, LayerKind, Note, Shape
+from cnncalc.conventions import Operations
+from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape, units
 from cnncalc.layers.steps import Step, n, neurons_step, step
 
 
@@ -30,6 +31,10 @@ class Add(LayerKind):
                 )
         return first
 
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        # (inputs − 1) additions per unit; a tensor `+` is no module for the tools.
+        return Operations(merge=(len(inputs) - 1) * units(output))
+
 
 @dataclass(frozen=True, slots=True)
 class Concat(LayerKind):
@@ -53,4 +58,3 @@ class Concat(LayerKind):
         key = "output_channels" if len(output) == 3 else "output_units"
         total = step(key, "Σ over inputs", " + ".join(n(s[0]) for s in inputs), output[0])
         return [total, neurons_step(output)]
-

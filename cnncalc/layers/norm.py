@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cnncalc import fields as f
+from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerKind, Note, Shape, dense_equivalent, units
 from cnncalc.layers.steps import Step, dense_step, n, neurons_step, step
 
@@ -21,6 +22,17 @@ class BatchNorm(LayerKind):
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return inputs[0]
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        # Inference: statistics folded into one scale and one shift, 2 per unit. fvcore
+        # (eval): 2 per unit with affine, else 1; thop: 2 per unit, doubled with affine.
+        neurons = units(output)
+        return Operations(
+            normalisation=2 * neurons,
+            torchinfo=figures.params,
+            fvcore=neurons * (2 if self.affine else 1),
+            thop=2 * neurons * (2 if self.affine else 1),
+        )
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         channels = output[0]
@@ -59,7 +71,6 @@ class BatchNorm(LayerKind):
         return steps
 
 
-
 @dataclass(frozen=True, slots=True)
 class Lrn(LayerKind):
     """AlexNet's local response normalisation across `size` neighbouring channels."""
@@ -79,3 +90,8 @@ class Lrn(LayerKind):
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return inputs[0]
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        # Per unit: `size` squares and size − 1 additions, then × alpha, + k, ** beta and
+        # a division: 2·size + 3. None of the tools counts it.
+        return Operations(normalisation=units(output) * (2 * self.size + 3))

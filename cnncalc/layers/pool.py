@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from cnncalc import fields as f
+from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerKind, Note, Shape, chw, dense_equivalent, units
-from cnncalc.layers.conv import Padding, axes_steps, window_output
+from cnncalc.layers.conv import Padding, axes_steps, window_of, window_output
 from cnncalc.layers.steps import Step, channels_step, dense_step, n, neurons_step, step
+from cnncalc.receptive import AxisWindow, Window, whole_input
 
 
 def _stride_defaults_to_size(values: dict[str, Any]) -> dict[str, Any]:
@@ -44,6 +46,17 @@ class Pool(LayerKind):
             inputs[0], "pool", None, self.size, self.stride, self.padding, (1, 1), notes, self.ceil
         )
 
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return window_of(inputs[0], self.size, self.stride, self.padding, (1, 1), self.ceil)
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        window = self.size[0] * self.size[1]
+        if self.mode == "max":
+            # window − 1 comparisons per output unit; torch's MaxPool2d counts 0 everywhere.
+            return Operations(pooling=units(output) * (window - 1))
+        # window − 1 additions and one division; thop's AvgPool2d: 1 per output unit.
+        return Operations(pooling=units(output) * window, thop=units(output))
+
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         # Every output unit reads a size×size window (padded positions count as links).
         return Figures(connections=units(output) * self.size[0] * self.size[1])
@@ -66,7 +79,6 @@ class Pool(LayerKind):
         ]
 
 
-
 @dataclass(frozen=True, slots=True)
 class GlobalPool(LayerKind):
     type_name = "global_pool"
@@ -76,6 +88,18 @@ class GlobalPool(LayerKind):
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (chw(inputs[0], "global_pool")[0], 1, 1)
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return whole_input(inputs[0])
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        # As torch.nn.AdaptiveAvgPool2d(1) / AdaptiveMaxPool2d(1).
+        channels, maps = output[0], units(inputs[0])
+        if self.mode == "max":
+            return Operations(pooling=maps - channels)  # H·W − 1 comparisons per map
+        # H·W − 1 additions and a division per map; fvcore: 1 per input unit;
+        # thop: (H·W + 1) per output unit.
+        return Operations(pooling=maps, fvcore=maps, thop=maps + channels)
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         # A pool whose window is the whole map: each channel's unit reads H·W inputs.
@@ -94,7 +118,6 @@ class GlobalPool(LayerKind):
                 "each channel's unit reads its whole map",
             ),
         ]
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +140,22 @@ class Subsample(LayerKind):
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return window_output(
             inputs[0], "subsample", None, self.size, self.stride, (0, 0), (1, 1), notes
+        )
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return (
+            AxisWindow(self.size[0], self.stride[0], 0),
+            AxisWindow(self.size[1], self.stride[1], 0),
+        )
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        # Per output unit: the window's sum (size² − 1 additions), one multiply by the
+        # map's coefficient, one bias. No torch built-in: fvcore and thop count 0,
+        # torchinfo the 2·C parameters once.
+        neurons = units(output)
+        window = self.size[0] * self.size[1]
+        return Operations(
+            bias=neurons, pooling=neurons * (window - 1), other=neurons, torchinfo=figures.params
         )
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
@@ -153,4 +192,3 @@ class Subsample(LayerKind):
             ),
             dense_step(inputs, output, bias=True),
         ]
-

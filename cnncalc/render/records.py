@@ -7,6 +7,27 @@ from typing import Any
 from cnncalc.analysis import FIGURE_KEYS, Analysis, LayerResult, Totals
 
 LAYER_KEYS = ("name", "type", "output", *FIGURE_KEYS)
+# Beyond the contract (issue 7): additions, never replacements.
+EXTRA_LAYER_KEYS = (
+    "receptive_field",
+    "jump",
+    "activation_bytes",
+    "live_bytes",
+    "ops",
+    "shares",
+)
+EXTRA_TOTAL_KEYS = (
+    "params_tied",
+    "non_trainable_tied",
+    "ops",
+    "activation_bytes",
+    "peak_activation_bytes",
+    "param_bytes",
+)
+
+
+def _pair(value: tuple[int, int] | None) -> list[int] | None:
+    return None if value is None else list(value)
 
 
 def layer_record(row: LayerResult) -> dict[str, Any]:
@@ -15,11 +36,17 @@ def layer_record(row: LayerResult) -> dict[str, Any]:
         "type": row.type,
         "output": list(row.output),
         **{key: row.figure(key) for key in FIGURE_KEYS},
+        "receptive_field": _pair(row.receptive_field),
+        "jump": _pair(row.jump),
+        "activation_bytes": row.activation_bytes,
+        "live_bytes": row.live_bytes,
+        "ops": row.ops,
+        "shares": row.shares,
     }
 
 
 def totals_record(totals: Totals) -> dict[str, Any]:
-    return {key: totals.figure(key) for key in FIGURE_KEYS}
+    return {key: totals.figure(key) for key in (*FIGURE_KEYS, *EXTRA_TOTAL_KEYS)}
 
 
 def analysis_record(analysis: Analysis) -> dict[str, Any]:
@@ -28,4 +55,7 @@ def analysis_record(analysis: Analysis) -> dict[str, Any]:
         "input": list(analysis.input),
         "layers": [layer_record(row) for row in analysis.layers],
         "totals": totals_record(analysis.totals),
+        "count": analysis.count,
+        "dtype": analysis.dtype,
+        "peak_layer": analysis.peak_layer,
     }

@@ -9,7 +9,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cnncalc.analysis import FIGURE_KEYS, Analysis
+from cnncalc.analysis import FIGURE_KEYS, Analysis, LayerResult, Totals
 from cnncalc.render.text import shape_text, thousands
 
 SHORT_HEADERS = {
@@ -33,21 +33,77 @@ def _number_column(table: Table, header: str) -> None:
     table.add_column(header, justify="right", overflow="fold")
 
 
-def analysis_table(analysis: Analysis) -> RenderableType:
+# Optional columns of `show --columns` (issue 7), after the contract's figures.
+EXTRA_HEADERS = {
+    "receptive_field": "Receptive\nfield",
+    "jump": "Jump",
+    "activation_bytes": "Output\nbytes",
+    "live_bytes": "Live\nbytes",
+    "ops": "Ops",
+}
+MEMORY_COLUMNS = ("activation_bytes", "live_bytes")
+
+
+def _pair_text(value: tuple[int, int] | None) -> str:
+    return "–" if value is None else shape_text(value)
+
+
+def _cell(row: LayerResult, key: str) -> str:
+    if key in ("receptive_field", "jump"):
+        return _pair_text(getattr(row, key))
+    text = thousands(row.figure(key))
+    if key == "params" and row.shares is not None:
+        return f"{text} tied"
+    return text
+
+
+def _total_cell(totals: Totals, key: str) -> str:
+    if key in ("receptive_field", "jump"):
+        return ""
+    if key == "live_bytes":
+        return thousands(totals.peak_activation_bytes)  # the peak, not a sum
+    return thousands(totals.figure(key))
+
+
+def memory_caption(analysis: Analysis) -> str:
+    from cnncalc.memory import DTYPES
+
+    totals = analysis.totals
+    return (
+        f"memory at {analysis.dtype} ({DTYPES[analysis.dtype]} bytes per value), batch 1: "
+        f"peak {thousands(totals.peak_activation_bytes)} bytes while "
+        f"{analysis.peak_layer} runs (network input held, every tensor freed after its "
+        f"last reader, no in-place layers); parameters {thousands(totals.param_bytes)} bytes"
+    )
+
+
+def analysis_table(
+    analysis: Analysis, columns: Sequence[str] | None = None, memory: bool = False
+) -> RenderableType:
+    """The `show` table. ``columns``: the figure columns in order (default: the
+    contract's); ``memory``: add the memory assumptions to the caption (implied by a
+    memory column)."""
+    from cnncalc.conventions import convention
+
+    keys = tuple(FIGURE_KEYS if columns is None else columns)
+    counting = convention(analysis.count)
     title = analysis.name
-    caption = f"input {shape_text(analysis.input)}"
+    caption = f"input {shape_text(analysis.input)} · counting {counting.summary}"
+    if memory or any(key in MEMORY_COLUMNS for key in keys):
+        caption += "\n" + memory_caption(analysis)
     table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, show_footer=False)
     table.add_column("Layer", overflow="fold")
     table.add_column("Type", overflow="fold")
     table.add_column("Output", overflow="fold")
-    for key in FIGURE_KEYS:
-        _number_column(table, SHORT_HEADERS[key])
+    for key in keys:
+        header = counting.header if key == "ops" else SHORT_HEADERS.get(key, EXTRA_HEADERS.get(key))
+        _number_column(table, header or key)
     for row in analysis.layers:
         table.add_row(
             row.name,
             row.type,
             shape_text(row.output),
-            *(thousands(row.figure(k)) for k in FIGURE_KEYS),
+            *(_cell(row, k) for k in keys),
         )
     totals = analysis.totals
     table.add_section()
@@ -55,7 +111,7 @@ def analysis_table(analysis: Analysis) -> RenderableType:
         Text("Total", style="bold"),
         "",
         shape_text(totals.output),
-        *(Text(thousands(totals.figure(k)), style="bold") for k in FIGURE_KEYS),
+        *(Text(_total_cell(totals, k), style="bold") for k in keys),
     )
     summary = Text.assemble(
         ("Total params: ", "bold"),
@@ -69,6 +125,16 @@ def analysis_table(analysis: Analysis) -> RenderableType:
         "\n",
         (NEURONS_NOTE, "dim"),
     )
+    tied = [row for row in analysis.layers if row.shares is not None]
+    if tied and "params" in keys:
+        pairs = ", ".join(f"{row.name} → {row.shares}" for row in tied)
+        summary.append_text(
+            Text(
+                f"\nTied weights ({pairs}): each tied row shows the parameters it uses; the "
+                f"totals count them once ({thousands(totals.params_tied)} params left out).",
+                style="dim",
+            )
+        )
     return Group(table, summary)
 
 
