@@ -45,6 +45,19 @@ class AxisWindow:
 Window = tuple[AxisWindow, AxisWindow]
 
 
+class Unmapped:
+    """A layer whose positions do not map to its input's by one window (upsampling,
+    transposed convolution, adaptive pooling that does not divide its input): fields
+    are not reported past it (``None``), rather than reported wrong."""
+
+    def __repr__(self) -> str:
+        return "UNMAPPED"
+
+
+UNMAPPED = Unmapped()
+WindowSpec = Window | Unmapped | None
+
+
 def whole_input(shape: Shape) -> Window | None:
     """Every output unit reads the whole map (dense, flatten, global pooling).
 
@@ -113,8 +126,10 @@ def input_field(shape: Shape) -> Field | None:
     return (unit, unit)
 
 
-def through(window: Window | None, field: Field | None) -> Field | None:
+def through(window: WindowSpec, field: Field | None) -> Field | None:
     """The field of a layer's output from its input's field and the layer's window."""
+    if isinstance(window, Unmapped):
+        return None
     if field is None or window is None:
         return field
     return (field[0].through(window[0]), field[1].through(window[1]))

@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from cnncalc.conventions import Operations
 from cnncalc.fields import Field
 from cnncalc.layers.steps import Step, figure_steps, neurons_step
-from cnncalc.receptive import Window
+from cnncalc.receptive import UNMAPPED, WindowSpec
 from cnncalc.shapes import Axis
 
 Shape = tuple[int, ...]
@@ -68,15 +68,17 @@ class LayerKind:
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         return Figures()
 
-    def window(self, inputs: Sequence[Shape]) -> Window | None:
+    def window(self, inputs: Sequence[Shape]) -> WindowSpec:
         """How an output position reads its input, per spatial axis (receptive fields).
 
-        ``None`` (this default): output position o reads input position o only, as
-        activations, normalisation and merges do. Window layers return their kernel,
-        stride, leading padding and dilation; layers whose every unit reads the whole
-        input return `receptive.whole_input(inputs[0])`.
+        ``None``: output position o reads input position o only, as activations,
+        normalisation and merges do. Window layers return their kernel, stride, leading
+        padding and dilation per axis; layers whose every unit reads the whole input
+        return `receptive.whole_input(inputs[0])`. This default, `receptive.UNMAPPED`,
+        says "no single window": no receptive field is reported past the layer, so a
+        new kind that forgets this hook shows nothing rather than something wrong.
         """
-        return None
+        return UNMAPPED
 
     def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
         """Arithmetic besides the multiply-accumulates, and what torchinfo, fvcore and

@@ -41,6 +41,9 @@ class Activation(LayerKind):
 
     fn: str
 
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return None  # position o reads position o
+
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return inputs[0]
 
@@ -65,6 +68,9 @@ class Dropout(LayerKind):
     fields = (f.Field("rate", f.rate, 0.5),)
 
     rate: float
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return None  # position o reads position o
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return inputs[0]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape, units
 from cnncalc.layers.steps import Step, n, neurons_step, step
+from cnncalc.receptive import Window
 
 
 def _shape_text(shape: Shape) -> str:
@@ -18,6 +19,9 @@ def _shape_text(shape: Shape) -> str:
 class Add(LayerKind):
     type_name = "add"
     arity = "many"
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return None  # unit o of every input: see receptive.union
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         first = inputs[0]
@@ -42,6 +46,9 @@ class Concat(LayerKind):
 
     type_name = "concat"
     arity = "many"
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return None  # unit o of every input: see receptive.union
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         first = inputs[0]

@@ -9,6 +9,7 @@ from cnncalc import fields as f
 from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerKind, Note, Shape, dense_equivalent, units
 from cnncalc.layers.steps import Step, dense_step, n, neurons_step, step
+from cnncalc.receptive import Window
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +20,9 @@ class BatchNorm(LayerKind):
     fields = (f.Field("affine", f.boolean, True, "learn a scale and a shift per channel"),)
 
     affine: bool
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return None  # position o reads position o
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return inputs[0]
@@ -87,6 +91,9 @@ class Lrn(LayerKind):
     alpha: float
     beta: float
     k: float
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return None  # position o reads position o
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return inputs[0]

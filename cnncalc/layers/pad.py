@@ -10,6 +10,7 @@ from cnncalc import fields as f
 from cnncalc.document import Node
 from cnncalc.document import Sequence as SequenceNode
 from cnncalc.layers.base import LayerKind, Note, Shape, chw
+from cnncalc.receptive import AxisWindow, Window
 
 Sides = tuple[int, int, int, int]  # top, bottom, left, right
 
@@ -63,6 +64,10 @@ class Pad(LayerKind):
     fields = (f.Field("padding", sides),)
 
     padding: Sides
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        # Output position o is input position o − top (or − left); the rest is zeros.
+        return (AxisWindow(1, 1, self.padding[0]), AxisWindow(1, 1, self.padding[2]))
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         c, h, w = chw(inputs[0], "pad")

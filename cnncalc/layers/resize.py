@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cnncalc import fields as f
+from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape, chw, units
+from cnncalc.receptive import UNMAPPED, AxisWindow, WindowSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +48,17 @@ class Upsample(LayerKind):
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         return Figures(connections=4 * units(output) if self.mode == "bilinear" else 0)
 
+    # window(): the default, receptive.UNMAPPED (fractional stride).
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        # flops: nearest copies (0); bilinear 4 products and 3 additions per output unit.
+        # fvcore: upsample_nearest2d 1, upsample_bilinear2d 4 per output unit; thop:
+        # nearest 1, bilinear 11 per output unit.
+        out = units(output)
+        if self.mode == "bilinear":
+            return Operations(other=7 * out, fvcore=4 * out, thop=11 * out)
+        return Operations(fvcore=out, thop=out)
+
 
 def adaptive_windows(size: int, out: int) -> int:
     """Σ over output positions of the window length PyTorch uses along one axis:
@@ -71,6 +84,28 @@ class AdaptivePool(LayerKind):
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         c = chw(inputs[0], "adaptive_pool")[0]
         return (c, self.size[0], self.size[1])
+
+    def window(self, inputs: Sequence[Shape]) -> WindowSpec:
+        # A plain pool when the output divides the input (torchvision's 7×7 on 7×7 is
+        # the identity); otherwise windows of varying size: not mapped.
+        _, h, w = chw(inputs[0], "adaptive_pool")
+        if h % self.size[0] or w % self.size[1]:
+            return UNMAPPED
+        kh, kw = h // self.size[0], w // self.size[1]
+        return (AxisWindow(kh, kh, 0), AxisWindow(kw, kw, 0))
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        # flops: avg, window − 1 additions and a division per output unit (= the
+        # connections); max, window − 1 comparisons. fvcore (adaptive_avg_pool2d): 1 per
+        # input unit; thop (count_adap_avgpool): (H·W / (h·w) + 1) per output unit.
+        out = units(output)
+        if self.mode == "max":
+            return Operations(pooling=figures.connections - out)
+        _, h, w = chw(inputs[0], "adaptive_pool")
+        ratio = h * w / (self.size[0] * self.size[1])
+        return Operations(
+            pooling=figures.connections, fvcore=units(inputs[0]), thop=int((ratio + 1) * out)
+        )
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         c, h, w = chw(inputs[0], "adaptive_pool")

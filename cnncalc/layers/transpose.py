@@ -18,7 +18,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cnncalc import fields as f
-from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape, chw, dense_equivalent
+from cnncalc.conventions import Operations
+from cnncalc.layers.base import (
+    Figures,
+    LayerError,
+    LayerKind,
+    Note,
+    Shape,
+    chw,
+    dense_equivalent,
+    units,
+)
 
 
 def transposed_size(
@@ -84,6 +94,22 @@ class ConvTranspose(LayerKind):
                 )
             sizes.append(out)
         return (self.filters, sizes[0], sizes[1])
+
+    # window(): the default, receptive.UNMAPPED: output positions read a varying number
+    # of inputs (fractional stride), so no receptive field is reported past this layer.
+
+    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+        # torchinfo: "Conv" is in ConvTranspose2d, so parameters × output positions;
+        # fvcore: the MACs over input positions (as here); thop: its conv hook, i.e.
+        # output units × Cin/groups × kh × kw.
+        channels = chw(inputs[0], "conv_transpose")[0]
+        kh, kw = self.kernel
+        return Operations(
+            bias=units(output) if self.bias else 0,
+            torchinfo=figures.params * output[1] * output[2],
+            fvcore=figures.macs,
+            thop=units(output) * (channels // self.groups) * kh * kw,
+        )
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         channels, h, w = chw(inputs[0], "conv_transpose")
