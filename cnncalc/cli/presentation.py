@@ -62,13 +62,15 @@ def export(renderable: RenderableType, svg: str | None, html: str | None, title:
     from rich.console import Console
     from rich.measure import Measurement
 
-    probe = Console(file=io.StringIO(), width=MAX_EXPORT_WIDTH)
+    # A height too: without one, rich sizes a TERM=dumb console at 80 columns.
+    probe = Console(file=io.StringIO(), width=MAX_EXPORT_WIDTH, height=25)
     needed = Measurement.get(probe, probe.options, renderable).maximum
     width = min(max(needed, MIN_EXPORT_WIDTH), MAX_EXPORT_WIDTH)
     recorder = Console(
         file=io.StringIO(),
         record=True,
         width=width,
+        height=25,
         force_terminal=True,
         color_system="truecolor",
         highlight=False,

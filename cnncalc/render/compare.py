@@ -12,7 +12,8 @@ from fractions import Fraction
 from typing import Any
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -61,47 +62,58 @@ def ratio_number(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
 
-def chars_per_decade(largest: int) -> int:
-    decades = max(1, math.ceil(math.log10(largest))) if largest > 1 else 1
-    return max(1, BAR_WIDTH // decades)
+def decades(largest: int) -> int:
+    """Factors of 10 a full-width bar spans: 10^12 → 12 (at least 1)."""
+    return max(1, math.ceil(math.log10(largest))) if largest > 1 else 1
 
 
-def bar_length(value: int, per_decade: int) -> int:
+def bar_length(value: int, span: int, width: int) -> int:
+    """Characters for ``value`` on a log scale where ``width`` characters are 10^span;
+    a non-zero count always gets at least one."""
     if value <= 0:
         return 0
-    return max(1, round(math.log10(value) * per_decade))
+    return min(width, max(1, round(math.log10(value) / span * width)))
 
 
-def log_bar(row: Counts, shown: Sequence[Series], per_decade: int) -> Fallback:
-    """Overlaid bars, longest drawn first, so every count's end stays visible; of equal
-    lengths the shared count is drawn last, on top."""
-    lengths = sorted(
-        ((bar_length(getattr(row, s.key), per_decade), order, s) for order, s in enumerate(shown)),
-        key=lambda entry: (-entry[0], -entry[1]),
-    )
-    width = lengths[0][0] if lengths else 0
-    cells: list[Series | None] = [None] * width
-    for length, _, drawn in lengths:
-        for i in range(length):
-            cells[i] = drawn
-    fancy, plain = Text(), Text()
-    for cell in cells:
-        if cell is not None:
-            fancy.append(cell.fancy, style=cell.style)
-            plain.append(cell.plain, style=cell.style)
-    return Fallback(fancy, plain)
+class LogBar:
+    """Overlaid bars on one line, longest drawn first so every count's end stays
+    visible (of equal lengths the shared count is on top). The bar takes the width
+    its cell gets, up to BAR_WIDTH, so a narrow terminal shrinks bars, not numbers."""
+
+    def __init__(self, row: Counts, shown: Sequence[Series], span: int) -> None:
+        self.values = [(getattr(row, s.key), order, s) for order, s in enumerate(shown)]
+        self.span = span
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(8, options.max_width), min(BAR_WIDTH, options.max_width))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        width = min(BAR_WIDTH, options.max_width)
+        lengths = sorted(
+            ((bar_length(value, self.span, width), order, s) for value, order, s in self.values),
+            key=lambda entry: (-entry[0], -entry[1]),
+        )
+        cells: list[Series | None] = [None] * (lengths[0][0] if lengths else 0)
+        for length, _, drawn in lengths:
+            for i in range(length):
+                cells[i] = drawn
+        text = Text(no_wrap=True, overflow="crop")
+        for cell in cells:
+            if cell is not None:
+                text.append(cell.plain if options.ascii_only else cell.fancy, style=cell.style)
+        yield text
 
 
-def legend(shown: Sequence[Series], per_decade: int) -> Fallback:
-    fancy, plain = Text("bars, log scale: ", style="dim"), Text("bars, log scale: ", style="dim")
+def legend(shown: Sequence[Series], span: int) -> Fallback:
+    fancy, plain = Text("bars: ", style="dim"), Text("bars: ", style="dim")
     for s in shown:
         fancy.append(s.fancy * 2, style=s.style)
         plain.append(s.plain * 2, style=s.style)
         fancy.append(f" {s.title}  ")
         plain.append(f" {s.title}  ")
-    unit = f"{per_decade} character{'s' if per_decade > 1 else ''} per factor of 10"
-    fancy.append(unit, style="dim")
-    plain.append(unit, style="dim")
+    scale = f"log scale, a full bar is 10^{span}"
+    fancy.append(scale, style="dim")
+    plain.append(scale, style="dim")
     return Fallback(fancy, plain)
 
 
@@ -111,7 +123,7 @@ def comparison_table(
     shown = series(no_sharing, dense)
     everything = [*comparison.rows, comparison.total]
     largest = max((getattr(row, s.key) for row in everything for s in shown), default=1)
-    per_decade = chars_per_decade(largest)
+    span = decades(largest)
     if comparison.per_layer:
         title = f"{comparison.documents[0].analysis.name}: parameters and weight sharing"
     else:
@@ -127,7 +139,7 @@ def comparison_table(
     if dense:
         table.add_column("Fully\nconnected", justify="right", overflow="fold")
         table.add_column("vs shared", justify="right", overflow="fold")
-    table.add_column("Log scale", no_wrap=True, overflow="crop")
+    table.add_column("Log scale", overflow="crop")
 
     def cells(row: Counts, bold: bool) -> list[RenderableType]:
         style = "bold" if bold else ""
@@ -141,14 +153,14 @@ def comparison_table(
         if dense:
             out.append(Text(thousands(row.params_dense), style=style))
             out.append(glyph_text(ratio_text(row.ratio_dense), style))
-        out.append(log_bar(row, shown, per_decade))
+        out.append(LogBar(row, shown, span))
         return out
 
     for row in comparison.rows:
         table.add_row(*cells(row, bold=False))
     table.add_section()
     table.add_row(*cells(comparison.total, bold=True))
-    parts: list[RenderableType] = [table, legend(shown, per_decade)]
+    parts: list[RenderableType] = [table, legend(shown, span)]
     if comparison.shown < comparison.of:
         what = "layers with parameters" if comparison.per_layer else "architectures"
         parts.append(

@@ -1,0 +1,288 @@
+"""`explain`: every step's number is what `show` reports, and its arithmetic holds.
+
+Expected numbers come from the contract's reference values (AlexNet paper, LeNet-5
+paper) or from hand arithmetic written out in the comments.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import operator
+import re
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+import pytest
+from conftest import run_cli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cnncalc import catalog
+from cnncalc.analysis import FIGURE_KEYS, LayerResult, analyse
+from cnncalc.architecture import from_dict
+from cnncalc.errors import CnncalcError
+from cnncalc.explain import explain
+from cnncalc.layers.steps import OUTPUT_KEYS, Step
+
+# --- a small exact evaluator for the "with the numbers" column -------------------------
+
+_OPERATORS: dict[type[ast.operator], Callable[[Fraction, Fraction], Fraction]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+}
+_FUNCTIONS: dict[str, Callable[..., Fraction]] = {
+    "floor": lambda x: Fraction(math.floor(x)),
+    "ceil": lambda x: Fraction(math.ceil(x)),
+    "max": lambda *xs: max(xs),
+}
+
+
+def evaluate(text: str) -> Fraction:
+    """Evaluate a substituted expression exactly: 1,024 × (5 − 1) / 2, floor(...), ..."""
+    python = re.sub(r"(?<=\d),(?=\d{3})", "", text).replace("×", "*").replace("−", "-")
+
+    def walk(node: ast.AST) -> Fraction:
+        if isinstance(node, ast.Expression):
+            return walk(node.body)
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return Fraction(node.value)
+        if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+            return _OPERATORS[type(node.op)](walk(node.left), walk(node.right))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return _FUNCTIONS[node.func.id](*(walk(arg) for arg in node.args))
+        raise AssertionError(f"unexpected {ast.dump(node)} in {text!r}")
+
+    return walk(ast.parse(python, mode="eval"))
+
+
+def test_evaluator_on_hand_examples() -> None:
+    assert evaluate("(227 − 11 + 2 × 0) / 4 + 1") == 55
+    assert evaluate("floor((224 − 11 + 2 × 0) / 4) + 1") == 54  # 213 / 4 = 53.25
+    assert evaluate("290,400 × (11 × 11 × 3 + 1)") == 105_705_600
+
+
+# --- every layer of every bundled architecture ---------------------------------------
+
+
+def check_steps(row: LayerResult, steps: list[Step] | tuple[Step, ...]) -> None:
+    """Each step agrees with the analysis; each non-zero figure has a step."""
+    output_index = {"output_channels": 0, "output_height": 1, "output_width": 2}
+    explained = set()
+    for step in steps:
+        where = f"{row.name}: {step.label}: {step.substituted}"
+        assert evaluate(step.substituted) == step.value, where
+        if step.key in FIGURE_KEYS:
+            assert step.value == row.figure(step.key), where
+            explained.add(step.key)
+        elif step.key == "output_units":
+            assert (step.value,) == row.output, where
+        elif step.key in output_index:
+            assert step.value == row.output[output_index[step.key]], where
+        assert step.formula and step.label
+    missing = {key for key in FIGURE_KEYS if row.figure(key)} - explained
+    assert not missing, f"{row.name} ({row.type}) has no step for {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", catalog.names())
+def test_every_explained_value_is_what_show_reports(name: str) -> None:
+    arch = catalog.load(name)
+    rows = {row.name: row for row in analyse(arch).layers}
+    every_layer = [layer.name for layer in arch.layers]
+    explanation = explain(arch, every_layer)
+    assert [layer.name for layer in explanation.layers] == every_layer
+    for layer in explanation.layers:
+        check_steps(rows[layer.name], layer.steps)
+
+
+def test_output_keys_are_known() -> None:
+    assert set(OUTPUT_KEYS) == {"output_channels", "output_height", "output_width", "output_units"}
+
+
+# --- the reference layers ---------------------------------------------------------------
+
+
+def test_alexnet_conv1_table() -> None:
+    result = run_cli(["explain", "alexnet", "conv1"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    # (227 − 11 + 2·0) / 4 + 1 = 216 / 4 + 1 = 55 (AlexNet: 55×55 maps)
+    assert "(227 − 11 + 2 × 0) / 4 + 1" in out
+    assert re.search(r"output height .* 55 *\n", out)
+    # contract: 290,400 neurons, 105,705,600 without sharing, 34,944 with sharing
+    for number in ("290,400", "105,705,600", "34,944"):
+        assert re.search(rf"\s{number} *\n", out), number
+    assert "96 × (11 × 11 × 3 + 1)" in out
+
+
+def test_alexnet_conv1_json_steps() -> None:
+    result = run_cli(["explain", "alexnet", "conv1", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    (layer,) = document["layers"]
+    assert layer["name"] == "conv1" and layer["output"] == [96, 55, 55]
+    values = {step["key"]: step["value"] for step in layer["steps"]}
+    # contract reference values; 55 = (227 − 11) / 4 + 1
+    assert values["output_height"] == values["output_width"] == 55
+    assert values["neurons"] == 290_400
+    assert values["params_unshared"] == 105_705_600
+    assert values["params"] == 34_944
+    for step in layer["steps"]:
+        assert set(step) == {"key", "label", "formula", "substituted", "value", "note"}
+        assert isinstance(step["value"], int)
+
+
+def test_lenet5_c3_uses_the_connection_table() -> None:
+    result = run_cli(["explain", "lenet5", "C3", "--format", "json"])
+    steps = {s["key"]: s for s in json.loads(result.stdout)["layers"][0]["steps"]}
+    # LeNet-5 paper: C3 has 1,516 trainable parameters and 151,600 connections.
+    # By hand: 6 maps read 3 inputs, 9 read 4, 1 reads 6: 6·76 + 9·101 + 151 = 1,516.
+    assert steps["params"]["value"] == 1_516
+    assert steps["params"]["substituted"] == (
+        "6 × (5 × 5 × 3 + 1) + 9 × (5 × 5 × 4 + 1) + 1 × (5 × 5 × 6 + 1)"
+    )
+    assert steps["connections"]["value"] == 151_600
+    assert "Σ" in steps["params"]["formula"]
+
+
+def test_default_layers_are_those_with_parameters() -> None:
+    result = run_cli(["explain", "lenet5", "--format", "json"])
+    names = [layer["name"] for layer in json.loads(result.stdout)["layers"]]
+    # LeNet-5: every layer has parameters; OUTPUT's 840 are fixed, still parameters.
+    assert names == ["C1", "S2", "C3", "S4", "C5", "F6", "OUTPUT"]
+    alexnet = run_cli(["explain", "alexnet", "--format", "json"])
+    names = [layer["name"] for layer in json.loads(alexnet.stdout)["layers"]]
+    assert names == ["conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7", "fc8"]
+
+
+def test_lenet5_subsample_and_rbf() -> None:
+    result = run_cli(["explain", "lenet5", "S2", "OUTPUT", "--format", "json"])
+    s2, output = json.loads(result.stdout)["layers"]
+    s2_steps = {s["key"]: s["value"] for s in s2["steps"]}
+    # LeNet-5 paper: S2 has 12 parameters (2 per map × 6) and 5,880 connections
+    # (14·14·6 = 1,176 units × (2·2 + 1)).
+    assert s2_steps["params"] == 12 and s2_steps["connections"] == 5_880
+    out_steps = {s["key"]: s["value"] for s in output["steps"]}
+    # The RBF's 10 × 84 = 840 fixed parameters and 840 connections.
+    assert out_steps["non_trainable"] == 840 and out_steps["connections"] == 840
+    assert "params" not in out_steps
+
+
+def test_inexact_division_gets_a_note(write: Any) -> None:
+    path = write(
+        "name: t\ninput: [3, 224, 224]\nlayers:\n"
+        "  - {name: conv1, type: conv, filters: 96, kernel: 11, stride: 4}\n"
+    )
+    result = run_cli(["explain", str(path), "--format", "json"])
+    steps = {s["key"]: s for s in json.loads(result.stdout)["layers"][0]["steps"]}
+    # floor((224 − 11) / 4) + 1 = floor(53.25) + 1 = 54; the windows end at
+    # 53·4 + 11 = 223, so the 224th row and column are never read.
+    height = steps["output_height"]
+    assert height["value"] == 54
+    assert height["substituted"] == "floor((224 − 11 + 2 × 0) / 4) + 1"
+    assert "213 / 4 = 53.25 is not a whole number" in height["note"]
+    assert "the last 1 row of the input" in height["note"]
+    assert "the last 1 column" in steps["output_width"]["note"]
+
+
+def test_same_padding_and_dilation(write: Any) -> None:
+    path = write(
+        "name: t\ninput: [2, 7, 32]\nlayers:\n"
+        "  - {name: a, type: conv, filters: 4, kernel: 3, stride: 2, padding: same}\n"
+        "  - {name: b, type: conv, filters: 4, kernel: 3, dilation: 2, padding: 2}\n"
+    )
+    result = run_cli(["explain", str(path), "a", "b", "--format", "json"])
+    a, b = (
+        {s["key"]: s for s in layer["steps"]} for layer in json.loads(result.stdout)["layers"]
+    )
+    # same, stride 2: height ceil(7 / 2) = 4; padding max((4 − 1)·2 + 3 − 7, 0) = 2,
+    # 1 before and 1 after. Width ceil(32 / 2) = 16, padding (16 − 1)·2 + 3 − 32 = 1.
+    assert a["output_height"]["value"] == 4
+    assert a["padding_height"]["value"] == 2
+    assert a["padding_height"]["note"] == "1 before, 1 after"
+    assert a["output_width"]["value"] == 16
+    assert a["padding_width"]["note"] == "0 before, 1 after"
+    # dilation 2, kernel 3, padding 2 on 4 rows: (4 − 2·(3 − 1) − 1 + 2·2) / 1 + 1 = 4
+    assert b["output_height"]["formula"] == "(H − D × (F − 1) − 1 + 2P) / S + 1"
+    assert b["output_height"]["value"] == 4
+
+
+def test_unknown_layer_names_the_nearest() -> None:
+    result = run_cli(["explain", "alexnet", "conv10"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1
+    assert re.match(r"error: architectures/alexnet\.yaml:\d+:\d+: no layer named 'conv10'", lines[0])
+    assert "did you mean 'conv1'?" in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_markdown_and_csv() -> None:
+    markdown = run_cli(["explain", "alexnet", "conv1", "--format", "markdown"]).stdout
+    assert "### conv1 (conv): 3×227×227 → 96×55×55" in markdown
+    assert "| parameters with sharing | filters × (F × F × Cin + 1) |" in markdown
+    csv_text = run_cli(["explain", "alexnet", "conv1", "--format", "csv"]).stdout
+    header, *rows = csv_text.splitlines()
+    assert header == "layer,type,key,label,formula,substituted,value,note"
+    assert any(row.startswith("conv1,conv,params,") and row.endswith(",34944,") for row in rows)
+
+
+# --- any conv, pool or subsample: a property check -------------------------------------
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    size=st.integers(1, 40),
+    kernel=st.integers(1, 5),
+    stride=st.integers(1, 4),
+    padding=st.one_of(st.integers(0, 3), st.just("same")),
+    dilation=st.integers(1, 3),
+    groups=st.sampled_from([1, 2]),
+    bias=st.booleans(),
+    sharing=st.booleans(),
+    kind=st.sampled_from(["conv", "pool", "pool_ceil", "subsample"]),
+)
+def test_derivations_agree_with_the_figures(
+    size: int,
+    kernel: int,
+    stride: int,
+    padding: int | str,
+    dilation: int,
+    groups: int,
+    bias: bool,
+    sharing: bool,
+    kind: str,
+) -> None:
+    layer: dict[str, Any]
+    if kind == "conv":
+        layer = {
+            "type": "conv",
+            "filters": 4,
+            "kernel": kernel,
+            "stride": stride,
+            "padding": padding,
+            "dilation": dilation,
+            "groups": groups,
+            "bias": bias,
+            "sharing": sharing,
+        }
+    elif kind.startswith("pool"):
+        pad = 0 if padding == "same" else min(int(padding), kernel // 2)
+        layer = {"type": "pool", "size": kernel, "stride": stride, "padding": pad}
+        layer["ceil"] = kind == "pool_ceil"
+    else:
+        layer = {"type": "subsample", "size": kernel, "stride": stride}
+    arch = from_dict(
+        {"name": "t", "input": [2, size, size + 3], "layers": [{"name": "x", **layer}]}
+    )
+    try:
+        row = analyse(arch).layers[0]
+    except CnncalcError:  # the window does not fit, or groups do not divide: nothing to do
+        return
+    (explained,) = explain(arch, ["x"]).layers
+    check_steps(row, explained.steps)
