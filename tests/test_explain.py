@@ -232,6 +232,42 @@ def test_markdown_and_csv() -> None:
     assert any(row.startswith("conv1,conv,params,") and row.endswith(",34944,") for row in rows)
 
 
+# --- the newer kinds ---------------------------------------------------------------------
+
+NEWER_KINDS = """\
+name: newer kinds
+input: [16, 8, 8]
+layers:
+  - {name: up, type: conv_transpose, filters: 8, kernel: 4, stride: 2, padding: 1}
+  - {name: dilated, type: conv_transpose, filters: 8, kernel: 3, stride: 2, dilation: 2,
+     output_padding: 1, groups: 2, bias: false}
+  - {name: nearest, type: upsample, scale: 2}
+  - {name: bilinear, type: upsample, size: [50, 40], mode: bilinear}
+  - {name: adaptive, type: adaptive_pool, size: [7, 3], mode: max}
+  - {name: padded, type: pad, padding: [1, 2, 3, 4]}
+  - {name: joined, type: concat, inputs: [padded, padded]}
+"""
+
+
+def test_newer_kinds_explain_what_show_reports(write: Any) -> None:
+    from cnncalc.architecture import load_file
+
+    arch = load_file(write(NEWER_KINDS))
+    rows = {row.name: row for row in analyse(arch).layers}
+    explanation = explain(arch, list(rows))
+    for layer in explanation.layers:
+        check_steps(rows[layer.name], layer.steps)
+    steps = {s.key: s for s in explanation.layers[0].steps}
+    # DCGAN's doubling: (8 − 1)·2 − 2·1 + (4 − 1) + 1 = 16, and 16·8·4·4 + 8 = 2,056
+    # parameters (torch.nn.ConvTranspose2d(16, 8, 4, 2, 1)).
+    assert steps["output_height"].value == 16
+    assert steps["output_height"].substituted == "(8 − 1) × 2 − 2 × 1 + (4 − 1) + 1"
+    assert steps["params"].value == 2_056
+    padded = {s.key: s.value for s in explanation.layers[5].steps}
+    # 7 rows + 1 + 2, 3 columns + 3 + 4: the adaptive pool's [7, 3] output padded
+    assert padded["output_height"] == 10 and padded["output_width"] == 10
+
+
 # --- any conv, pool or subsample: a property check -------------------------------------
 
 

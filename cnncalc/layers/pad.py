@@ -10,6 +10,7 @@ from cnncalc import fields as f
 from cnncalc.document import Node
 from cnncalc.document import Sequence as SequenceNode
 from cnncalc.layers.base import LayerKind, Note, Shape, chw
+from cnncalc.layers.steps import Step, channels_step, n, neurons_step, step
 from cnncalc.receptive import AxisWindow, Window
 
 Sides = tuple[int, int, int, int]  # top, bottom, left, right
@@ -73,3 +74,15 @@ class Pad(LayerKind):
         c, h, w = chw(inputs[0], "pad")
         top, bottom, left, right = self.padding
         return (c, h + top + bottom, w + left + right)
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        c, h, w = chw(inputs[0], "pad")
+        top, bottom, left, right = self.padding
+        height = f"{n(h)} + {n(top)} + {n(bottom)}"
+        width = f"{n(w)} + {n(left)} + {n(right)}"
+        return [
+            step("output_height", "H + top + bottom", height, h + top + bottom),
+            step("output_width", "W + left + right", width, w + left + right),
+            channels_step("C (unchanged)", n(c), c),
+            neurons_step(output),
+        ]

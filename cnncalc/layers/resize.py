@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from cnncalc import fields as f
 from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape, chw, units
+from cnncalc.layers.steps import Step, channels_step, n, neurons_step, step
 from cnncalc.receptive import UNMAPPED, AxisWindow, WindowSpec
 
 
@@ -47,6 +48,36 @@ class Upsample(LayerKind):
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         return Figures(connections=4 * units(output) if self.mode == "bilinear" else 0)
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        c, h, w = chw(inputs[0], "upsample")
+        steps = []
+        for i, (axis, size) in enumerate((("height", h), ("width", w))):
+            if self.scale is not None:
+                symbol = "H" if axis == "height" else "W"
+                steps.append(
+                    step(
+                        f"output_{axis}",
+                        f"{symbol} × scale",
+                        f"{n(size)} × {n(self.scale[i])}",
+                        output[1 + i],
+                    )
+                )
+            else:
+                steps.append(step(f"output_{axis}", "size", n(output[1 + i]), output[1 + i]))
+        steps += [channels_step("C (unchanged)", n(c), c), neurons_step(output)]
+        if self.mode == "bilinear":
+            neurons = units(output)
+            steps.append(
+                step(
+                    "connections",
+                    "4 × neurons",
+                    f"4 × {n(neurons)}",
+                    4 * neurons,
+                    "each output unit mixes a 2×2 neighbourhood",
+                )
+            )
+        return steps
 
     # window(): the default, receptive.UNMAPPED (fractional stride).
 
@@ -113,3 +144,39 @@ class AdaptivePool(LayerKind):
         return Figures(
             connections=c * adaptive_windows(h, self.size[0]) * adaptive_windows(w, self.size[1])
         )
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        c, h, w = chw(inputs[0], "adaptive_pool")
+        steps = [
+            step("output_height", "size", n(self.size[0]), self.size[0]),
+            step("output_width", "size", n(self.size[1]), self.size[1]),
+            channels_step("C (unchanged)", n(c), c),
+            neurons_step(output),
+        ]
+        sums = []
+        for axis, big, small, size, out in (
+            ("rows", "H", "h", h, self.size[0]),
+            ("columns", "W", "w", w, self.size[1]),
+        ):
+            lengths = [-(-((i + 1) * size) // out) - (i * size) // out for i in range(out)]
+            text = " + ".join(map(n, lengths)) if out <= 16 else n(sum(lengths))
+            sums.append(
+                step(
+                    f"window_{axis}",
+                    f"Σ over i of ceil((i + 1) × {big} / {small}) − floor(i × {big} / {small})",
+                    text,
+                    sum(lengths),
+                    f"input {axis} read by each output, summed (PyTorch's windows)",
+                )
+            )
+        rows, columns = sums
+        steps += [
+            *sums,
+            step(
+                "connections",
+                "C × window rows × window columns",
+                f"{n(c)} × {n(rows.value)} × {n(columns.value)}",
+                c * rows.value * columns.value,
+            ),
+        ]
+        return steps

@@ -29,6 +29,7 @@ from cnncalc.layers.base import (
     dense_equivalent,
     units,
 )
+from cnncalc.layers.steps import Step, channels_step, dense_step, n, neurons_step, step
 
 
 def transposed_size(
@@ -126,3 +127,62 @@ class ConvTranspose(LayerKind):
             connections=unshared,
             macs=h * w * weights,
         )
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        channels, h, w = chw(inputs[0], "conv_transpose")
+        steps = []
+        for i, (axis, size) in enumerate((("height", h), ("width", w))):
+            d, extra = self.dilation[i], self.output_padding[i]
+            symbol = "H" if axis == "height" else "W"
+            formula = f"({symbol} − 1) × S − 2P + " + ("D × (F − 1)" if d > 1 else "(F − 1)")
+            text = f"({n(size)} − 1) × {n(self.stride[i])} − 2 × {n(self.padding[i])} + " + (
+                f"{n(d)} × ({n(self.kernel[i])} − 1)" if d > 1 else f"({n(self.kernel[i])} − 1)"
+            )
+            if extra:
+                formula += " + output_padding"
+                text += f" + {n(extra)}"
+            steps.append(step(f"output_{axis}", formula + " + 1", text + " + 1", output[1 + i]))
+        kh, kw = self.kernel
+        kernel = "F × F" if kh == kw else "Fh × Fw"
+        per_group = " / groups" if self.groups > 1 else ""
+        groups_text = f" / {n(self.groups)}" if self.groups > 1 else ""
+        fan_in = kh * kw * (channels // self.groups)
+        bias, b = (" + 1", 1) if self.bias else ("", 0)
+        neurons = units(output)
+        unshared = step(
+            "params_unshared",
+            f"neurons × ({kernel} × Cin{per_group}{bias})",
+            f"{n(neurons)} × ({n(kh)} × {n(kw)} × {n(channels)}{groups_text}{bias})",
+            neurons * (fan_in + b),
+            "as the equivalent direct conv over the zero-upsampled input",
+        )
+        weights = f"Cin × filters{per_group} × {kernel}"
+        weights_text = f"{n(channels)} × {n(self.filters)}{groups_text} × {n(kh)} × {n(kw)}"
+        return [
+            *steps,
+            channels_step("filters", n(self.filters), self.filters),
+            neurons_step(output),
+            unshared,
+            step(
+                "params",
+                weights + (" + filters" if self.bias else ""),
+                weights_text + (f" + {n(self.filters)}" if self.bias else ""),
+                channels * (self.filters // self.groups) * kh * kw + b * self.filters,
+                "the weight tensor is Cin × Cout/groups × kh × kw",
+            ),
+            step(
+                "connections",
+                unshared.formula,
+                unshared.substituted,
+                unshared.value,
+                "inserted zeros and padded positions count as links, as for conv",
+            ),
+            dense_step(inputs, output, self.bias),
+            step(
+                "macs",
+                f"H_in × W_in × {weights}",
+                f"{n(h)} × {n(w)} × {weights_text}",
+                h * w * channels * (self.filters // self.groups) * kh * kw,
+                "every input unit times the weights it feeds",
+            ),
+        ]
