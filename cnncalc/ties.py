@@ -74,7 +74,7 @@ def _check(
         raise fail("a layer cannot share its own parameters; name another layer")
     row, other = rows[layer.name], rows[target.name]
     if not (row.params or row.non_trainable):
-        raise fail(f"a {layer.type_name} layer has no parameters to share")
+        raise fail(f"this {layer.type_name} layer has no parameters to share")
     if target.type_name != layer.type_name:
         raise fail(
             f"{target.name!r} is a {target.type_name} layer and this one a {layer.type_name}; "
