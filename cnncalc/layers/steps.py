@@ -186,7 +186,8 @@ def _dropped_text(dropped: int, axis: str) -> str:
         return ""
     word = "row" if axis == "height" else "column"
     plural = "s" if dropped > 1 else ""
-    return f": the last {dropped} {word}{plural} of the input are never read"
+    verb = "are" if dropped > 1 else "is"
+    return f": the last {dropped} {word}{plural} of the input {verb} never read"
 
 
 def figure_steps(figures: object, inputs: Sequence[Shape], output: Shape) -> list[Step]:
