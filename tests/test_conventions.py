@@ -1,0 +1,312 @@
+"""Counting conventions: macs, flops, and the torchinfo / fvcore / thop presets.
+
+- macs and flops: hand-worked on LeNet-5 from the documented terms.
+- presets: numbers the tools print, as published (sources named at each number), and,
+  when torch + the tool are installed, the tool run on the same network rebuilt in
+  PyTorch from the architecture file (skipped otherwise).
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from typing import Any
+
+import pytest
+from conftest import run_cli
+
+import cnncalc
+from cnncalc.analysis import FIGURE_KEYS
+from cnncalc.architecture import from_dict
+from cnncalc.cli import figure_options
+from cnncalc.conventions import CONVENTIONS
+from cnncalc.memory import DTYPES
+
+
+def test_cli_copies_stay_in_step_with_the_core() -> None:
+    assert tuple(CONVENTIONS) == figure_options.COUNTS
+    assert tuple(DTYPES) == figure_options.DTYPES
+    assert figure_options.DEFAULT_COLUMNS == FIGURE_KEYS
+
+
+def test_macs_is_the_contract_figure() -> None:
+    analysis = cnncalc.analyse(cnncalc.bundled("alexnet"))
+    assert analysis.count == "macs"
+    assert all(row.ops == row.macs for row in analysis.layers)
+    assert analysis.totals.ops == 724_406_816  # reference_figures.md §3, AlexNet at 227
+
+
+def test_lenet5_flops_by_hand() -> None:
+    # 2·MACs + bias + pooling + activation + normalisation + the LeNet-5 extras:
+    # C1: 2·117,600 + 4,704 biases = 239,904
+    # S2: per unit 3 adds (2×2 sum) + 1 coefficient multiply + 1 bias = 5 · 1,176 = 5,880
+    # C3: 2·150,000 + 1,600 = 301,600;  S4: 5 · 400 = 2,000
+    # C5: 2·48,000 + 120 = 96,120;  F6: 2·10,080 + 84 = 20,244
+    # OUTPUT (rbf): 2·840 + 840 subtractions = 2,520
+    expected = {
+        "C1": 239_904,
+        "S2": 5_880,
+        "C3": 301_600,
+        "S4": 2_000,
+        "C5": 96_120,
+        "F6": 20_244,
+        "OUTPUT": 2_520,
+    }
+    analysis = cnncalc.analyse(cnncalc.bundled("lenet5"), count="flops")
+    assert {row.name: row.ops for row in analysis.layers} == expected
+    assert analysis.totals.ops == 668_268  # the sum of the above
+
+
+def test_flops_terms_by_hand() -> None:
+    # On 4×6×6: batchnorm 2 per unit = 288; relu 1 per unit = 144; max pool 2×2 → 4×3×3
+    # = 36 units × 3 comparisons = 108; avg pool 2×2: 36 × 4 = 144; add of two: 144;
+    # lrn size 5: (2·5 + 3) = 13 per unit = 1,872; global avg pool: 4·36 = 144.
+    arch = from_dict(
+        {
+            "name": "terms",
+            "input": [4, 6, 6],
+            "layers": [
+                {"name": "bn", "type": "batchnorm"},
+                {"name": "relu", "type": "activation", "fn": "relu"},
+                {"name": "mp", "type": "pool", "size": 2},
+                {"name": "ap", "type": "pool", "size": 2, "mode": "avg", "input": "relu"},
+                {"name": "sum", "type": "add", "inputs": ["bn", "relu"]},
+                {"name": "lrn", "type": "lrn", "size": 5},
+                {"name": "gap", "type": "global_pool"},
+            ],
+        }
+    )
+    got = {row.name: row.ops for row in cnncalc.analyse(arch, count="flops").layers}
+    assert got == {
+        "bn": 288,
+        "relu": 144,
+        "mp": 108,
+        "ap": 144,
+        "sum": 144,
+        "lrn": 1_872,
+        "gap": 144,
+    }
+
+
+def _bundled(name: str, input_shape: tuple[int, ...] | None, count: str) -> cnncalc.Analysis:
+    try:
+        arch = cnncalc.bundled(name)
+    except cnncalc.CnncalcError:
+        pytest.skip(f"the bundled {name} is not available")
+    return cnncalc.analyse(arch, input_shape, count=count)
+
+
+def test_torchinfo_published_resnet50() -> None:
+    # torchinfo tests/test_output/resnet50.out: "Total mult-adds (G): 8.18" at batch 2,
+    # params 25,557,032 (reference_figures.md §5): 4.09 G per image.
+    analysis = _bundled("resnet50", None, "torchinfo")
+    assert analysis.totals.params == 25_557_032
+    assert round(2 * analysis.totals.ops / 1e9, 2) == 8.18
+
+
+def test_torchinfo_published_resnet18_at_64() -> None:
+    # torchinfo tests/test_output/resnet18_depth_consistency.out: 148.57 M mult-adds at
+    # 64×64 (reference_figures.md §5).
+    analysis = _bundled("resnet18", (3, 64, 64), "torchinfo")
+    assert round(analysis.totals.ops / 1e6, 2) == 148.57
+
+
+def test_published_macs_of_torchvision() -> None:
+    # torchvision resnet50 `_ops` 4.089 "GFLOPS" (= giga-MACs, reference_figures.md §1).
+    assert round(_bundled("resnet50", None, "macs").totals.ops / 1e9, 3) == 4.089
+
+
+def test_the_tools_disagree_as_documented() -> None:
+    # For resnet50 the tools print 4.09 (torchvision, torchinfo per image), fvcore a
+    # little more (batchnorm counted in current versions), thop more again (batchnorm
+    # counted 4 per unit): the presets keep that order.
+    values = {c: _bundled("resnet50", None, c).totals.ops for c in CONVENTIONS}
+    assert values["macs"] < values["torchinfo"] < values["fvcore"] < values["thop"]
+    assert values["flops"] > 2 * values["macs"]
+
+
+def test_convention_is_printed_with_the_table_and_in_json() -> None:
+    table = run_cli(["show", "lenet5", "--count", "flops"])
+    assert table.exit_code == 0, table.stderr
+    flat = " ".join(table.stdout.split())
+    assert "counting flops: 2 × MACs" in flat
+    assert "668,268" in table.stdout  # the hand-worked total above
+    default = run_cli(["show", "lenet5"])
+    assert "counting macs: conv and dense multiply-accumulates" in " ".join(default.stdout.split())
+    document = json.loads(run_cli(["show", "lenet5", "--format", "json", "--count", "thop"]).stdout)
+    assert document["count"] == "thop"
+    assert {"ops"} <= set(document["layers"][0]) and "ops" in document["totals"]
+
+
+def test_bad_count_is_one_error_line() -> None:
+    result = run_cli(["show", "lenet5", "--count", "ptflops"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: --count: 'ptflops' is not one of macs, flops")
+    assert len(result.stderr.splitlines()) == 1
+
+
+def test_bad_column_is_one_error_line() -> None:
+    result = run_cli(["show", "lenet5", "--columns", "+recptive"])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: --columns: unknown column 'recptive'")
+    assert len(result.stderr.splitlines()) == 1
+
+
+# ---------------------------------------------------------------------------------------
+# The tools themselves, on the same networks rebuilt in PyTorch (optional).
+
+
+def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
+    import torch
+    from torch import nn
+
+    by_name = {layer.name: layer for layer in arch.layers}
+    modules: dict[str, nn.Module] = {}
+    for row in analysis.layers:
+        kind = by_name[row.name].kind
+        shape = row.input_shapes[0]
+        t = row.type
+        if t == "conv":
+            assert kind.sharing and kind.table is None  # type: ignore[attr-defined]
+            pad = kind.padding  # type: ignore[attr-defined]
+            if pad == "same":
+                pytest.skip("`same` padding has no torch equivalent for every stride")
+            modules[row.name] = nn.Conv2d(
+                shape[0],
+                kind.filters,  # type: ignore[attr-defined]
+                kind.kernel,  # type: ignore[attr-defined]
+                kind.stride,  # type: ignore[attr-defined]
+                pad,
+                kind.dilation,  # type: ignore[attr-defined]
+                kind.groups,  # type: ignore[attr-defined]
+                kind.bias,  # type: ignore[attr-defined]
+            )
+        elif t == "pool":
+            cls = nn.MaxPool2d if kind.mode == "max" else nn.AvgPool2d  # type: ignore[attr-defined]
+            modules[row.name] = cls(kind.size, kind.stride, kind.padding, ceil_mode=kind.ceil)  # type: ignore[attr-defined]
+        elif t == "global_pool":
+            modules[row.name] = (
+                nn.AdaptiveMaxPool2d(1) if kind.mode == "max" else nn.AdaptiveAvgPool2d(1)  # type: ignore[attr-defined]
+            )
+        elif t == "adaptive_pool":
+            cls = nn.AdaptiveMaxPool2d if kind.mode == "max" else nn.AdaptiveAvgPool2d  # type: ignore[attr-defined]
+            modules[row.name] = cls(kind.size)  # type: ignore[attr-defined]
+        elif t == "dense":
+            inputs = 1
+            for n in shape:
+                inputs *= n
+            modules[row.name] = nn.Sequential(
+                nn.Flatten(),
+                nn.Linear(inputs, kind.units, kind.bias),  # type: ignore[attr-defined]
+            )
+        elif t == "batchnorm":
+            modules[row.name] = nn.BatchNorm2d(shape[0], affine=kind.affine)  # type: ignore[attr-defined]
+        elif t == "activation":
+            fn = kind.fn  # type: ignore[attr-defined]
+            table = {"relu": nn.ReLU(), "relu6": nn.ReLU6(), "tanh": nn.Tanh(),
+                     "sigmoid": nn.Sigmoid(), "softmax": nn.Softmax(dim=1)}  # fmt: skip
+            if fn not in table:
+                pytest.skip(f"no module mapped for {fn}")
+            modules[row.name] = table[fn]
+        elif t == "dropout":
+            modules[row.name] = nn.Dropout(kind.rate)  # type: ignore[attr-defined]
+        elif t == "flatten":
+            modules[row.name] = nn.Flatten()
+        elif t == "lrn":
+            modules[row.name] = nn.LocalResponseNorm(kind.size)  # type: ignore[attr-defined]
+        elif t in ("add", "concat"):
+            continue
+        else:
+            pytest.skip(f"no torch module mapped for {t}")
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layers = nn.ModuleDict({k.replace(".", "_"): m for k, m in modules.items()})
+
+        def forward(self, x: Any) -> Any:
+            values = {"input": x}
+            for row in analysis.layers:
+                args = [values[name] for name in row.inputs]
+                if row.type == "add":
+                    out = args[0]
+                    for other in args[1:]:
+                        out = out + other
+                elif row.type == "concat":
+                    out = torch.cat(args, dim=1)
+                else:
+                    out = self.layers[row.name.replace(".", "_")](args[0])
+                values[row.name] = out
+            return values[analysis.layers[-1].name]
+
+    return Net().eval()
+
+
+SMALL_NET = {
+    "name": "mixed",
+    "input": [3, 32, 32],
+    "layers": [
+        {"name": "c1", "type": "conv", "filters": 8, "kernel": 3, "padding": 1},
+        {"name": "bn1", "type": "batchnorm"},
+        {"name": "r1", "type": "activation", "fn": "relu"},
+        {"name": "ap", "type": "pool", "size": 2, "mode": "avg"},
+        {"name": "c2", "type": "conv", "filters": 8, "kernel": 3, "padding": 1, "bias": False},
+        {"name": "bn2", "type": "batchnorm", "affine": False},
+        {"name": "sum", "type": "add", "inputs": ["bn2", "ap"]},
+        {"name": "mp", "type": "pool", "size": 3, "stride": 2, "ceil": True},
+        {"name": "c3", "type": "conv", "filters": 16, "kernel": 1, "groups": 2},
+        {"name": "cat", "type": "concat", "inputs": ["c3", "mp"]},
+        {"name": "gap", "type": "global_pool"},
+        {"name": "fc", "type": "dense", "units": 10},
+        {"name": "sm", "type": "activation", "fn": "softmax"},
+    ],
+}
+
+NETWORKS: list[tuple[str, Any, tuple[int, ...] | None]] = [
+    ("mixed", SMALL_NET, None),
+    ("lenet", "lenet", None),
+    ("alexnet", "alexnet", None),
+    ("resnet18@64", "resnet18", (3, 64, 64)),
+]
+
+
+def _load(source: Any, input_shape: tuple[int, ...] | None, count: str) -> Any:
+    if isinstance(source, dict):
+        arch = from_dict(source)
+    else:
+        try:
+            arch = cnncalc.bundled(source)
+        except cnncalc.CnncalcError:
+            pytest.skip(f"the bundled {source} is not available")
+    return arch, cnncalc.analyse(arch, input_shape, count=count)
+
+
+def _measure(tool: str, source: Any, input_shape: tuple[int, ...] | None) -> tuple[int, int]:
+    torch = pytest.importorskip("torch")
+    arch, analysis = _load(source, input_shape, tool)
+    model = _torch_model(analysis, arch)
+    x = torch.zeros(1, *analysis.input)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if tool == "torchinfo":
+            torchinfo = pytest.importorskip("torchinfo")
+            measured = torchinfo.summary(model, input_data=x, verbose=0).total_mult_adds
+        elif tool == "fvcore":
+            flop_count = pytest.importorskip("fvcore.nn")
+            counter = flop_count.FlopCountAnalysis(model, x)
+            counter.unsupported_ops_warnings(False)
+            counter.uncalled_modules_warnings(False)
+            measured = counter.total()
+        else:
+            thop = pytest.importorskip("thop")
+            measured = thop.profile(model, inputs=(x,), verbose=False)[0]
+    return int(measured), analysis.totals.ops
+
+
+@pytest.mark.parametrize("tool", ["torchinfo", "fvcore", "thop"])
+@pytest.mark.parametrize(("label", "source", "input_shape"), NETWORKS, ids=[n[0] for n in NETWORKS])
+def test_presets_reproduce_the_installed_tools(
+    tool: str, label: str, source: Any, input_shape: tuple[int, ...] | None
+) -> None:
+    measured, preset = _measure(tool, source, input_shape)
+    assert preset == measured, (tool, label)
