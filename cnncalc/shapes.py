@@ -40,7 +40,9 @@ def window_axis(
     """
     span = window_span(kernel, dilation)
     room = size + pad_before + pad_after - span
-    if room < 0:
+    # In ceil mode a window may overhang the end, even when larger than the input, as
+    # long as one window remains (PyTorch: a 3×3 stride-2 pool on 2×2 gives 1×1).
+    if room < 0 and not (ceil and room > -stride):
         raise WindowTooLarge(size + pad_before + pad_after, span)
     if ceil:
         out = -(-room // stride) + 1

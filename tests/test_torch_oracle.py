@@ -1,0 +1,634 @@
+"""PyTorch as a differential oracle: an independent implementation must agree, layer by
+layer, on output shapes, parameters and multiply-accumulates.
+
+Each parsed layer is translated into `torch.nn` modules by this file's own code, from
+the layer's settings only (filters, kernel, stride, ...): channel counts and feature
+sizes come from the tensors torch produces, never from cnncalc's arithmetic. Then
+- the output shape is the tensor's shape;
+- params are the numel of the module's parameters, non_trainable the numel of its
+  running statistics (or fixed RBF vectors);
+- macs are torch.utils.flop_counter's count divided by 2 (it counts a
+  multiply-accumulate as 2 FLOPs, and counts conv, transposed conv and matrix products
+  only, as the contract does).
+What torch cannot express (LeNet-5's connection table) is built as the dense conv and
+checked against the contract's formula on top of it.
+
+Compared: every bundled architecture, plus a few hundred random networks (valid by
+construction: torch itself accepts every layer drawn) with a fixed seed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from torch import nn  # noqa: E402
+from torch.nn import functional as F  # noqa: E402
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
+
+from cnncalc import catalog  # noqa: E402
+from cnncalc.analysis import Analysis, analyse  # noqa: E402
+from cnncalc.architecture import NETWORK_INPUT, Architecture, from_dict  # noqa: E402
+
+Tensor = Any  # torch.Tensor; the module is imported lazily, so keep the hints loose
+
+
+# --- translation: one layer's settings → torch modules ------------------------------------
+
+
+def pair(value: Any) -> tuple[int, int]:
+    if isinstance(value, int):
+        return (value, value)
+    first, second = value
+    return (int(first), int(second))
+
+
+def tf_same_padding(size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
+    """The contract's `same` rule, written out again here: output ceil(W/S), total
+    padding max((out−1)·S + D·(F−1) + 1 − W, 0), the smaller half before."""
+    out = math.ceil(size / stride)
+    total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+def explicit_padding(
+    settings: dict[str, Any], x: Tensor, kernel: tuple[int, int], stride: tuple[int, int]
+) -> tuple[int, int, int, int]:
+    """(left, right, top, bottom) as torch.nn.ZeroPad2d takes it."""
+    dilation = pair(settings.get("dilation", 1))
+    padding = settings.get("padding", 0)
+    if padding == "same":
+        top, bottom = tf_same_padding(x.shape[2], kernel[0], stride[0], dilation[0])
+        left, right = tf_same_padding(x.shape[3], kernel[1], stride[1], dilation[1])
+        return (left, right, top, bottom)
+    if padding == "valid":
+        return (0, 0, 0, 0)
+    ph, pw = pair(padding)
+    return (pw, pw, ph, ph)
+
+
+class LocallyConnected(nn.Module):  # type: ignore[misc]
+    """A conv whose every output position owns its weights (Keras LocallyConnected2D),
+    as unfold + a batched matrix product, so flop_counter sees its products."""
+
+    def __init__(self, x: Tensor, settings: dict[str, Any]) -> None:
+        super().__init__()
+        assert settings["groups"] == 1, "locally connected with groups is not generated"
+        self.kernel = pair(settings["kernel"])
+        self.stride = pair(settings["stride"])
+        self.dilation = pair(settings["dilation"])
+        self.pad = explicit_padding(settings, x, self.kernel, self.stride)
+        self.filters = settings["filters"]
+        columns = self._columns(x)
+        # The output size, as torch's own conv computes it on the padded input.
+        probe = F.conv2d(
+            F.pad(x[:, :1], self.pad),
+            torch.zeros(1, 1, *self.kernel),
+            stride=self.stride,
+            dilation=self.dilation,
+        )
+        self.out_hw = tuple(probe.shape[2:])
+        self.weight = nn.Parameter(torch.zeros(columns.shape[2], self.filters, columns.shape[1]))
+        self.bias = (
+            nn.Parameter(torch.zeros(self.filters, *self.out_hw)) if settings["bias"] else None
+        )
+
+    def _columns(self, x: Tensor) -> Tensor:
+        return F.unfold(F.pad(x, self.pad), self.kernel, dilation=self.dilation, stride=self.stride)
+
+    def forward(self, x: Tensor) -> Tensor:
+        columns = self._columns(x)[0].T.unsqueeze(-1)  # positions × fan-in × 1
+        out = torch.bmm(self.weight, columns).squeeze(-1).T  # filters × positions
+        out = out.reshape(1, self.filters, *self.out_hw)
+        return out if self.bias is None else out + self.bias
+
+
+class Subsample(nn.Module):  # type: ignore[misc]
+    """LeNet-5's S-layers: average a window, times one coefficient, plus one bias, per map."""
+
+    def __init__(self, channels: int, size: tuple[int, int], stride: tuple[int, int]) -> None:
+        super().__init__()
+        self.pool = nn.AvgPool2d(size, stride)
+        self.weight = nn.Parameter(torch.ones(1, channels, 1, 1))
+        self.bias = nn.Parameter(torch.zeros(1, channels, 1, 1))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.pool(x) * self.weight + self.bias
+
+
+class Rbf(nn.Module):  # type: ignore[misc]
+    """Euclidean RBF units, Σ(x − w)², written with a matrix product (which torch counts)."""
+
+    def __init__(self, inputs: int, units: int, trainable: bool) -> None:
+        super().__init__()
+        centres = torch.zeros(units, inputs)
+        if trainable:
+            self.centres = nn.Parameter(centres)
+        else:
+            self.register_buffer("centres", centres)
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = x.flatten(1)
+        return (x * x).sum(1, keepdim=True) - 2 * x @ self.centres.T + (self.centres**2).sum(1)
+
+
+ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
+    "relu": nn.ReLU,
+    "relu6": nn.ReLU6,
+    "leaky_relu": nn.LeakyReLU,
+    "elu": nn.ELU,
+    "selu": nn.SELU,
+    "gelu": nn.GELU,
+    "silu": nn.SiLU,
+    "swish": nn.SiLU,
+    "mish": nn.Mish,
+    "hardswish": nn.Hardswish,
+    "hardsigmoid": nn.Hardsigmoid,
+    "sigmoid": nn.Sigmoid,
+    "tanh": nn.Tanh,
+    "softmax": lambda: nn.Softmax(dim=1),
+    "log_softmax": lambda: nn.LogSoftmax(dim=1),
+    "softplus": nn.Softplus,
+    "softsign": nn.Softsign,
+    "linear": nn.Identity,
+    "identity": nn.Identity,
+}
+
+
+@dataclass
+class Built:
+    """A translated layer: what to run, and the contract figures torch cannot count
+    itself (only for a conv with a connection table)."""
+
+    module: nn.Module
+    params: int | None = None  # override: the contract's table formula
+    mac_fraction: tuple[int, int] = (1, 1)  # the table's share of the dense conv's products
+
+
+def conv_module(settings: dict[str, Any], x: Tensor) -> Built:
+    kernel, stride = pair(settings["kernel"]), pair(settings["stride"])
+    if not settings.get("sharing", True):
+        return Built(LocallyConnected(x, settings))
+    channels = x.shape[1]
+    conv = nn.Conv2d(
+        channels,
+        settings["filters"],
+        kernel,
+        stride=stride,
+        dilation=pair(settings["dilation"]),
+        groups=settings["groups"],
+        bias=settings["bias"],
+    )
+    module = nn.Sequential(nn.ZeroPad2d(explicit_padding(settings, x, kernel, stride)), conv)
+    table = settings.get("table")
+    if table is None:
+        return Built(module)
+    # Torch has no partial connectivity: run the dense conv (same shape), and take the
+    # contract's formula for params, Σ over filters (kh·kw·len(entry) + bias), and the
+    # table's share of the dense conv's products for MACs.
+    bias = 1 if settings["bias"] else 0
+    params = sum(kernel[0] * kernel[1] * len(entry) + bias for entry in table)
+    links = sum(len(entry) for entry in table)
+    return Built(module, params, (links, settings["filters"] * channels))
+
+
+def pool_module(settings: dict[str, Any], x: Tensor) -> Built:
+    size = pair(settings["size"])
+    stride = pair(settings["stride"] if settings["stride"] is not None else settings["size"])
+    ceil = settings["ceil"]
+    padding = settings["padding"]
+    pool_class = nn.MaxPool2d if settings["mode"] == "max" else nn.AvgPool2d
+    if padding == "same":
+        pad = explicit_padding(settings, x, size, stride)
+        return Built(nn.Sequential(nn.ZeroPad2d(pad), pool_class(size, stride, ceil_mode=ceil)))
+    return Built(pool_class(size, stride, pair(padding), ceil_mode=ceil))
+
+
+def transpose_module(settings: dict[str, Any], x: Tensor) -> Built:
+    return Built(
+        nn.ConvTranspose2d(
+            x.shape[1],
+            settings["filters"],
+            pair(settings["kernel"]),
+            stride=pair(settings["stride"]),
+            padding=pair(settings["padding"]),
+            output_padding=pair(settings["output_padding"]),
+            groups=settings["groups"],
+            bias=settings["bias"],
+            dilation=pair(settings["dilation"]),
+        )
+    )
+
+
+def upsample_module(settings: dict[str, Any], x: Tensor) -> Built:
+    if settings.get("size") is not None:
+        return Built(nn.Upsample(size=pair(settings["size"]), mode=settings["mode"]))
+    scale = tuple(float(s) for s in pair(settings["scale"]))
+    return Built(nn.Upsample(scale_factor=scale, mode=settings["mode"]))
+
+
+def pad_module(settings: dict[str, Any], x: Tensor) -> Built:
+    padding = settings["padding"]
+    if isinstance(padding, int):
+        padding = (padding,) * 4
+    elif len(padding) == 2:
+        padding = (padding[0], padding[0], padding[1], padding[1])
+    top, bottom, left, right = padding
+    return Built(nn.ZeroPad2d((left, right, top, bottom)))
+
+
+def batchnorm_module(settings: dict[str, Any], x: Tensor) -> Built:
+    norm = nn.BatchNorm2d if x.dim() == 4 else nn.BatchNorm1d
+    return Built(norm(x.shape[1], affine=settings.get("affine", True)))
+
+
+TRANSLATE: dict[str, Callable[[dict[str, Any], Tensor], Built]] = {
+    "conv": conv_module,
+    "pool": pool_module,
+    "conv_transpose": transpose_module,
+    "upsample": upsample_module,
+    "pad": pad_module,
+    "batchnorm": batchnorm_module,
+    "subsample": lambda s, x: Built(Subsample(x.shape[1], pair(s["size"]), pair(s["stride"]))),
+    "global_pool": lambda s, x: Built(
+        nn.AdaptiveAvgPool2d(1) if s["mode"] == "avg" else nn.AdaptiveMaxPool2d(1)
+    ),
+    "adaptive_pool": lambda s, x: Built(
+        nn.AdaptiveAvgPool2d(pair(s["size"]))
+        if s["mode"] == "avg"
+        else nn.AdaptiveMaxPool2d(pair(s["size"]))
+    ),
+    "dense": lambda s, x: Built(
+        nn.Sequential(nn.Flatten(), nn.Linear(x[0].numel(), s["units"], bias=s["bias"]))
+    ),
+    "rbf": lambda s, x: Built(Rbf(x[0].numel(), s["units"], s["trainable"])),
+    "activation": lambda s, x: Built(ACTIVATIONS[s["fn"]]()),
+    "flatten": lambda s, x: Built(nn.Flatten()),
+    "dropout": lambda s, x: Built(nn.Dropout(s["rate"])),
+    "lrn": lambda s, x: Built(nn.LocalResponseNorm(s["size"], s["alpha"], s["beta"], s["k"])),
+}
+
+
+@dataclass(frozen=True)
+class Measured:
+    output: tuple[int, ...]
+    params: int
+    non_trainable: int
+    macs: int
+
+
+def run_layer(
+    type_name: str, settings: dict[str, Any], inputs: list[Tensor], count: bool = True
+) -> tuple[Tensor, Measured]:
+    """Build the layer for these input tensors, run it once, measure it (the MACs only
+    when ``count``: the flop counter is the slow part)."""
+    if type_name == "add":
+        output = inputs[0]
+        for other in inputs[1:]:
+            assert other.shape == output.shape  # torch would broadcast; the contract must not
+            output = output + other
+        return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
+    if type_name == "concat":
+        output = torch.cat(inputs, dim=1)
+        return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
+    built = TRANSLATE[type_name](settings, inputs[0])
+    built.module.eval()
+    if count:
+        with FlopCounterMode(display=False) as counter:
+            output = built.module(inputs[0])
+        flops = counter.get_total_flops()
+    else:
+        output, flops = built.module(inputs[0]), 0
+    assert flops % 2 == 0
+    macs = flops // 2 * built.mac_fraction[0] // built.mac_fraction[1]
+    params = sum(p.numel() for p in built.module.parameters())
+    if built.params is not None:
+        params = built.params
+    fixed = sum(
+        b.numel()
+        for name, b in built.module.named_buffers()
+        if name.rsplit(".", 1)[-1] in ("running_mean", "running_var", "centres")
+    )
+    return output, Measured(tuple(output.shape[1:]), params, fixed, macs)
+
+
+def settings_of(kind: Any) -> dict[str, Any]:
+    return {field.name: getattr(kind, field.name) for field in kind.fields}
+
+
+def oracle(arch: Architecture, device: str = "cpu") -> dict[str, Measured]:
+    """Every layer run by torch, in an order of torch's own finding (inputs first).
+
+    On the "meta" device torch computes shapes and counts products without doing the
+    arithmetic: the bundled networks (VGG: 15 G MACs) then take seconds, not minutes.
+    """
+    measured: dict[str, Measured] = {}
+    pending = list(arch.layers)
+    with torch.no_grad(), torch.device(device):
+        tensors: dict[str, Tensor] = {NETWORK_INPUT: torch.zeros(1, *arch.input)}
+        while pending:
+            ready = [layer for layer in pending if all(n in tensors for n in layer.inputs)]
+            assert ready, "the oracle found no runnable layer: a cycle or a missing input"
+            for layer in ready:
+                inputs = [tensors[name] for name in layer.inputs]
+                output, measured[layer.name] = run_layer(
+                    layer.type_name, settings_of(layer.kind), inputs
+                )
+                tensors[layer.name] = output
+            pending = [layer for layer in pending if layer.name not in measured]
+    return measured
+
+
+def disagreements(analysis: Analysis, measured: dict[str, Measured]) -> list[str]:
+    problems = []
+    for row in analysis.layers:
+        torch_view = measured[row.name]
+        ours = Measured(row.output, row.params, row.non_trainable, row.macs)
+        if ours != torch_view:
+            problems.append(f"{row.name} ({row.type}): cnncalc {ours} != torch {torch_view}")
+    return problems
+
+
+# --- every bundled architecture --------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", catalog.names())
+def test_bundled_architecture_agrees_with_torch_layer_by_layer(name: str) -> None:
+    arch = catalog.load(name)
+    analysis = analyse(arch)
+    measured = oracle(arch, device="meta")
+    assert disagreements(analysis, measured) == []
+    assert analysis.totals.params == sum(m.params for m in measured.values())
+    assert analysis.totals.macs == sum(m.macs for m in measured.values())
+
+
+def test_the_table_conv_is_held_to_its_formula_not_to_the_dense_conv() -> None:
+    # LeNet-5's C3 [LeCun et al. 1998, and the contract]: 1,516 params; with 10×10
+    # outputs and 60 maps linked of 96, MACs 10·10·25·60 = 150,000 (hand arithmetic),
+    # where the dense 16-filter conv would do 10·10·25·6·16 = 240,000.
+    measured = oracle(catalog.load("lenet5"))["C3"]
+    assert (measured.params, measured.macs) == (1_516, 150_000)
+
+
+# --- random networks -------------------------------------------------------------------
+
+MAX_CHANNELS = 12
+
+
+def _accepts(spec: dict[str, Any], tensors: dict[str, Tensor]) -> Tensor | None:
+    """Torch's verdict on a drawn layer: its output, or None when torch refuses it."""
+    names = spec.get("inputs") or [spec["input"]]
+    settings = {k: v for k, v in spec.items() if k not in ("name", "type", "input", "inputs")}
+    try:
+        with torch.no_grad():
+            output, _ = run_layer(
+                spec["type"],
+                _with_defaults(spec["type"], settings),
+                [tensors[n] for n in names],
+                count=False,
+            )
+    except (RuntimeError, ValueError):
+        return None
+    if output.dim() == 4 and min(output.shape[2:]) < 1:
+        return None
+    return output
+
+
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "conv": {
+        "stride": 1,
+        "padding": 0,
+        "dilation": 1,
+        "groups": 1,
+        "bias": True,
+        "sharing": True,
+        "table": None,
+    },
+    "pool": {"mode": "max", "stride": None, "padding": 0, "ceil": False},
+    "conv_transpose": {
+        "stride": 1,
+        "padding": 0,
+        "output_padding": 0,
+        "dilation": 1,
+        "groups": 1,
+        "bias": True,
+    },
+    "upsample": {"scale": None, "size": None, "mode": "nearest"},
+    "adaptive_pool": {"mode": "avg"},
+    "global_pool": {"mode": "avg"},
+    "dense": {"bias": True},
+    "batchnorm": {"affine": True},
+    "dropout": {"rate": 0.5},
+    "lrn": {"size": 5, "alpha": 1e-4, "beta": 0.75, "k": 2.0},
+}
+
+
+def _with_defaults(type_name: str, settings: dict[str, Any]) -> dict[str, Any]:
+    return {**DEFAULTS.get(type_name, {}), **settings}
+
+
+def _divisor(draw: Any, n: int) -> int:
+    return draw(st.sampled_from([d for d in range(1, n + 1) if n % d == 0]))
+
+
+def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
+    """One layer that keeps a C×H×W tensor C×H×W."""
+    kind = draw(
+        st.sampled_from(
+            ["conv", "conv", "conv", "locally", "pool", "pool", "pool", "conv_transpose",
+             "conv_transpose", "conv_transpose", "upsample", "upsample", "adaptive_pool",
+             "pad", "batchnorm", "activation", "lrn", "dropout", "subsample"]
+        )
+    )  # fmt: skip
+    small = st.integers(1, 3)
+    if kind in ("conv", "locally"):
+        filters = draw(st.integers(1, MAX_CHANNELS))
+        spec = {
+            "type": "conv",
+            "filters": filters,
+            "kernel": draw(
+                st.one_of(st.integers(1, 5), st.lists(st.integers(1, 4), min_size=2, max_size=2))
+            ),
+            "stride": draw(st.one_of(small, st.lists(small, min_size=2, max_size=2))),
+            "padding": draw(
+                st.one_of(
+                    st.integers(0, 2),
+                    st.lists(st.integers(0, 2), min_size=2, max_size=2),
+                    st.sampled_from(["same", "valid"]),
+                )
+            ),
+            "dilation": draw(st.sampled_from([1, 1, 2])),
+            "bias": draw(st.booleans()),
+        }
+        if kind == "locally":
+            spec["sharing"] = False
+        else:
+            groups = _divisor(draw, math.gcd(channels, filters))
+            spec["groups"] = groups
+        return spec
+    if kind == "pool":
+        size = draw(st.integers(1, 4))
+        return {
+            "type": "pool",
+            "mode": draw(st.sampled_from(["max", "avg"])),
+            "size": size,
+            "stride": draw(st.integers(1, 3)),
+            "padding": draw(st.integers(0, size // 2)),
+            "ceil": draw(st.booleans()),
+        }
+    if kind == "conv_transpose":
+        stride = draw(small)
+        dilation = draw(st.sampled_from([1, 1, 2]))
+        filters = draw(st.integers(1, MAX_CHANNELS))
+        return {
+            "type": "conv_transpose",
+            "filters": filters,
+            "kernel": draw(st.integers(1, 4)),
+            "stride": stride,
+            "padding": draw(st.integers(0, 2)),
+            "output_padding": draw(st.integers(0, max(stride, dilation) - 1)),
+            "dilation": dilation,
+            "groups": _divisor(draw, math.gcd(channels, filters)),
+            "bias": draw(st.booleans()),
+        }
+    if kind == "upsample":
+        if draw(st.booleans()):
+            return {
+                "type": "upsample",
+                "scale": draw(st.integers(1, 2)),
+                "mode": draw(st.sampled_from(["nearest", "bilinear"])),
+            }
+        return {
+            "type": "upsample",
+            "size": [draw(st.integers(1, 20)), draw(st.integers(1, 20))],
+            "mode": draw(st.sampled_from(["nearest", "bilinear"])),
+        }
+    if kind == "adaptive_pool":
+        return {
+            "type": "adaptive_pool",
+            "size": draw(st.integers(1, 8)),
+            "mode": draw(st.sampled_from(["avg", "max"])),
+        }
+    if kind == "pad":
+        return {
+            "type": "pad",
+            "padding": draw(
+                st.one_of(st.integers(0, 2), st.lists(st.integers(0, 2), min_size=4, max_size=4))
+            ),
+        }
+    if kind == "batchnorm":
+        return {"type": "batchnorm", "affine": draw(st.booleans())}
+    if kind == "activation":
+        return {"type": "activation", "fn": draw(st.sampled_from(sorted(ACTIVATIONS)))}
+    if kind == "lrn":
+        return {"type": "lrn", "size": draw(st.integers(1, 5))}
+    if kind == "subsample":
+        size = draw(st.integers(1, 3))
+        return {"type": "subsample", "size": size, "stride": size}
+    return {"type": "dropout", "rate": 0.5}
+
+
+@st.composite
+def networks(draw: Any) -> dict[str, Any]:
+    """A random architecture that torch accepts layer by layer, as a cnncalc dict."""
+    shape = [draw(st.integers(1, 6)), draw(st.integers(4, 20)), draw(st.integers(4, 20))]
+    tensors: dict[str, Tensor] = {NETWORK_INPUT: torch.zeros(1, *shape)}
+    layers: list[dict[str, Any]] = []
+    current = NETWORK_INPUT
+
+    def add(spec: dict[str, Any]) -> bool:
+        nonlocal current
+        spec = {"name": f"l{len(layers)}", **spec}
+        if "inputs" not in spec:
+            spec["input"] = current
+        output = _accepts(spec, tensors)
+        if output is None or (output.dim() == 4 and output.shape[1] > 4 * MAX_CHANNELS):
+            return False
+        if output.dim() == 4 and output[0].numel() > 6000:
+            return False  # keep the networks quick
+        tensors[spec["name"]] = output
+        layers.append(spec)
+        current = spec["name"]
+        return True
+
+    for _ in range(draw(st.integers(1, 7))):
+        x = tensors[current]
+        if x.dim() != 4:
+            break
+        structure = draw(st.sampled_from(["layer", "layer", "layer", "residual", "branches"]))
+        channels = x.shape[1]
+        if structure == "residual":
+            # A stride-1 conv that keeps the size (odd kernel, padding d·(k−1)/2), summed
+            # with its input: the residual shortcut.
+            k, d = draw(st.sampled_from([1, 3, 5])), draw(st.sampled_from([1, 2]))
+            start = current
+            if add(
+                {
+                    "type": "conv",
+                    "filters": channels,
+                    "kernel": k,
+                    "dilation": d,
+                    "padding": d * (k - 1) // 2,
+                }
+            ):
+                add({"type": "add", "inputs": [layers[-1]["name"], start]})
+        elif structure == "branches":
+            start = current
+            names = []
+            for _ in range(draw(st.integers(2, 3))):
+                k = draw(st.sampled_from([1, 3]))
+                current = start
+                if add(
+                    {
+                        "type": "conv",
+                        "filters": draw(st.integers(1, MAX_CHANNELS)),
+                        "kernel": k,
+                        "padding": (k - 1) // 2,
+                    }
+                ):
+                    names.append(current)
+            if len(names) >= 2:
+                add({"type": "concat", "inputs": names})
+            elif names:
+                current = names[0]
+        else:
+            add(_draw_spatial(draw, int(channels)))
+    head = draw(st.sampled_from(["none", "dense", "global", "flatten_rbf"]))
+    if head == "dense":
+        add({"type": "dense", "units": draw(st.integers(1, 16)), "bias": draw(st.booleans())})
+        if draw(st.booleans()):
+            add({"type": "batchnorm"})
+            add({"type": "dense", "units": draw(st.integers(1, 10))})
+    elif head == "global":
+        add({"type": "global_pool", "mode": draw(st.sampled_from(["avg", "max"]))})
+    elif head == "flatten_rbf" and tensors[current].dim() == 4:
+        add({"type": "flatten"})
+        add({"type": "rbf", "units": draw(st.integers(1, 10)), "trainable": draw(st.booleans())})
+    if not layers:
+        add({"type": "activation", "fn": "relu"})
+    return {"name": "random", "input": shape, "layers": layers}
+
+
+RANDOM_NETWORKS = 300
+
+
+@settings(
+    max_examples=RANDOM_NETWORKS,
+    derandomize=True,  # a fixed seed: every run draws the same networks
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(networks())
+def test_random_network_agrees_with_torch_layer_by_layer(network: dict[str, Any]) -> None:
+    arch = from_dict(network)
+    analysis = analyse(arch)
+    assert disagreements(analysis, oracle(arch)) == []
