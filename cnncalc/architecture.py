@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cnncalc import document, fields
+from cnncalc import document, fields, limits
 from cnncalc.document import Mapping, Node, Scalar, Sequence, describe
 from cnncalc.errors import UNKNOWN_POSITION, CnncalcError, Position
 from cnncalc.layers import KINDS, LayerKind, Shape
@@ -78,7 +78,7 @@ def read_text(path: str | os.PathLike[str], display: str | None = None) -> str:
     origin = Position(1, 1)
     try:
         with open(path, "rb") as handle:
-            data = handle.read(document.MAX_FILE_BYTES + 1)
+            data = handle.read(limits.current().file_bytes + 1)
     except FileNotFoundError:
         raise CnncalcError(
             shown,
@@ -95,11 +95,12 @@ def read_text(path: str | os.PathLike[str], display: str | None = None) -> str:
 
 
 def decode(data: bytes, shown: str) -> str:
-    if len(data) > document.MAX_FILE_BYTES:
+    bound = limits.current().file_bytes
+    if len(data) > bound:
         raise CnncalcError(
             shown,
             Position(1, 1),
-            f"the file is larger than {document.MAX_FILE_BYTES // 2**20} MiB; "
+            f"the file is larger than {bound:,} bytes (CNNCALC_MAX_FILE_BYTES); "
             "an architecture file is a few KiB",
         )
     if b"\0" in data:

@@ -1,33 +1,60 @@
 """YAML text in, a tree of nodes that remember their line and column out.
 
-Only safe loading, ever: PyYAML composes the node graph (libyaml's C parser when
-present), and we build plain values from it ourselves, so no tag can construct an
-object. Aliases are shared, never copied, and their expanded size is bounded, so a
-"billion laughs" document is refused before anything grows.
+Only safe loading, ever: PyYAML's parser (libyaml's C parser when present, the pure
+Python one otherwise) turns the text into events, and we compose our own nodes from
+them, so no tag can construct an object. Composing is a loop with an explicit stack:
+no nesting depth can exhaust Python's recursion limit or the C stack, and the depth,
+the number of values (with aliases expanded: a "billion laughs" document is refused
+before anything grows), the file size and the digits of an integer are all bounded
+(`cnncalc.limits`). Aliases are shared, never copied.
 """
 
 from __future__ import annotations
 
+import operator
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from numbers import Integral, Real
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
+from cnncalc import limits
 from cnncalc.errors import CnncalcError, Position
 
-# Resource bounds; the README states them. Architecture files are small: LeNet-5 is
-# about 1 KiB, ResNet-50 about 5 KiB; a 100,000-layer generated chain about 5 MiB.
-MAX_FILE_BYTES = 32 * 1024 * 1024
-MAX_EXPANDED_NODES = 5_000_000
-MAX_DEPTH = 100
+# The default bounds, kept here for the modules that read them; `limits.current()`
+# gives the values in force (environment variables may change them).
+MAX_FILE_BYTES = limits.DEFAULT.file_bytes
+MAX_EXPANDED_NODES = limits.DEFAULT.nodes
+MAX_DEPTH = limits.DEFAULT.depth
 
 ScalarValue = int | float | str | bool | None
 
 _TAG = "tag:yaml.org,2002:"
-_SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null")}
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + name for name in ("str", "int", "float", "bool", "null"))
+_SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
 # A date written as a name stays the text it is.
 _TEXT_TAGS = {_TAG + "timestamp"}
+_MERGE = _TAG + "merge"
+_PLAIN = (True, False)  # the `implicit` of an untagged, unquoted scalar
+
+# What YAML 1.1 allows in a stream (PyYAML's Reader.NON_PRINTABLE, less the byte order
+# mark, which libyaml refuses inside the text). Checked up front, once, so both loaders
+# report the same position, and text that cannot be UTF-8 (lone surrogates) never
+# reaches libyaml.
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -92,171 +119,375 @@ def _loader_class() -> type[Any]:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def parse(text: str, source: str, loader: type[Any] | None = None) -> Node:
-    """Compose ``text`` as one YAML document and convert it into located nodes."""
-    loader_class = loader or _loader_class()
-    yaml_loader = loader_class(text)
+def loader_name(loader: type[Any] | None = None) -> str:
+    """'libyaml (C)' or 'pure Python': which parser `parse` uses."""
+    chosen = loader or _loader_class()
+    return "libyaml (C)" if chosen.__name__.startswith("C") else "pure Python"
+
+
+def parse(
+    text: str,
+    source: str,
+    loader: type[Any] | None = None,
+    bounds: limits.Limits | None = None,
+) -> Node:
+    """Compose ``text`` as one YAML document into located nodes, within ``bounds``."""
+    bounds = bounds or limits.current()
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is not None:
+        offset = bad.start()
+        line_start = text.rfind("\n", 0, offset) + 1
+        raise CnncalcError(
+            source,
+            Position(text.count("\n", 0, offset) + 1, offset - line_start + 1),
+            f"the character U+{ord(bad.group()):04X} is not allowed in YAML text; "
+            "remove it or write it as an escape inside double quotes",
+        )
+    chosen = loader or _loader_class()
+    yaml_loader = chosen(text)
     try:
-        root = yaml_loader.get_single_node()
+        return _Composer(source, yaml_loader, bounds).document()
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem) and chosen is not yaml.SafeLoader:
+            # libyaml stops at 1,000 levels while looking ahead, before our bound can
+            # name the place; the pure parser has no such limit and reports ours there.
+            return parse(text, source, yaml.SafeLoader, bounds)
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        if "expected a single document" in str(exc.context or ""):
-            problem = "the file holds more than one YAML document; keep one architecture per file"
         raise CnncalcError(
             source, _position(mark) if mark else None, f"YAML syntax error: {problem}"
         ) from None
     except yaml.YAMLError as exc:
         raise CnncalcError(source, None, f"YAML error: {exc}") from None
-    except RecursionError:
-        raise CnncalcError(
-            source, None, f"the document is nested too deeply (more than {MAX_DEPTH} levels)"
-        ) from None
     finally:
         yaml_loader.dispose()
-    if root is None:
-        raise CnncalcError(
-            source, None, "the file is empty; expected a mapping with name, input and layers"
-        )
-    return _Converter(source).convert(root)
 
 
-class _Converter:
-    """Turns PyYAML's node graph into our nodes, sharing aliased subtrees."""
+class _Frame:
+    """A list or mapping being composed: its parts so far and its expanded size."""
 
-    def __init__(self, source: str) -> None:
+    __slots__ = ("anchor", "entries", "is_map", "items", "key", "merges", "position", "size")
+
+    def __init__(self, is_map: bool, position: Position, anchor: str | None) -> None:
+        self.is_map = is_map
+        self.position = position
+        self.anchor = anchor
+        self.size = 1
+        self.items: list[Node] = []
+        self.entries: dict[str, Entry] = {}
+        self.merges: list[Mapping] = []
+        # The key waiting for its value: (text, position), or None for a merge key `<<`.
+        self.key: tuple[str, Position] | bool | None = False  # False: expecting a key
+
+
+class _Composer:
+    """Events in, nodes out: an explicit stack instead of recursion."""
+
+    def __init__(self, source: str, loader: Any, bounds: limits.Limits) -> None:
         self.source = source
-        self.done: dict[int, Node] = {}
-        self.sizes: dict[int, int] = {}
+        self.loader = loader
+        self.bounds = bounds
+        self.anchors: dict[str, tuple[Node, int]] = {}
+        self.anchor_lines: dict[str, int] = {}
+        self.open_anchors: set[str] = set()
+        self.plain: dict[str, tuple[ScalarValue, str]] = {}  # plain scalar text → value
+        self.tagged: dict[tuple[str, str], ScalarValue] = {}
         self.constructor = yaml.constructor.SafeConstructor()
 
-    def fail(self, node: yaml.Node, message: str) -> CnncalcError:
-        return CnncalcError(self.source, _position(node.start_mark), message)
+    def fail(self, position: Position, message: str) -> CnncalcError:
+        return CnncalcError(self.source, position, message)
 
-    def convert(self, root: yaml.Node) -> Node:
-        # Iterative post-order walk: deep documents cannot exhaust Python's stack, and
-        # each composed node is converted once however many aliases point at it.
-        on_path: set[int] = set()
-        stack: list[tuple[yaml.Node, int]] = [(root, 0)]
-        while stack:
-            node, depth = stack.pop()
-            key = id(node)
-            if key in self.done:
-                on_path.discard(key)
-                continue
-            children = _children(node)
-            pending = [c for c in children if id(c) not in self.done]
-            if pending and key not in on_path:
-                if depth >= MAX_DEPTH:
+    def document(self) -> Node:
+        get = self.loader.get_event
+        get()  # StreamStartEvent
+        if isinstance(self.loader.peek_event(), StreamEndEvent):
+            raise self.fail(
+                Position(1, 1), "the file is empty; expected a mapping with name, input and layers"
+            )
+        get()  # DocumentStartEvent
+        root = self.compose()
+        get()  # DocumentEndEvent
+        event = get()
+        if not isinstance(event, StreamEndEvent):
+            raise self.fail(
+                _position(event.start_mark),
+                "YAML syntax error: the file holds more than one YAML document; "
+                "keep one architecture per file",
+            )
+        return root
+
+    def compose(self) -> Node:
+        get = self.loader.get_event
+        stack: list[_Frame] = []
+        total = 0
+        max_nodes = self.bounds.nodes
+        max_depth = self.bounds.depth
+        while True:
+            event = get()
+            kind = type(event)
+            if kind is ScalarEvent:
+                if stack and stack[-1].is_map and stack[-1].key is False and event.anchor is None:
+                    self.key(stack[-1], event)
+                    total += 1
+                    continue
+                position = _position(event.start_mark)
+                node: Node = self.scalar(event, position)
+                size = 1
+                anchor = event.anchor
+            elif kind is AliasEvent:
+                position = _position(event.start_mark)
+                node, size = self.alias(event.anchor, position)
+                anchor = None
+            elif kind is SequenceStartEvent or kind is MappingStartEvent:
+                position = _position(event.start_mark)
+                if stack and stack[-1].is_map and stack[-1].key is False:
                     raise self.fail(
-                        node, f"the document is nested more than {MAX_DEPTH} levels deep"
+                        position, "a mapping key must be plain text, not a list or mapping"
                     )
-                on_path.add(key)
-                stack.append((node, depth))
-                for child in reversed(pending):
-                    if id(child) in on_path:
-                        raise self.fail(child, "a YAML alias refers to itself (recursive alias)")
-                    stack.append((child, depth + 1))
+                if len(stack) >= max_depth:
+                    raise self.fail(
+                        position,
+                        f"the document is nested more than {max_depth} levels deep; an "
+                        "architecture needs about 5 (CNNCALC_MAX_DEPTH raises the bound)",
+                    )
+                is_map = kind is MappingStartEvent
+                self.check_tag(event.tag, _TAG + ("map" if is_map else "seq"), position)
+                if event.anchor is not None:
+                    self.open_anchor(event.anchor, position)
+                stack.append(_Frame(is_map, position, event.anchor))
+                total += 1
+                if total > max_nodes:
+                    raise self.too_many(position)
                 continue
-            on_path.discard(key)
-            self.done[key] = self.build(node)
-        return self.done[id(root)]
+            elif kind is SequenceEndEvent or kind is MappingEndEvent:
+                frame = stack.pop()
+                node = self.finish(frame)
+                position = frame.position
+                size = frame.size
+                anchor = frame.anchor
+                total -= 1  # counted at the start
+                if anchor is not None:
+                    self.open_anchors.discard(anchor)
+            else:  # pragma: no cover - the parser yields nothing else inside a document
+                raise self.fail(_position(event.start_mark), f"unexpected YAML event {event}")
+            if anchor is not None and kind is ScalarEvent:
+                self.open_anchor(anchor, position)
+                self.open_anchors.discard(anchor)
+            if anchor is not None:
+                self.anchors[anchor] = (node, size)
+            total += size
+            if total > max_nodes:
+                raise self.too_many(position)
+            if not stack:
+                return node
+            self.add(stack[-1], node, size, position)
 
-    def build(self, node: yaml.Node) -> Node:
-        size = 1 + sum(self.sizes[id(c)] for c in _children(node))
-        if size > MAX_EXPANDED_NODES:
+    def too_many(self, position: Position) -> CnncalcError:
+        return self.fail(
+            position,
+            f"the document holds more than {self.bounds.nodes:,} values with its YAML aliases "
+            "expanded (an alias bomb?); a 100,000-layer network needs about 1.2 million "
+            "(CNNCALC_MAX_NODES raises the bound)",
+        )
+
+    def open_anchor(self, anchor: str, position: Position) -> None:
+        if anchor in self.anchors or anchor in self.open_anchors:
             raise self.fail(
-                node,
-                f"the document expands to more than {MAX_EXPANDED_NODES:,} values through "
-                "YAML aliases (an alias bomb?); write the values out or use fewer aliases",
+                position,
+                f"the anchor &{anchor} is defined twice (first at line "
+                f"{self.anchor_lines[anchor]}); give each anchor its own name",
             )
-        self.sizes[id(node)] = size
-        position = _position(node.start_mark)
-        if isinstance(node, yaml.ScalarNode):
-            return self.scalar(node, position)
-        if isinstance(node, yaml.SequenceNode):
-            self.check_tag(node, _TAG + "seq")
-            return Sequence(tuple(self.done[id(c)] for c in node.value), position)
-        assert isinstance(node, yaml.MappingNode)
-        self.check_tag(node, _TAG + "map")
-        return self.mapping(node, position)
+        self.open_anchors.add(anchor)
+        self.anchor_lines[anchor] = position.line
 
-    def check_tag(self, node: yaml.Node, expected: str) -> None:
-        if node.tag != expected:
+    def alias(self, anchor: str, position: Position) -> tuple[Node, int]:
+        found = self.anchors.get(anchor)
+        if found is not None:
+            return found
+        if anchor in self.open_anchors:
             raise self.fail(
-                node,
-                f"YAML tag {_short_tag(node.tag)} is not allowed: cnncalc reads plain data "
-                "only (mappings, lists, numbers, text)",
+                position,
+                f"the alias *{anchor} refers to a value that contains it (recursive alias)",
             )
+        raise self.fail(
+            position, f"YAML syntax error: found undefined alias *{anchor}; define &{anchor} first"
+        )
 
-    def scalar(self, node: yaml.ScalarNode, position: Position) -> Scalar:
-        tag = node.tag
-        if tag in _TEXT_TAGS:
-            return Scalar(node.value, position, node.value)
-        if tag not in _SCALAR_TAGS:
-            self.check_tag(node, _TAG + "str")
-        try:
-            value = self.constructor.construct_object(node)
-        except ValueError:
-            raise self.fail(
-                node, f"the number {node.value[:20]}… has too many digits to be read"
-            ) from None
-        return Scalar(value, position, node.value)
+    def key(self, frame: _Frame, event: Any) -> None:
+        """A plain-text key of a mapping (the common case, without a node)."""
+        position = _position(event.start_mark)
+        tag = event.tag
+        text: str = event.value
+        if tag == _MERGE or (tag is None and event.implicit[0] and text == "<<"):
+            frame.key = None
+            return
+        if tag is not None and tag != "!" and tag not in _SCALAR_TAGS and tag not in _TEXT_TAGS:
+            self.check_tag(tag, _STR, position)
+        if text in frame.entries:
+            raise self.fail(position, f"duplicate key {text!r} in this mapping")
+        frame.key = (text, position)
 
-    def mapping(self, node: yaml.MappingNode, position: Position) -> Mapping:
-        entries: dict[str, Entry] = {}
-        merged: dict[str, Entry] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == _TAG + "merge":
-                for source in self.merge_sources(value_node):
-                    for entry in source:
-                        merged.setdefault(entry.key, entry)
-                continue
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, "a mapping key must be plain text, not a list or mapping")
-            key = str(key_node.value)
-            if key in entries:
-                raise self.fail(key_node, f"duplicate key {key!r} in this mapping")
-            entries[key] = Entry(key, _position(key_node.start_mark), self.done[id(value_node)])
-        for key, entry in merged.items():
-            entries.setdefault(key, entry)
-        return Mapping(entries, position)
+    def add(self, frame: _Frame, node: Node, size: int, position: Position) -> None:
+        frame.size += size
+        if not frame.is_map:
+            frame.items.append(node)
+            return
+        key = frame.key
+        if key is False:  # an anchored or aliased key
+            if not isinstance(node, Scalar):
+                raise self.fail(position, "a mapping key must be plain text, not a list or mapping")
+            if node.text in frame.entries:
+                raise self.fail(position, f"duplicate key {node.text!r} in this mapping")
+            frame.key = (node.text, position)
+            return
+        frame.key = False
+        if key is None:
+            frame.merges.extend(self.merge_sources(node, position))
+            return
+        assert isinstance(key, tuple)
+        frame.entries[key[0]] = Entry(key[0], key[1], node)
 
-    def merge_sources(self, value_node: yaml.Node) -> list[Mapping]:
-        converted = self.done[id(value_node)]
-        sources = converted.items if isinstance(converted, Sequence) else (converted,)
+    def merge_sources(self, node: Node, position: Position) -> list[Mapping]:
+        sources = node.items if isinstance(node, Sequence) else (node,)
         result = []
         for source in sources:
             if not isinstance(source, Mapping):
-                raise self.fail(value_node, "a merge key '<<' needs a mapping or a list of them")
+                raise self.fail(position, "a merge key '<<' needs a mapping or a list of them")
             result.append(source)
         return result
 
+    def finish(self, frame: _Frame) -> Node:
+        if not frame.is_map:
+            return Sequence(tuple(frame.items), frame.position)
+        entries = frame.entries
+        if frame.merges:
+            merged: dict[str, Entry] = {}
+            for source in frame.merges:
+                for entry in source:
+                    merged.setdefault(entry.key, entry)
+            for key, entry in merged.items():
+                entries.setdefault(key, entry)
+        return Mapping(entries, frame.position)
 
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        return list(node.value)
-    if isinstance(node, yaml.MappingNode):
-        return [child for pair in node.value for child in pair]
-    return []
+    def check_tag(self, tag: str | None, expected: str, position: Position) -> None:
+        if tag is not None and tag != "!" and tag != expected:
+            raise self.fail(
+                position,
+                f"YAML tag {_short_tag(tag)} is not allowed: cnncalc reads plain data "
+                "only (mappings, lists, numbers, text)",
+            )
+
+    def scalar(self, event: Any, position: Position) -> Scalar:
+        text: str = event.value
+        tag = event.tag
+        if tag is None or tag == "!":
+            if event.implicit == _PLAIN:
+                cached = self.plain.get(text)
+                if cached is None:
+                    resolved = self.loader.resolve(yaml.ScalarNode, text, _PLAIN)
+                    cached = (self.construct(resolved, text, position), text)
+                    self.plain[text] = cached
+                return Scalar(cached[0], position, cached[1])
+            return Scalar(text, position, text)  # quoted, or tagged `!`: text
+        if tag in _TEXT_TAGS:
+            return Scalar(text, position, text)
+        if tag not in _SCALAR_TAGS:
+            self.check_tag(tag, _STR, position)
+        key = (tag, text)
+        if key not in self.tagged:
+            self.tagged[key] = self.construct(tag, text, position)
+        return Scalar(self.tagged[key], position, text)
+
+    def construct(self, tag: str, text: str, position: Position) -> ScalarValue:
+        if tag == _STR or tag in _TEXT_TAGS:
+            return text
+        if tag == _INT:
+            digits = len(text.lstrip("+-").replace("_", ""))
+            if digits > self.bounds.int_digits:
+                raise self.fail(
+                    position,
+                    f"the integer {text[:12]}… has {digits:,} digits; cnncalc reads integers "
+                    f"of up to {self.bounds.int_digits} digits (CNNCALC_MAX_INT_DIGITS)",
+                )
+        if tag == _BOOL:
+            value = self.constructor.bool_values.get(text.lower())
+            if value is None:
+                raise self.fail(position, f"{text!r} tagged !!bool is not true or false")
+            return bool(value)
+        node = yaml.ScalarNode(tag, text)
+        try:
+            constructed = self.constructor.construct_object(node)
+        except (ValueError, IndexError, KeyError, TypeError, OverflowError):
+            raise self.fail(
+                position, f"{text[:40]!r} tagged {_short_tag(tag)} is not a valid value of it"
+            ) from None
+        result: ScalarValue = constructed
+        return result
 
 
 def _short_tag(tag: str) -> str:
     return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
 
 
-def from_python(value: object) -> Node:
-    """Wrap plain Python data (a dict from a notebook) in nodes without positions."""
-    position = Position(0, 0)
-    if isinstance(value, dict):
-        entries = {}
-        for key, item in value.items():
-            entries[str(key)] = Entry(str(key), position, from_python(item))
-        return Mapping(entries, position)
-    if isinstance(value, list | tuple):
-        return Sequence(tuple(from_python(item) for item in value), position)
-    if value is None or isinstance(value, int | float | str | bool):
-        return Scalar(
-            value, position, str(value).lower() if isinstance(value, bool) else str(value)
-        )
-    return Scalar(str(value), position, str(value))
+_NO_POSITION = Position(0, 0)
+
+
+def from_python(value: object, bounds: limits.Limits | None = None) -> Node:
+    """Wrap plain Python data (a dict from a notebook) in nodes without positions.
+
+    Iterative like `parse`, with the same depth and size bounds; a dict that contains
+    itself is refused. Integers of other libraries (numpy) become Python ints.
+    """
+    bounds = bounds or limits.current()
+    source = "<dict>"
+    # Post-order walk: (value, depth, children built?) on an explicit stack.
+    done: list[Node] = []
+    stack: list[tuple[object, int, bool]] = [(value, 0, False)]
+    on_path: set[int] = set()
+    count = 0
+    while stack:
+        item, depth, expanded = stack.pop()
+        count += 1
+        if count > bounds.nodes:
+            raise CnncalcError(source, None, f"the data holds more than {bounds.nodes:,} values")
+        if isinstance(item, dict | list | tuple):
+            if expanded:
+                on_path.discard(id(item))
+                parts = item.values() if isinstance(item, dict) else item
+                children = done[len(done) - len(parts) :] if len(parts) else []
+                del done[len(done) - len(parts) :]
+                if isinstance(item, dict):
+                    entries = {}
+                    for key, child in zip(item, children, strict=True):
+                        name = str(key)
+                        entries[name] = Entry(name, _NO_POSITION, child)
+                    done.append(Mapping(entries, _NO_POSITION))
+                else:
+                    done.append(Sequence(tuple(children), _NO_POSITION))
+                continue
+            if id(item) in on_path:
+                raise CnncalcError(source, None, "the data contains itself (a cycle)")
+            if depth >= bounds.depth:
+                raise CnncalcError(
+                    source, None, f"the data is nested more than {bounds.depth} levels deep"
+                )
+            on_path.add(id(item))
+            stack.append((item, depth, True))
+            parts = list(item.values()) if isinstance(item, dict) else list(item)
+            stack.extend((part, depth + 1, False) for part in reversed(parts))
+            continue
+        done.append(_python_scalar(item))
+    return done[0]
+
+
+def _python_scalar(value: object) -> Scalar:
+    if value is None or isinstance(value, str | bool | int | float):
+        text = str(value).lower() if isinstance(value, bool) else str(value)
+        return Scalar(value, _NO_POSITION, text)
+    if isinstance(value, Integral):
+        number = operator.index(value)
+        return Scalar(number, _NO_POSITION, str(number))
+    if isinstance(value, Real):
+        real = float(value)
+        return Scalar(real, _NO_POSITION, str(real))
+    return Scalar(str(value), _NO_POSITION, str(value))

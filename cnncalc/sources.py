@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from cnncalc import catalog
+from cnncalc import catalog, limits
 from cnncalc.architecture import Architecture, decode, from_text, load_file
-from cnncalc.document import MAX_FILE_BYTES
 from cnncalc.errors import CnncalcError, Position
 from cnncalc.fields import nearest
 
@@ -16,7 +15,7 @@ STDIN = "-"
 
 def load_arch(argument: str) -> Architecture:
     if argument == STDIN:
-        data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+        data = sys.stdin.buffer.read(limits.current().file_bytes + 1)
         return from_text(decode(data, "<stdin>"), "<stdin>")
     if os.path.exists(argument) or _looks_like_path(argument):
         return load_file(argument)
