@@ -8,7 +8,7 @@ no rich.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import TypeVar
 
@@ -140,8 +140,6 @@ def select_layers(analysis: Analysis, sort: str | None, top: int | None) -> Anal
     """`show --sort/--top`: the same analysis with its layers ranked; totals unchanged."""
     if sort is None and top is None:
         return analysis
-    from dataclasses import replace
-
     key = sort or "params"
     layers = ranked(analysis.layers, lambda row: row.figure(key), True, top)
     return replace(analysis, layers=tuple(layers))

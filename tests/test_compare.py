@@ -209,3 +209,10 @@ def test_top_must_be_positive() -> None:
     result = run_cli(["show", "alexnet", "--top", "0"])
     assert result.exit_code == 2
     assert "Traceback" not in result.stderr
+
+
+def test_sort_choices_match_the_core() -> None:
+    from cnncalc.cli.presentation import SORT_CHOICES
+    from cnncalc.compare import SORT_KEYS
+
+    assert SORT_CHOICES == SORT_KEYS
