@@ -53,9 +53,12 @@ def explain(
     else:
         chosen = [row.name for row in analysis.layers if row.has_parameters]
     layers = []
+    from cnncalc.explain_extra import ExtraSteps  # issue 7: fields, memory, FLOPs, ties
+
+    extra = ExtraSteps(arch, analysis)
     for name in chosen:
         row = rows[name]
-        steps = kinds[name].derivation(row.input_shapes, row.output)
+        steps = kinds[name].derivation(row.input_shapes, row.output) + extra.steps(name)
         layers.append(LayerExplanation(name, row.type, row.input_shapes, row.output, tuple(steps)))
     return Explanation(
         analysis.name, analysis.source, analysis.input, tuple(layers), analysis.warnings

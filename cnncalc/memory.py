@@ -15,7 +15,7 @@ Assumptions (stated in the README and in the table's caption):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from cnncalc.fields import nearest
@@ -41,6 +41,7 @@ def bytes_per_value(dtype: str) -> int:
 @dataclass(frozen=True, slots=True)
 class Liveness:
     live: dict[str, int]  # per layer: bytes live while it runs
+    held: dict[str, tuple[str, ...]]  # per layer: the tensors live while it runs
     peak: int
     peak_layer: str | None
 
@@ -63,12 +64,15 @@ def liveness(
     held = {network_input} if network_input in last_use else set()
     current = sum(sizes[t] for t in held)
     live: dict[str, int] = {}
+    held_at: dict[str, tuple[str, ...]] = {}
     peak, peak_layer = 0, None
     if not order:
-        return Liveness(live, sizes.get(network_input, 0), None)
+        return Liveness(live, held_at, sizes.get(network_input, 0), None)
+    rank = _first_seen(order, network_input)
     for step, name in enumerate(order):
         current += sizes[name]
         live[name] = current
+        held_at[name] = (*sorted(held, key=rank), name)
         if current > peak:
             peak, peak_layer = current, name
         held.add(name)
@@ -76,4 +80,9 @@ def liveness(
             if last_use.get(tensor, -1) <= step:
                 held.discard(tensor)
                 current -= sizes[tensor]
-    return Liveness(live, peak, peak_layer)
+    return Liveness(live, held_at, peak, peak_layer)
+
+
+def _first_seen(order: Sequence[str], network_input: str) -> Callable[[str], int]:
+    index = {name: i for i, name in enumerate(order)}
+    return lambda name: -1 if name == network_input else index[name]

@@ -117,3 +117,20 @@ def test_bad_dtype_is_one_error_line(value: str) -> None:
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: --dtype: ")
     assert "float32, float16, bfloat16, int8" in lines[0]
+
+
+def test_explain_shows_the_new_figures() -> None:
+    # LeNet-5 C3, by hand: field 6 + 1·(5 − 1)·2 = 14 (S2's field 6, jump 2); output
+    # 1,600 × 4 = 6,400 bytes; live while it runs: S2 (1,176 × 4 = 4,704) + C3 (6,400);
+    # FLOPs 2·150,000 + 1,600 biases = 301,600.
+    result = run_cli(["explain", "lenet5", "C3", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    steps = {s["key"]: s for s in json.loads(result.stdout)["layers"][0]["steps"]}
+    assert (steps["receptive_field"]["substituted"], steps["receptive_field"]["value"]) == (
+        "6 + 1 × (5 − 1) × 2",
+        14,
+    )
+    assert steps["jump"]["value"] == 2
+    assert steps["activation_bytes"]["value"] == 6_400
+    assert steps["live_bytes"]["substituted"] == "4,704 + 6,400"
+    assert steps["flops"]["value"] == 301_600

@@ -156,3 +156,12 @@ layers:
     assert result.exit_code == 2
     assert "share each other's parameters in a circle" in result.stderr
     assert len(result.stderr.splitlines()) == 1
+
+
+def test_explain_says_where_a_tied_layer_is_counted() -> None:
+    result = run_cli(["explain", str(SIAMESE), "b_conv", "--format", "json"])
+    assert result.exit_code == 0, result.stderr
+    steps = {s["key"]: s for s in json.loads(result.stdout)["layers"][0]["steps"]}
+    assert steps["params"]["value"] == 80  # 8·(3·3 + 1), as above
+    assert steps["params_in_totals"]["value"] == 0
+    assert "tied to a_conv" in steps["params_in_totals"]["formula"]
