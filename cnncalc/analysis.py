@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
-from cnncalc import memory, receptive
+from cnncalc import limits, memory, receptive
 from cnncalc.architecture import NETWORK_INPUT, Architecture
 from cnncalc.conventions import DEFAULT_COUNT, convention
-from cnncalc.errors import CnncalcError, Diagnostic
+from cnncalc.errors import CnncalcError, Diagnostic, Position
 from cnncalc.graph import evaluation_order
 from cnncalc.layers import Figures, LayerError, Note, Shape
 from cnncalc.layers.base import units
@@ -127,6 +128,7 @@ def analyse(
     if input_shape is not None:
         arch = replace(arch, input=tuple(input_shape))
     value_bytes = memory.bytes_per_value(dtype)
+    bits = limits.current().figure_bits
     counting = convention(count)
     shapes: dict[str, Shape] = {NETWORK_INPUT: arch.input}
     fields_of = {NETWORK_INPUT: receptive.input_field(arch.input)}
@@ -158,14 +160,20 @@ def analyse(
         field = receptive.union([receptive.through(window, fields_of[n]) for n in layer.inputs])
         fields_of[layer.name] = field
         rf, jump = receptive.measures(field, output)
-        row = _row(layer.name, layer.type_name, layer.inputs, input_shapes, output, figures)
-        results[index] = replace(
-            row,
+        row = _row(
+            layer.name,
+            layer.type_name,
+            layer.inputs,
+            input_shapes,
+            output,
+            figures,
             receptive_field=rf,
             jump=jump,
             activation_bytes=units(output) * value_bytes,
             ops=counting.count(figures.macs, operations),
         )
+        _check_magnitude(arch, layer.position, f"layer {layer.name!r}", _row_numbers(row), bits)
+        results[index] = row
     rows = [r for r in results if r is not None]
     owners = resolve_ties(arch, {row.name: row for row in rows})
     sizes = {row.name: row.activation_bytes for row in rows}
@@ -181,6 +189,9 @@ def analyse(
         peak_activation_bytes=live.peak,
         param_bytes=(totals.params + totals.non_trainable) * value_bytes,
     )
+    _check_magnitude(
+        arch, arch.input_position, "the totals", [totals.figure(k) for k in FIGURE_KEYS], bits
+    )
     return Analysis(
         name=arch.name,
         description=arch.description,
@@ -195,6 +206,9 @@ def analyse(
     )
 
 
+_FIGURE_FIELDS = tuple(f.name for f in fields(Figures))
+
+
 def _row(
     name: str,
     type_name: str,
@@ -202,6 +216,7 @@ def _row(
     input_shapes: tuple[Shape, ...],
     output: Shape,
     figures: Figures,
+    **extra: Any,
 ) -> LayerResult:
     return LayerResult(
         name=name,
@@ -210,8 +225,31 @@ def _row(
         input_shapes=input_shapes,
         output=output,
         neurons=units(output),
-        **{f.name: getattr(figures, f.name) for f in fields(Figures)},
+        **{name: getattr(figures, name) for name in _FIGURE_FIELDS},
+        **extra,
     )
+
+
+def _row_numbers(row: LayerResult) -> list[int]:
+    numbers = [row.figure(key) for key in FIGURE_KEYS]
+    numbers += (*row.output, row.activation_bytes, row.ops)
+    numbers += row.receptive_field or ()
+    numbers += row.jump or ()
+    return numbers
+
+
+def _check_magnitude(
+    arch: Architecture, position: Position, what: str, numbers: list[int], bits: int
+) -> None:
+    """Refuse figures too long to print (Python prints integers of up to 4,300 digits)."""
+    if max(max(numbers), -min(numbers)).bit_length() > bits:
+        digits = limits.current().figure_digits
+        raise CnncalcError(
+            arch.source,
+            position,
+            f"{what}: a figure exceeds 10^{digits}; cnncalc refuses numbers this large "
+            "(CNNCALC_MAX_FIGURE_DIGITS raises the bound)",
+        )
 
 
 def total(rows: tuple[LayerResult, ...], output: Shape) -> Totals:
