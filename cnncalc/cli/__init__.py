@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import importlib
+import io
+import sys
 from typing import Any
 
 import click
@@ -50,5 +53,27 @@ def cli() -> None:
     """
 
 
+def _ascii_fallback(error: UnicodeError) -> tuple[str, int]:
+    """Encode-error handler: ×, −, · and friends become x, -, *; anything else ?."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    from cnncalc.render.glyphs import to_ascii
+
+    text = to_ascii(error.object[error.start : error.end])
+    return "".join(c if ord(c) < 128 else "?" for c in text), error.end
+
+
+def _survive_ascii_terminals() -> None:
+    # A terminal or pipe that cannot encode our glyphs must not end in a traceback.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            "×–·→".encode(stream.encoding or "ascii")
+        except (UnicodeEncodeError, LookupError):
+            if isinstance(stream, io.TextIOWrapper):
+                codecs.register_error("cnncalc-ascii", _ascii_fallback)
+                stream.reconfigure(errors="cnncalc-ascii")
+
+
 def main(argv: list[str] | None = None) -> Any:
+    _survive_ascii_terminals()
     return cli.main(args=argv, prog_name="cnncalc")
