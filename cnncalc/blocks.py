@@ -196,7 +196,7 @@ class _Expander:
         if block.name in scope.chain:
             path = " → ".join([*scope.chain[scope.chain.index(block.name) :], block.name])
             raise self.fail(
-                block.position,
+                at,
                 f"block {block.name!r} contains itself ({path}); "
                 "a block cannot be instantiated inside itself",
             )
