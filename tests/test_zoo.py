@@ -1,0 +1,154 @@
+"""The bundled architectures reproduce the published numbers, to the unit.
+
+Sources:
+- [tv] torchvision's model metadata, `meta["num_params"]` and `meta["_ops"]` of each
+  `*_Weights.IMAGENET1K_V1` (docs: pytorch.org/vision/stable/models, "GFLOPS"), added by
+  pytorch/vision PR #6936. `_ops` counts conv and linear multiply-accumulates at
+  3×224×224, so cnncalc's `macs` total must round to it at the published precision.
+- [caffe] the two-GPU AlexNet of BVLC Caffe's bvlc_alexnet, 60,965,224 parameters
+  (doonny/PipeCNN project/host/main.cpp: WEIGHTS_FILE_SIZE 60965224 //fc8-1000).
+- [zf] "Various parameters of ZFNet", Table 1.4, https://newlib.net/nw_rd992225/p14.
+- [lecun] LeCun et al. 1998, section II.B: 60,000 trainable parameters.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cnncalc import catalog
+from cnncalc.analysis import Analysis, analyse
+
+# name: (params, GFLOPS as published, decimals published)  — all [tv]
+TORCHVISION = {
+    "alexnet_torchvision": (61_100_840, 0.714, 3),
+    "vgg16": (138_357_544, 15.47, 2),
+    "vgg19": (143_667_240, 19.632, 3),
+    "resnet18": (11_689_512, 1.814, 3),
+    "resnet34": (21_797_672, 3.664, 3),
+    "resnet50": (25_557_032, 4.089, 3),
+    "mobilenet_v2": (3_504_872, 0.301, 3),
+    "googlenet": (6_624_904, 1.498, 3),
+    "squeezenet1_0": (1_248_424, 0.819, 3),
+    "densenet121": (7_978_856, 2.834, 3),
+}
+
+OTHER_PARAMS = {
+    "alexnet": 60_965_224,  # [caffe]
+    "zfnet": 62_357_608,  # [zf]
+    "lenet5": 60_000,  # [lecun]
+}
+
+REQUIRED = set(TORCHVISION) | {"alexnet", "zfnet"}
+
+
+def total(name: str) -> Analysis:
+    return analyse(catalog.load(name))
+
+
+@pytest.mark.parametrize("name", sorted(TORCHVISION))
+def test_params_equal_torchvision_exactly(name: str) -> None:
+    assert total(name).totals.params == TORCHVISION[name][0]
+
+
+@pytest.mark.parametrize("name", sorted(TORCHVISION))
+def test_macs_match_torchvision_gflops_at_the_published_precision(name: str) -> None:
+    _, gflops, decimals = TORCHVISION[name]
+    assert round(total(name).totals.macs / 1e9, decimals) == gflops
+
+
+@pytest.mark.parametrize("name", sorted(OTHER_PARAMS))
+def test_params_equal_the_other_published_totals(name: str) -> None:
+    assert total(name).totals.params == OTHER_PARAMS[name]
+
+
+def test_every_required_architecture_is_bundled() -> None:
+    assert set(catalog.names()) >= REQUIRED
+
+
+@pytest.mark.parametrize("name", catalog.names())
+def test_each_bundled_architecture_cites_a_source_and_fits_its_budgets(name: str) -> None:
+    arch = catalog.load(name)
+    assert arch.description, f"{name}: description must cite the source of its figures"
+    if name in REQUIRED:
+        assert {b.figure for b in arch.budgets} >= {"params", "macs"}
+    totals = analyse(arch).totals
+    for budget in arch.budgets:
+        assert totals.figure(budget.figure) <= budget.limit, (name, budget.figure)
+
+
+def _stage_params(analysis: Analysis, prefix: str) -> int:
+    return sum(r.params for r in analysis.layers if r.name.startswith(prefix))
+
+
+def test_resnet18_per_stage_params() -> None:
+    # torchinfo's tests/test_output/resnet18_depth_consistency.out (torchvision resnet18):
+    # conv1 9,408; bn1 128; layer1 147,968; layer2 525,568; layer3 2,099,712;
+    # layer4 8,393,728; fc 513,000.
+    analysis = total("resnet18")
+    assert analysis.layer("conv1").params == 9_408
+    assert analysis.layer("bn1").params == 128
+    stages = [_stage_params(analysis, f"layer{i}.") for i in range(1, 5)]
+    assert stages == [147_968, 525_568, 2_099_712, 8_393_728]
+    assert analysis.layer("fc").params == 513_000
+
+
+def test_torchvision_alexnet_per_layer_params() -> None:
+    # torchsummary printout in the README of github.com/Dynmi/AlexNet.
+    analysis = total("alexnet_torchvision")
+    names = ["conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7", "fc8"]
+    assert [analysis.layer(n).params for n in names] == [
+        23_296, 307_392, 663_936, 884_992, 590_080, 37_752_832, 16_781_312, 4_097_000
+    ]  # fmt: skip
+
+
+def test_vgg16_layer_params_by_hand() -> None:
+    # conv1_1: 64·(3·3·3 + 1) = 1,792; conv5_3: 512·(3·3·512 + 1) = 2,359,808;
+    # fc6: 4096·(512·7·7 + 1) = 102,764,544.
+    analysis = total("vgg16")
+    assert analysis.layer("conv1_1").params == 1_792
+    assert analysis.layer("conv5_3").params == 2_359_808
+    assert analysis.layer("fc6").params == 102_764_544
+    assert analysis.layer("avgpool").output == (512, 7, 7)
+
+
+def test_zfnet_per_layer_params_and_the_sizes_of_its_figure() -> None:
+    # [zf] params per layer; sizes 110, 55, 26, 13, 6 from the paper's Fig. 3.
+    analysis = total("zfnet")
+    names = ["conv1", "conv2", "conv3", "conv4", "conv5", "fc6", "fc7", "fc8"]
+    assert [analysis.layer(n).params for n in names] == [
+        14_208, 614_656, 885_120, 1_327_488, 884_992, 37_752_832, 16_781_312, 4_097_000
+    ]  # fmt: skip
+    sizes = [analysis.layer(n).output[1] for n in ("conv1", "pool1", "conv2", "pool2", "pool5")]
+    assert sizes == [110, 55, 26, 13, 6]
+
+
+def test_mobilenet_v2_depthwise_convs_are_grouped_convs() -> None:
+    # The first strided depthwise 3×3 has 96 channels and one group per channel:
+    # 96 filters of 3·3·1 weights, no bias = 864; on 112×112 → 56×56, MACs 56·56·864.
+    row = total("mobilenet_v2").layer("stage2.0.depthwise")
+    assert (row.output, row.params, row.macs) == ((96, 56, 56), 864, 56 * 56 * 864)
+
+
+def test_ceil_mode_pools_give_torchvisions_sizes() -> None:
+    # googlenet 112 → 56 → 28 → 14 → 7 and squeezenet1_0 109 → 54 → 27 → 13 with ceil
+    # mode (floor would give 55/27/13 and 54/26/12): the notes' own size arithmetic,
+    # e.g. ceil((112 − 3) / 2) + 1 = 56.
+    google = total("googlenet")
+    assert [google.layer(n).output[1] for n in ("maxpool1", "maxpool2", "maxpool3", "maxpool4")] == [
+        56, 28, 14, 7
+    ]  # fmt: skip
+    squeeze = total("squeezenet1_0")
+    assert squeeze.layer("conv1").output[1] == 109
+    assert [squeeze.layer(n).output[1] for n in ("maxpool1", "maxpool4", "maxpool8")] == [
+        54, 27, 13
+    ]  # fmt: skip
+
+
+def test_densenet121_channels_grow_by_32_per_dense_layer() -> None:
+    # 64 + 6·32 = 256, halved to 128; 128 + 12·32 = 512; 256 + 24·32 = 1024; 512 + 16·32.
+    analysis = total("densenet121")
+    outs = [analysis.layer(n).output for n in (
+        "denseblock1.5.concat", "transition1.pool", "denseblock2.11.concat",
+        "denseblock3.23.concat", "denseblock4.15.concat",
+    )]  # fmt: skip
+    assert outs == [(256, 56, 56), (128, 28, 28), (512, 28, 28), (1024, 14, 14), (1024, 7, 7)]
