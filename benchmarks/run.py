@@ -1,0 +1,425 @@
+"""cnncalc benchmarks: start-up, scale, `check` over many files, fuzzing, torchinfo.
+
+One command runs them all and prints medians and ratios (README, "Performance")::
+
+    python benchmarks/run.py            # everything (about 5 minutes on 2 busy cores)
+    python benchmarks/run.py startup    # or one topic: startup scale check fuzz torchinfo
+    python benchmarks/run.py scale --runs 3 --sizes 1000,10000,100000
+
+Every timing is the median of several runs after one warm-up run, like hyperfine.
+Start-up and `check` run the real command line in fresh processes; scale runs each
+size in a fresh process that reports its own median times and peak memory (max RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+
+def cnncalc_command() -> list[str]:
+    """The installed console script next to this Python, else `python -m cnncalc`."""
+    script = Path(PYTHON).with_name("cnncalc")
+    return [str(script)] if script.exists() else [PYTHON, "-m", "cnncalc"]
+
+
+def median_time(command: Sequence[str], runs: int, env: dict[str, str] | None = None) -> float:
+    """Median wall time of a command over ``runs`` runs, after one warm-up run."""
+    environment = {**os.environ, **(env or {})}
+    # An installed package has its bytecode compiled (pip does it); let the warm-up
+    # run write it rather than timing the compilation of every module.
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)
+    times = []
+    for attempt in range(runs + 1):
+        start = time.perf_counter()
+        subprocess.run(command, env=environment, capture_output=True, check=False)
+        if attempt:
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def median_call(function: Callable[[], object], runs: int) -> float:
+    function()  # warm-up
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def heading(title: str) -> None:
+    print(f"\n== {title}", flush=True)
+
+
+# -- start-up ---------------------------------------------------------------------------
+
+
+def top_imports(command: Sequence[str], count: int = 6) -> list[tuple[str, int]]:
+    """The slowest imports (cumulative µs) of one run, from `python -X importtime`."""
+    result = subprocess.run(
+        [PYTHON, "-X", "importtime", *command], capture_output=True, text=True, check=False
+    )
+    rows = []
+    for line in result.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) != 3 or not parts[1].strip().isdigit():
+            continue
+        name = parts[2].rstrip()
+        if len(name) - len(name.lstrip()) == 1:  # top-level imports only
+            rows.append((name.strip(), int(parts[1])))
+    return sorted(rows, key=lambda row: -row[1])[:count]
+
+
+def imported_modules(arguments: Sequence[str]) -> set[str]:
+    code = (
+        "import sys; from cnncalc.cli import main\n"
+        f"try: main({list(arguments)!r})\n"
+        "except SystemExit: pass\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)), file=sys.stderr)"
+    )
+    result = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=False)
+    for line in result.stderr.splitlines():
+        if line.startswith("MODULES "):
+            return set(line.split()[1:])
+    return set()
+
+
+def bench_startup(runs: int) -> dict[str, Any]:
+    heading(f"start-up (median of {runs} runs after a warm-up; fresh process each)")
+    cli = cnncalc_command()
+    cases = {
+        "python -c pass": [PYTHON, "-c", "pass"],
+        "import floor (click, yaml, rich.console, rich.table)": [
+            PYTHON,
+            "-c",
+            "import click, yaml, rich.console, rich.table",
+        ],
+        "cnncalc --version": [*cli, "--version"],
+        "cnncalc list": [*cli, "list"],
+        "cnncalc show lenet5": [*cli, "show", "lenet5"],
+        "cnncalc show lenet5 --format json": [*cli, "show", "lenet5", "--format", "json"],
+    }
+    env = {"NO_COLOR": "1", "COLUMNS": "120"}
+    times = {label: median_time(command, runs, env) for label, command in cases.items()}
+    floor = times["import floor (click, yaml, rich.console, rich.table)"]
+    for label, seconds in times.items():
+        print(f"  {label:<55} {seconds * 1000:8.1f} ms   {seconds / floor:5.2f}× floor")
+    show_ratio = times["cnncalc show lenet5"] / floor
+    version_ratio = times["cnncalc --version"] / floor
+    print(
+        f"  show lenet5 / floor = {show_ratio:.2f} (target ≤ 1.25); "
+        f"--version / floor = {version_ratio:.2f} (target < 1)"
+    )
+    heavy = {"rich", "yaml", "cnncalc.analysis", "cnncalc.layers"}
+    for arguments in (["--version"], ["list"], ["show", "lenet5"]):
+        modules = imported_modules(arguments)
+        loaded = ", ".join(m for m in sorted(heavy) if m in modules) or "none"
+        print(f"  cnncalc {' '.join(arguments):<14} imports of {sorted(heavy)}: {loaded}")
+    print("  slowest top-level imports of `cnncalc show lenet5` (python -X importtime, µs):")
+    for name, microseconds in top_imports(["-m", "cnncalc", "show", "lenet5"]):
+        print(f"    {name:<40} {microseconds:>9,}")
+    return {
+        "times_ms": {k: v * 1000 for k, v in times.items()},
+        "show_ratio": show_ratio,
+        "version_ratio": version_ratio,
+    }
+
+
+# -- scale --------------------------------------------------------------------------------
+
+
+def chain_text(layers: int) -> str:
+    lines = ["name: chain", "input: [8, 16, 16]", "layers:"]
+    for i in range(layers):
+        if i % 2:
+            lines.append(f"  - {{name: r{i}, type: activation, fn: relu}}")
+        else:
+            lines.append(f"  - {{name: c{i}, type: conv, filters: 8, kernel: 3, padding: 1}}")
+    return "\n".join(lines) + "\n"
+
+
+def residual_text(layers: int) -> str:
+    """Residual blocks of three layers: conv, conv, add(the two convs' input, conv)."""
+    lines = ["name: residual", "input: [8, 16, 16]", "layers:"]
+    previous = "input"
+    for block in range(layers // 3):
+        a, b, s = f"a{block}", f"b{block}", f"s{block}"
+        lines += [
+            f"  - {{name: {a}, type: conv, filters: 8, kernel: 3, padding: 1, input: {previous}}}",
+            f"  - {{name: {b}, type: conv, filters: 8, kernel: 3, padding: 1}}",
+            f"  - {{name: {s}, type: add, inputs: [{previous}, {b}]}}",
+        ]
+        previous = s
+    return "\n".join(lines) + "\n"
+
+
+def scale_child(shape: str, layers: int, runs: int) -> None:
+    """Runs in a fresh process: times load and analyse, reports peak memory as JSON."""
+    sys.setrecursionlimit(200)  # proof that no step recurses with depth
+    from cnncalc.analysis import analyse
+    from cnncalc.architecture import from_text
+
+    text = (chain_text if shape == "chain" else residual_text)(layers)
+    arch = from_text(text, f"{shape}{layers}.yaml")
+    load = median_call(lambda: from_text(text, f"{shape}{layers}.yaml"), runs)
+    result = analyse(arch)
+    analyse_time = median_call(lambda: analyse(arch), runs)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(
+        json.dumps(
+            {
+                "layers": len(result.layers),
+                "bytes": len(text.encode()),
+                "load": load,
+                "analyse": analyse_time,
+                "peak_mib": peak_kib / 1024,
+                "params": result.totals.params,
+            }
+        )
+    )
+
+
+def bench_scale(runs: int, sizes: Sequence[int]) -> dict[str, Any]:
+    heading(
+        f"scale (median of {runs} runs after a warm-up, one fresh process per size; "
+        "recursion limit 200)"
+    )
+    report: dict[str, Any] = {}
+    for shape in ("chain", "residual"):
+        previous: dict[str, Any] | None = None
+        for size in sizes:
+            result = subprocess.run(
+                [PYTHON, __file__, "_scale-child", shape, str(size), str(runs)],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if result.returncode:
+                print(f"  {shape} {size}: FAILED\n{result.stderr[-2000:]}")
+                continue
+            row = json.loads(result.stdout.strip().splitlines()[-1])
+            ratio = ""
+            if previous:
+                growth = row["layers"] / previous["layers"]
+                ratio = (
+                    f"  ×{growth:.0f} layers → load ×{row['load'] / previous['load']:.1f},"
+                    f" analyse ×{row['analyse'] / previous['analyse']:.1f}"
+                )
+            print(
+                f"  {shape:<8} {row['layers']:>7,} layers ({row['bytes'] / 2**20:5.1f} MiB): "
+                f"load {row['load']:7.3f} s  analyse {row['analyse']:7.3f} s  "
+                f"peak {row['peak_mib']:6.0f} MiB{ratio}",
+                flush=True,
+            )
+            report[f"{shape}{size}"] = row
+            previous = row
+    return report
+
+
+# -- check over many files ----------------------------------------------------------------
+
+
+def bench_check(runs: int, files: int = 1000) -> dict[str, Any]:
+    heading(f"`cnncalc check` over {files:,} files in one invocation (median of {runs})")
+    cli = cnncalc_command()
+    bundled = sorted((ROOT / "architectures").glob("*.yaml"))
+    folder = Path(tempfile.mkdtemp(prefix="cnncalc-bench-"))
+    try:
+        for i in range(files):
+            source = bundled[i % len(bundled)]
+            text = source.read_text(encoding="utf-8")
+            (folder / f"{i:04d}_{source.name}").write_text(text, encoding="utf-8")
+        command = [*cli, "check", str(folder), "--format", "json"]
+        probe = subprocess.run(command, capture_output=True, text=True, check=False)
+        checked = len(json.loads(probe.stdout)["results"]) if probe.stdout.startswith("{") else 0
+        seconds = median_time(command, runs)
+        print(
+            f"  cnncalc check DIR ({files:,} files, bundled architectures round-robin): "
+            f"{seconds:.2f} s (target < 5 s); exit {probe.returncode}, {checked:,} results"
+        )
+        per_file = seconds / files * 1000
+        print(f"  {per_file:.2f} ms per file")
+        return {"seconds": seconds, "files": files, "exit": probe.returncode}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# -- fuzzing ------------------------------------------------------------------------------
+
+
+def bench_fuzz(examples: int) -> dict[str, Any]:
+    heading(f"fuzzing: tests/test_fuzz.py with {examples:,} examples per property")
+    env = {**os.environ, "CNNCALC_FUZZ_EXAMPLES": str(examples)}
+    start = time.perf_counter()
+    result = subprocess.run(
+        [PYTHON, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_fuzz.py"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "no output"
+    print(f"  {summary}  ({seconds:.0f} s; exit {result.returncode})")
+    if result.returncode:
+        print(result.stdout[-3000:])
+    return {"examples": examples, "seconds": seconds, "exit": result.returncode}
+
+
+# -- torchinfo ----------------------------------------------------------------------------
+
+
+def bench_torchinfo(runs: int) -> dict[str, Any]:
+    heading(f"cnncalc vs torchinfo.summary, in one process (median of {runs})")
+    try:
+        import torch
+        import torchinfo
+        from torch import nn
+    except ImportError:
+        print("  skipped: torch and torchinfo are not both installed (pip install torchinfo)")
+        return {}
+    import cnncalc
+
+    def lenet() -> nn.Module:
+        return nn.Sequential(
+            nn.Conv2d(1, 6, 5),
+            nn.Tanh(),
+            nn.AvgPool2d(2),
+            nn.Conv2d(6, 16, 5),
+            nn.Tanh(),
+            nn.AvgPool2d(2),
+            nn.Conv2d(16, 120, 5),
+            nn.Tanh(),
+            nn.Flatten(),
+            nn.Linear(120, 84),
+            nn.Tanh(),
+            nn.Linear(84, 10),
+        )
+
+    def vgg16() -> nn.Module:
+        layers: list[nn.Module] = []
+        channels = 3
+        for width in (
+            64,
+            64,
+            "M",
+            128,
+            128,
+            "M",
+            256,
+            256,
+            256,
+            "M",
+            512,
+            512,
+            512,
+            "M",
+            512,
+            512,
+            512,
+            "M",
+        ):
+            if width == "M":
+                layers.append(nn.MaxPool2d(2))
+            else:
+                assert isinstance(width, int)
+                layers += [nn.Conv2d(channels, width, 3, padding=1), nn.ReLU()]
+                channels = width
+        layers += [
+            nn.Flatten(),
+            nn.Linear(512 * 7 * 7, 4096),
+            nn.ReLU(),
+            nn.Dropout(),
+            nn.Linear(4096, 4096),
+            nn.ReLU(),
+            nn.Dropout(),
+            nn.Linear(4096, 1000),
+        ]
+        return nn.Sequential(*layers)
+
+    report = {}
+    torch.set_num_threads(1)
+    for name, build, shape in (
+        ("lenet5", lenet, (1, 1, 32, 32)),
+        ("vgg16", vgg16, (1, 3, 224, 224)),
+    ):
+        model = build()
+        ours = median_call(lambda name=name: cnncalc.analyse(cnncalc.bundled(name)), runs)
+        theirs = median_call(
+            lambda model=model, shape=shape: torchinfo.summary(model, shape, verbose=0), runs
+        )
+        print(
+            f"  {name:<7} cnncalc load+analyse {ours * 1000:8.1f} ms   torchinfo.summary "
+            f"{theirs * 1000:8.1f} ms   torchinfo / cnncalc = {theirs / ours:6.1f}×"
+        )
+        report[name] = {"cnncalc_ms": ours * 1000, "torchinfo_ms": theirs * 1000}
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "topic",
+        nargs="?",
+        default="all",
+        choices=["all", "startup", "scale", "check", "fuzz", "torchinfo", "_scale-child"],
+    )
+    parser.add_argument("rest", nargs="*")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (default 5)")
+    parser.add_argument("--sizes", default="1000,10000,100000", help="scale: layer counts")
+    parser.add_argument("--files", type=int, default=1000, help="check: number of files")
+    parser.add_argument(
+        "--examples", type=int, default=2000, help="fuzz: examples per property (default 2000)"
+    )
+    parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    if args.topic == "_scale-child":
+        scale_child(args.rest[0], int(args.rest[1]), int(args.rest[2]))
+        return 0
+    from cnncalc import __version__
+    from cnncalc.document import loader_name
+
+    print(
+        f"cnncalc {__version__}, Python {sys.version.split()[0]}, YAML parser: "
+        f"{loader_name()}, {os.cpu_count()} CPUs, load average "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}"
+    )
+    report: dict[str, Any] = {}
+    sizes = [int(size) for size in args.sizes.split(",")]
+    topics = (
+        ["startup", "scale", "check", "torchinfo", "fuzz"] if args.topic == "all" else [args.topic]
+    )
+    for topic in topics:
+        if topic == "startup":
+            report[topic] = bench_startup(max(args.runs, 5))
+        elif topic == "scale":
+            report[topic] = bench_scale(min(args.runs, 3), sizes)
+        elif topic == "check":
+            report[topic] = bench_check(min(args.runs, 3), args.files)
+        elif topic == "torchinfo":
+            report[topic] = bench_torchinfo(args.runs)
+        elif topic == "fuzz":
+            report[topic] = bench_fuzz(args.examples)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
