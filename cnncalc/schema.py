@@ -390,6 +390,7 @@ def _instance_schema(in_block: bool) -> Fragment:
             },
             "type": False,
         },
+        "dependentRequired": {"first": ["repeat"]},
     }
 
 
