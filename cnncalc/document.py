@@ -45,6 +45,8 @@ _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
 # A date written as a name stays the text it is.
 _TEXT_TAGS = {_TAG + "timestamp"}
 _MERGE = _TAG + "merge"
+# A syntax error found by libyaml is reported by the pure parser, up to this size.
+_REPARSE_CHARS = 4 * 2**20
 _PLAIN = (True, False)  # the `implicit` of an untagged, unquoted scalar
 
 # What YAML 1.1 allows in a stream: PyYAML's own pattern (compiled once, by yaml), the
@@ -147,14 +149,22 @@ def parse(
         # libyaml accepts a tab between tokens where PyYAML refuses it; the stricter
         # parser reads any text with a tab, so both installs agree on every file.
         chosen = yaml.SafeLoader
+    try:
+        return _compose(text, source, chosen, bounds)
+    except CnncalcError:
+        if chosen is yaml.SafeLoader or len(text) > _REPARSE_CHARS:
+            raise
+    # The two parsers word and place some errors differently (and libyaml stops at 1,000
+    # nesting levels before our bound can name the place): the pure parser reports every
+    # error, so both installs point at the same place with the same words.
+    return _compose(text, source, yaml.SafeLoader, bounds)
+
+
+def _compose(text: str, source: str, chosen: type[Any], bounds: limits.Limits) -> Node:
     yaml_loader = chosen(text)
     try:
         return _Composer(source, yaml_loader, bounds).document()
     except yaml.MarkedYAMLError as exc:
-        if "maximum nesting depth" in str(exc.problem) and chosen is not yaml.SafeLoader:
-            # libyaml stops at 1,000 levels while looking ahead, before our bound can
-            # name the place; the pure parser has no such limit and reports ours there.
-            return parse(text, source, yaml.SafeLoader, bounds)
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         if "'\\t'" in problem or "tab character" in problem:
@@ -236,6 +246,10 @@ class _Composer:
                     total += 1
                     continue
                 position = _position(event.start_mark)
+                if not event.value and stack and isinstance(stack[-1].key, tuple):
+                    # A missing value: the parsers place it differently in flow
+                    # mappings (after the colon, or at the next token); use the key's.
+                    position = stack[-1].key[1]
                 node: Node = self.scalar(event, position)
                 size = 1
                 anchor = event.anchor
