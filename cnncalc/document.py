@@ -304,9 +304,9 @@ class _Composer:
     def too_many(self, position: Position) -> CnncalcError:
         return self.fail(
             position,
-            f"the document holds more than {self.bounds.nodes:,} values with its YAML aliases "
-            "expanded (an alias bomb?); a 100,000-layer network needs about 1.2 million "
-            "(CNNCALC_MAX_NODES raises the bound)",
+            f"the document holds more than {self.bounds.nodes:,} values, counting each use "
+            "of a YAML alias in full (an alias bomb?); a 100,000-layer network holds about "
+            "1.2 million (CNNCALC_MAX_NODES raises the bound)",
         )
 
     def open_anchor(self, anchor: str, position: Position) -> None:

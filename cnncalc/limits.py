@@ -18,9 +18,9 @@ from cnncalc.errors import CnncalcError, Position
 class Limits:
     # LeNet-5 is 1 KiB, ResNet-50 5 KiB, a generated 100,000-layer chain 6.6 MiB.
     file_bytes: int = 32 * 2**20
-    # Values (scalars, lists, mappings) in the document with every alias expanded; a
-    # 100,000-layer chain of convs holds about 1.2 million.
-    nodes: int = 3_000_000
+    # Values (scalars, lists, mappings, keys) in the document with every alias
+    # expanded; a 100,000-layer chain of convs holds about 1.2 million.
+    nodes: int = 2_000_000
     # Nested lists/mappings; an architecture needs 5 (blocks: 7).
     depth: int = 100
     # Decimal digits of one integer written in the file (10^30 filters is 31 digits).
