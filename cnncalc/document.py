@@ -46,7 +46,7 @@ _SCALAR_TAGS = {_STR, _INT, _FLOAT, _BOOL, _NULL}
 _TEXT_TAGS = {_TAG + "timestamp"}
 _MERGE = _TAG + "merge"
 # A syntax error found by libyaml is reported by the pure parser, up to this size.
-_REPARSE_CHARS = 4 * 2**20
+_REPARSE_CHARS = 2**20
 _PLAIN = (True, False)  # the `implicit` of an untagged, unquoted scalar
 
 # What YAML 1.1 allows in a stream: PyYAML's own pattern (compiled once, by yaml), the
@@ -151,6 +151,9 @@ def parse(
         chosen = yaml.SafeLoader
     try:
         return _compose(text, source, chosen, bounds)
+    except _BoundError:
+        raise  # the count and depth are the same with either parser, and the pure
+        # one would take much longer to reach the bound
     except CnncalcError:
         if chosen is yaml.SafeLoader or len(text) > _REPARSE_CHARS:
             raise
@@ -176,6 +179,10 @@ def _compose(text: str, source: str, chosen: type[Any], bounds: limits.Limits) -
         raise CnncalcError(source, None, f"YAML error: {exc}") from None
     finally:
         yaml_loader.dispose()
+
+
+class _BoundError(CnncalcError):
+    """A resource bound was reached (not a syntax error)."""
 
 
 class _Frame:
@@ -251,11 +258,12 @@ class _Composer:
                     # mappings (after the colon, or at the next token); use the key's.
                     position = stack[-1].key[1]
                 node: Node = self.scalar(event, position)
-                size = 1
+                size = counted = 1
                 anchor = event.anchor
             elif kind is AliasEvent:
                 position = _position(event.start_mark)
                 node, size = self.alias(event.anchor, position)
+                counted = size
                 anchor = None
             elif kind is SequenceStartEvent or kind is MappingStartEvent:
                 position = _position(event.start_mark)
@@ -264,7 +272,8 @@ class _Composer:
                         position, "a mapping key must be plain text, not a list or mapping"
                     )
                 if len(stack) >= max_depth:
-                    raise self.fail(
+                    raise _BoundError(
+                        self.source,
                         position,
                         f"the document is nested more than {max_depth} levels deep; an "
                         "architecture needs about 5 (CNNCALC_MAX_DEPTH raises the bound)",
@@ -283,8 +292,8 @@ class _Composer:
                 node = self.finish(frame)
                 position = frame.position
                 size = frame.size
+                counted = 0  # the list or mapping and its parts are counted already
                 anchor = frame.anchor
-                total -= 1  # counted at the start
                 if anchor is not None:
                     self.open_anchors.discard(anchor)
             else:  # pragma: no cover - the parser yields nothing else inside a document
@@ -294,7 +303,7 @@ class _Composer:
                 self.open_anchors.discard(anchor)
             if anchor is not None:
                 self.anchors[anchor] = (node, size)
-            total += size
+            total += counted
             if total > max_nodes:
                 raise self.too_many(position)
             if not stack:
@@ -302,7 +311,8 @@ class _Composer:
             self.add(stack[-1], node, size, position)
 
     def too_many(self, position: Position) -> CnncalcError:
-        return self.fail(
+        return _BoundError(
+            self.source,
             position,
             f"the document holds more than {self.bounds.nodes:,} values, counting each use "
             "of a YAML alias in full (an alias bomb?); a 100,000-layer network holds about "
