@@ -10,11 +10,12 @@ from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerKind, Note, Shape, units
 from cnncalc.receptive import Window, whole_input
 
+# Parameter-free functions only: PReLU learns its slopes, so it is not listed here
+# (it would be counted as 0 parameters, which is wrong).
 ACTIVATIONS = (
     "relu",
     "relu6",
     "leaky_relu",
-    "prelu",
     "elu",
     "selu",
     "gelu",
@@ -52,9 +53,7 @@ class Activation(LayerKind):
         if self.fn in ("linear", "identity"):
             return Operations()
         thop = 0  # thop: ReLU, ReLU6, LeakyReLU 0; modules it has no rule for 0
-        if self.fn == "prelu":
-            thop = neurons  # count_prelu in eval mode
-        elif self.fn == "softmax":
+        if self.fn == "softmax":
             # nn.Softmax over channels (units of a vector): exp, add, divide = 3n − 1
             # per vector of n values.
             vectors = neurons // output[0]
