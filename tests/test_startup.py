@@ -1,0 +1,62 @@
+"""Start-up stays lean: each command imports only what it needs (issue 6).
+
+Functional checks in fresh interpreters (what a module imports is what it pays for);
+the timings themselves live in benchmarks/run.py.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def imported_after(*arguments: str) -> set[str]:
+    code = (
+        "import sys\nfrom cnncalc.cli import main\n"
+        f"try:\n    main({list(arguments)!r})\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"NO_COLOR": "1", "COLUMNS": "120", "PATH": ""},
+    )
+    return set(result.stderr.split())
+
+
+def _top(modules: set[str]) -> set[str]:
+    return {name.split(".")[0] for name in modules}
+
+
+def test_version_imports_neither_rich_nor_yaml_nor_the_core() -> None:
+    modules = imported_after("--version")
+    assert "click" in modules
+    assert not {"rich", "yaml"} & _top(modules)
+    assert not {"cnncalc.analysis", "cnncalc.architecture", "cnncalc.layers"} & modules
+
+
+def test_help_imports_neither_rich_nor_yaml() -> None:
+    modules = imported_after("--help")
+    assert not {"rich", "yaml"} & _top(modules)
+
+
+def test_json_output_does_not_import_rich() -> None:
+    modules = imported_after("show", "lenet5", "--format", "json")
+    assert {"yaml", "cnncalc.analysis"} <= modules | _top(modules)
+    assert "rich" not in _top(modules)
+
+
+def test_show_uses_the_c_parser_and_imports_no_test_or_torch_modules() -> None:
+    modules = imported_after("show", "lenet5")
+    assert "yaml._yaml" in modules  # libyaml's bindings
+    assert not {"torch", "numpy", "hypothesis", "pytest"} & _top(modules)
+
+
+def test_api_import_is_lazy() -> None:
+    code = "import sys, cnncalc; print(' '.join(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert not {"yaml", "rich", "click"} & _top(set(out.split()))
