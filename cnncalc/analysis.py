@@ -125,6 +125,13 @@ def analyse(
     value of the memory figures (`cnncalc.memory.DTYPES`), ``count`` the convention of
     `ops` (`cnncalc.conventions.CONVENTIONS`); unknown names raise ValueError.
     """
+    with limits.paused_gc():
+        return _analyse(arch, input_shape, strict, dtype, count)
+
+
+def _analyse(
+    arch: Architecture, input_shape: Shape | None, strict: bool, dtype: str, count: str
+) -> Analysis:
     if input_shape is not None:
         arch = replace(arch, input=tuple(input_shape))
     value_bytes = memory.bytes_per_value(dtype)
@@ -172,7 +179,8 @@ def analyse(
             activation_bytes=units(output) * value_bytes,
             ops=counting.count(figures.macs, operations),
         )
-        _check_magnitude(arch, layer.position, f"layer {layer.name!r}", _row_numbers(row), bits)
+        if _magnitude(row).bit_length() > bits:
+            _check_magnitude(arch, layer.position, f"layer {layer.name!r}", _row_numbers(row), bits)
         results[index] = row
     rows = [r for r in results if r is not None]
     owners = resolve_ties(arch, {row.name: row for row in rows})
@@ -227,6 +235,24 @@ def _row(
         neurons=units(output),
         **{name: getattr(figures, name) for name in _FIGURE_FIELDS},
         **extra,
+    )
+
+
+def _magnitude(row: LayerResult) -> int:
+    """At least the largest of a row's numbers (all are non-negative), cheaply."""
+    return (
+        row.neurons
+        + row.params
+        + row.non_trainable
+        + row.params_unshared
+        + row.params_dense
+        + row.connections
+        + row.macs
+        + row.activation_bytes
+        + row.ops
+        + sum(row.output)
+        + sum(row.receptive_field or ())
+        + sum(row.jump or ())
     )
 
 

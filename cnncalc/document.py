@@ -12,6 +12,7 @@ before anything grows), the file size and the digits of an integer are all bound
 from __future__ import annotations
 
 import operator
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from numbers import Integral, Real
@@ -150,7 +151,8 @@ def parse(
         # parser reads any text with a tab, so both installs agree on every file.
         chosen = yaml.SafeLoader
     try:
-        return _compose(text, source, chosen, bounds)
+        with limits.paused_gc():
+            return _compose(text, source, chosen, bounds)
     except _BoundError:
         raise  # the count and depth are the same with either parser, and the pure
         # one would take much longer to reach the bound
@@ -215,6 +217,13 @@ class _Composer:
         self.plain: dict[str, tuple[ScalarValue, str]] = {}  # plain scalar text → value
         self.tagged: dict[tuple[str, str], ScalarValue] = {}
         self.constructor = yaml.constructor.SafeConstructor()
+        self.lines: dict[int, int] = {}  # one int per line, shared by its positions
+
+    def position(self, mark: Any) -> Position:
+        line = self.lines.get(mark.line)
+        if line is None:
+            line = self.lines[mark.line] = mark.line + 1
+        return Position(line, mark.column + 1)
 
     def fail(self, position: Position, message: str) -> CnncalcError:
         return CnncalcError(self.source, position, message)
@@ -252,7 +261,7 @@ class _Composer:
                     self.key(stack[-1], event)
                     total += 1
                     continue
-                position = _position(event.start_mark)
+                position = self.position(event.start_mark)
                 if not event.value and stack and isinstance(stack[-1].key, tuple):
                     # A missing value: the parsers place it differently in flow
                     # mappings (after the colon, or at the next token); use the key's.
@@ -261,12 +270,12 @@ class _Composer:
                 size = counted = 1
                 anchor = event.anchor
             elif kind is AliasEvent:
-                position = _position(event.start_mark)
+                position = self.position(event.start_mark)
                 node, size = self.alias(event.anchor, position)
                 counted = size
                 anchor = None
             elif kind is SequenceStartEvent or kind is MappingStartEvent:
-                position = _position(event.start_mark)
+                position = self.position(event.start_mark)
                 if stack and stack[-1].is_map and stack[-1].key is False:
                     raise self.fail(
                         position, "a mapping key must be plain text, not a list or mapping"
@@ -344,9 +353,9 @@ class _Composer:
 
     def key(self, frame: _Frame, event: Any) -> None:
         """A plain-text key of a mapping (the common case, without a node)."""
-        position = _position(event.start_mark)
+        position = self.position(event.start_mark)
         tag = event.tag
-        text: str = event.value
+        text: str = sys.intern(event.value)  # keys repeat: share one string each
         if tag == _MERGE or (tag is None and event.implicit[0] and text == "<<"):
             frame.key = None
             return
