@@ -12,17 +12,8 @@ from cnncalc.errors import CnncalcError, Diagnostic, Position
 from cnncalc.graph import evaluation_order
 from cnncalc.layers import Figures, LayerError, Note, Shape
 from cnncalc.layers.base import units
+from cnncalc.names import FIGURE_KEYS
 from cnncalc.ties import resolve_ties
-
-FIGURE_KEYS = (
-    "neurons",
-    "params",
-    "non_trainable",
-    "params_unshared",
-    "params_dense",
-    "connections",
-    "macs",
-)
 
 
 @dataclass(frozen=True, slots=True)

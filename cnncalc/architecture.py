@@ -16,19 +16,11 @@ from cnncalc import document, fields, limits
 from cnncalc.document import Mapping, Node, Scalar, Sequence, describe
 from cnncalc.errors import UNKNOWN_POSITION, CnncalcError, Position
 from cnncalc.layers import KINDS, LayerKind, Shape
+from cnncalc.names import BUDGET_FIGURES
 from cnncalc.sizes import SizeError, parse_size
 
 NETWORK_INPUT = "input"  # `input: input` names the network's input
 TOP_LEVEL_KEYS = ("name", "description", "input", "layers", "budgets", "blocks")
-BUDGET_FIGURES = (
-    "params",
-    "non_trainable",
-    "params_unshared",
-    "params_dense",
-    "connections",
-    "macs",
-    "neurons",
-)
 _LAYER_KEYS = ("name", "type", "input", "inputs", "share")
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Literal
 
 from cnncalc.analysis import analyse
-from cnncalc.architecture import BUDGET_FIGURES, Architecture, Budget
+from cnncalc.architecture import Architecture, Budget
 from cnncalc.errors import UNKNOWN_POSITION, CnncalcError, Diagnostic, Position
+from cnncalc.names import BUDGET_FIGURES
 from cnncalc.sizes import SizeError, parse_size
 
 Status = Literal["pass", "fail", "unchecked", "error"]

@@ -278,8 +278,9 @@ def size_schema() -> Fragment:
 
 def build() -> Fragment:
     """The whole schema, from the registry of layer kinds and the loader's top-level keys."""
-    from cnncalc.architecture import BUDGET_FIGURES, TOP_LEVEL_KEYS
+    from cnncalc.architecture import TOP_LEVEL_KEYS
     from cnncalc.layers import KINDS
+    from cnncalc.names import BUDGET_FIGURES
 
     defs: Fragment = {"size": size_schema(), "parameter": PARAMETER}
     for type_name, kind in KINDS.items():

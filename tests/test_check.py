@@ -18,10 +18,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cnncalc import catalog
-from cnncalc.architecture import BUDGET_FIGURES
 from cnncalc.budget_check import check, expand_arguments, parse_limits
 from cnncalc.cli import cli
-from cnncalc.cli.check import FIGURES
 from cnncalc.sizes import SizeError, parse_size
 
 DATA = Path(__file__).parent / "data" / "check"
@@ -185,10 +183,6 @@ def test_flags_apply_to_files_without_budgets() -> None:
 def test_every_figure_flag(flag: str, figure: int) -> None:
     assert run(["nobudget.yaml", flag, str(figure)]).exit_code == 0
     assert run(["nobudget.yaml", flag, str(figure - 1)]).exit_code == 1
-
-
-def test_cli_flags_cover_every_budget_figure() -> None:
-    assert FIGURES == BUDGET_FIGURES
 
 
 # --- sizes -------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import pytest
 from conftest import run_cli
 
 import cnncalc
-from cnncalc.analysis import FIGURE_KEYS
 from cnncalc.architecture import from_dict
 from cnncalc.cli import figure_options
 from cnncalc.conventions import CONVENTIONS
@@ -26,7 +25,6 @@ from cnncalc.memory import DTYPES
 def test_cli_copies_stay_in_step_with_the_core() -> None:
     assert tuple(CONVENTIONS) == figure_options.COUNTS
     assert tuple(DTYPES) == figure_options.DTYPES
-    assert figure_options.DEFAULT_COLUMNS == FIGURE_KEYS
 
 
 def test_macs_is_the_contract_figure() -> None:

@@ -21,11 +21,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnncalc import catalog
-from cnncalc.analysis import FIGURE_KEYS, LayerResult, analyse
+from cnncalc.analysis import LayerResult, analyse
 from cnncalc.architecture import from_dict
 from cnncalc.errors import CnncalcError
 from cnncalc.explain import explain
 from cnncalc.layers.steps import OUTPUT_KEYS, Step
+from cnncalc.names import FIGURE_KEYS
 
 # --- a small exact evaluator for the "with the numbers" column -------------------------
 

@@ -12,7 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnncalc import catalog
-from cnncalc.analysis import FIGURE_KEYS, analyse
+from cnncalc.analysis import analyse
+from cnncalc.names import FIGURE_KEYS
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None)
 

@@ -8,18 +8,10 @@ from typing import Any
 import click
 
 from cnncalc.cli import common
+from cnncalc.names import BUDGET_FIGURES
 
-# The figures a budget may cap (architecture.BUDGET_FIGURES; a test keeps them equal).
-# Spelled out here so that `cnncalc --help` does not import the loader.
-FIGURES = (
-    "params",
-    "non_trainable",
-    "params_unshared",
-    "params_dense",
-    "connections",
-    "macs",
-    "neurons",
-)
+# The figures a budget may cap; cnncalc.names imports nothing, so `--help` stays light.
+FIGURES = BUDGET_FIGURES
 FLAG_HELP = {
     "params": "Maximum trainable parameters, e.g. 25M (overrides the file's budget).",
     "non_trainable": "Maximum non-trainable parameters.",

@@ -13,23 +13,16 @@ from typing import Any, TypeVar
 import click
 
 from cnncalc.cli import common
+from cnncalc.names import FIGURE_KEYS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Repeated from the core (cnncalc.memory.DTYPES, cnncalc.conventions.CONVENTIONS,
-# cnncalc.analysis.FIGURE_KEYS) so that building the command imports nothing heavy;
-# tests/test_conventions.py keeps the copies in step.
+# Repeated from the core (cnncalc.memory.DTYPES, cnncalc.conventions.CONVENTIONS) so
+# that building the command imports nothing heavy; tests/test_conventions.py keeps the
+# copies in step.
 DTYPES = ("float32", "float16", "bfloat16", "int8")
 COUNTS = ("macs", "flops", "torchinfo", "fvcore", "thop")
-DEFAULT_COLUMNS = (
-    "neurons",
-    "params",
-    "non_trainable",
-    "params_unshared",
-    "params_dense",
-    "connections",
-    "macs",
-)
+DEFAULT_COLUMNS = FIGURE_KEYS
 EXTRA_COLUMNS = ("receptive_field", "jump", "activation_bytes", "live_bytes", "ops")
 ALIASES = {
     "rf": ("receptive_field",),

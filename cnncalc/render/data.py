@@ -6,7 +6,8 @@ import csv
 import io
 import json
 
-from cnncalc.analysis import FIGURE_KEYS, Analysis
+from cnncalc.analysis import Analysis
+from cnncalc.names import FIGURE_KEYS
 from cnncalc.render.records import LAYER_KEYS, analysis_record
 from cnncalc.render.text import shape_text, thousands
 

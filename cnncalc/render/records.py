@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnncalc.analysis import FIGURE_KEYS, Analysis, LayerResult, Totals
+from cnncalc.analysis import Analysis, LayerResult, Totals
+from cnncalc.names import FIGURE_KEYS
 
 LAYER_KEYS = ("name", "type", "output", *FIGURE_KEYS)
 # Beyond the contract (issue 7): additions, never replacements.

@@ -9,7 +9,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cnncalc.analysis import FIGURE_KEYS, Analysis, LayerResult, Totals
+from cnncalc.analysis import Analysis, LayerResult, Totals
+from cnncalc.names import FIGURE_KEYS
 from cnncalc.render.text import shape_text, thousands
 
 SHORT_HEADERS = {
