@@ -175,11 +175,13 @@ def scale_child(shape: str, layers: int, runs: int) -> None:
     from cnncalc.architecture import from_text
 
     text = (chain_text if shape == "chain" else residual_text)(layers)
+    # Peak memory of one load and one analysis (text, nodes, architecture, result),
+    # read before the timed runs, which keep an extra copy alive while they run.
     arch = from_text(text, f"{shape}{layers}.yaml")
-    load = median_call(lambda: from_text(text, f"{shape}{layers}.yaml"), runs)
     result = analyse(arch)
-    analyse_time = median_call(lambda: analyse(arch), runs)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    load = median_call(lambda: from_text(text, f"{shape}{layers}.yaml"), runs)
+    analyse_time = median_call(lambda: analyse(arch), runs)
     print(
         json.dumps(
             {
