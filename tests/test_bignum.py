@@ -13,10 +13,10 @@ import io
 import json
 
 from click.testing import CliRunner
+from conftest import CLI_ENV
 
 import cnncalc
 from cnncalc.cli import cli
-from tests.conftest import CLI_ENV
 
 TEXT = """\
 name: big
