@@ -443,7 +443,8 @@ def parse_params(node: Node | None, where: fields.Where) -> dict[str, Node]:
 
 
 def _owner(scope: Scope) -> str:
-    assert scope.block is not None
+    if scope.block is None:  # a top-level layer, outside any instance
+        return "layers"
     return f"block {scope.block.name!r} in {scope.prefix.rstrip('.')!r}"
 
 

@@ -35,23 +35,27 @@ def resolve_ties(arch: Architecture, rows: Mapping[str, LayerResult]) -> dict[st
             continue
         _check(arch, layer, by_name, rows)
         direct[layer.name] = layer.share
+    # Each layer's owner is found once and remembered, so long chains of ties stay
+    # linear: a walk stops at the first layer whose owner is already known.
     owners: dict[str, str] = {}
     for name in direct:
-        seen = [name]
-        current = direct[name]
-        while current in direct:
-            if current in seen:
-                layer = by_name[name]
-                chain = " → ".join([*seen[seen.index(current) :], current])
+        path: dict[str, int] = {}  # insertion-ordered: the walk so far
+        current = name
+        while current in direct and current not in owners:
+            if current in path:
+                walk = list(path)
+                chain = " → ".join([*walk[path[current] :], current])
                 raise CnncalcError(
                     arch.source,
-                    layer.position_of("share"),
+                    by_name[name].position_of("share"),
                     f"layer {name!r}: share: the layers {chain} share each other's parameters "
                     "in a circle; one of them must own them (drop its `share:`)",
                 )
-            seen.append(current)
+            path[current] = len(path)
             current = direct[current]
-        owners[name] = current
+        owner = owners.get(current, current)
+        for step in path:
+            owners[step] = owner
     return owners
 
 

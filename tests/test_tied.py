@@ -165,3 +165,17 @@ def test_explain_says_where_a_tied_layer_is_counted() -> None:
     assert steps["params"]["value"] == 80  # 8·(3·3 + 1), as above
     assert steps["params_in_totals"]["value"] == 0
     assert "tied to a_conv" in steps["params_in_totals"]["formula"]
+
+
+def test_a_long_chain_of_ties_is_counted_once() -> None:
+    # 3,000 dense 8→8 layers, each tied to the one before: one set of 8·(8+1) = 72
+    # parameters in all (a walk per layer would make this chain cubic; it must not hang).
+    from cnncalc.architecture import from_dict
+
+    layers: list[dict[str, object]] = [{"name": "l0", "type": "dense", "units": 8}]
+    layers += [
+        {"name": f"l{i}", "type": "dense", "units": 8, "share": f"l{i - 1}"} for i in range(1, 3000)
+    ]
+    totals = cnncalc.analyse(from_dict({"name": "t", "input": [8], "layers": layers})).totals
+    assert totals.params == 72
+    assert totals.params_tied == 2999 * 72
