@@ -189,3 +189,12 @@ def test_ascii_only_terminal_gets_no_traceback() -> None:
         assert result.returncode == 0, result.stderr
         assert b"Traceback" not in result.stderr
         assert b"340,908" in result.stdout or args[0] != "show" or args[1] != "lenet5"
+
+
+def test_readme_shows_the_real_table() -> None:
+    # The README pastes `cnncalc show lenet5` at 120 columns; it must be what runs.
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    marker = "`cnncalc show lenet5` (at 120 columns):\n\n```text\n"
+    pasted = readme[readme.index(marker) + len(marker) :].split("```", 1)[0]
+    printed = run_cli(["show", "lenet5"]).stdout
+    assert pasted.splitlines() == [line.rstrip() for line in printed.splitlines()]
