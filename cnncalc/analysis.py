@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from cnncalc import limits, memory, receptive
-from cnncalc.architecture import NETWORK_INPUT, Architecture
-from cnncalc.conventions import DEFAULT_COUNT, convention
+from cnncalc.architecture import NETWORK_INPUT, Architecture, Layer
+from cnncalc.conventions import DEFAULT_COUNT, Convention, convention
 from cnncalc.errors import CnncalcError, Diagnostic, Position
 from cnncalc.graph import evaluation_order
 from cnncalc.layers import Figures, LayerError, Note, Shape
@@ -131,21 +131,21 @@ def _analyse(
     shapes: dict[str, Shape] = {NETWORK_INPUT: arch.input}
     fields_of = {NETWORK_INPUT: receptive.input_field(arch.input)}
     order: list[str] = []
-    results: list[LayerResult | None] = [None] * len(arch.layers)
+    # Each row is built once, after liveness and ties are known: until then a layer's
+    # figures wait here (LayerResult is frozen, and copying 100,000 rows costs seconds).
+    pending: list[_Pending | None] = [None] * len(arch.layers)
     warnings: list[Diagnostic] = []
+    # Layers of one kind and settings on the same input shapes compute the same figures
+    # (kinds are pure, frozen and hashable): a long chain or a repeated block pays once.
+    computed: dict[tuple[Any, ...], _Computed] = {}
     for index in evaluation_order(arch):
         layer = arch.layers[index]
-        input_shapes = tuple(shapes[name] for name in layer.inputs)
-        notes: list[Note] = []
-        try:
-            output = layer.kind.output_shape(input_shapes, notes)
-            figures = layer.kind.figures(input_shapes, output)
-            window = layer.kind.window(input_shapes)
-            operations = layer.kind.operations(input_shapes, output, figures)
-        except LayerError as exc:
-            raise CnncalcError(
-                arch.source, layer.position_of(exc.field), f"layer {layer.name!r}: {exc.message}"
-            ) from None
+        input_shapes = tuple([shapes[name] for name in layer.inputs])
+        key = (layer.kind, input_shapes)
+        done = computed.get(key)
+        if done is None:
+            done = computed[key] = _compute(arch, layer, input_shapes, counting)
+        output, figures, window, ops, notes = done
         for note in notes:
             diagnostic = Diagnostic(
                 arch.source, layer.position_of(note.field), f"layer {layer.name!r}: {note.message}"
@@ -155,38 +155,31 @@ def _analyse(
             warnings.append(diagnostic)
         shapes[layer.name] = output
         order.append(layer.name)
-        field = receptive.union([receptive.through(window, fields_of[n]) for n in layer.inputs])
+        if len(layer.inputs) == 1:
+            field = receptive.through(window, fields_of[layer.inputs[0]])
+        else:
+            field = receptive.union([receptive.through(window, fields_of[n]) for n in layer.inputs])
         fields_of[layer.name] = field
         rf, jump = receptive.measures(field, output)
-        row = _row(
-            layer.name,
-            layer.type_name,
-            layer.inputs,
-            input_shapes,
-            output,
-            figures,
-            receptive_field=rf,
-            jump=jump,
-            activation_bytes=units(output) * value_bytes,
-            ops=counting.count(figures.macs, operations),
-        )
-        if _magnitude(row).bit_length() > bits:
-            _check_magnitude(arch, layer.position, f"layer {layer.name!r}", _row_numbers(row), bits)
-        results[index] = row
-    rows = [r for r in results if r is not None]
-    owners = resolve_ties(arch, {row.name: row for row in rows})
-    sizes = {row.name: row.activation_bytes for row in rows}
+        activation_bytes = units(output) * value_bytes
+        item = (layer, input_shapes, output, figures, rf, jump, activation_bytes, ops)
+        if _magnitude(item).bit_length() > bits:
+            numbers = [units(output), *_figure_numbers(figures), *output, activation_bytes, ops]
+            numbers += (*(rf or ()), *(jump or ()))
+            _check_magnitude(arch, layer.position, f"layer {layer.name!r}", numbers, bits)
+        pending[index] = item
+    items = [item for item in pending if item is not None]
+    owners = _owners(arch, items)
+    sizes = {item[0].name: item[6] for item in items}
     sizes[NETWORK_INPUT] = units(arch.input) * value_bytes
     reads = {layer.name: layer.inputs for layer in arch.layers}
-    live = memory.liveness(order, reads, sizes, NETWORK_INPUT)
-    rows = [
-        replace(row, live_bytes=live.live[row.name], shares=owners.get(row.name)) for row in rows
-    ]
-    totals = total(tuple(rows), rows[-1].output)
-    totals = replace(
-        totals,
+    live = memory.liveness(order, reads, sizes, NETWORK_INPUT, with_held=False)
+    rows = tuple([_row(item, live.live[item[0].name], owners.get(item[0].name)) for item in items])
+    totals = total(
+        rows,
+        rows[-1].output,
         peak_activation_bytes=live.peak,
-        param_bytes=(totals.params + totals.non_trainable) * value_bytes,
+        value_bytes=value_bytes,
     )
     _check_magnitude(
         arch, arch.input_position, "the totals", [totals.figure(k) for k in FIGURE_KEYS], bits
@@ -196,7 +189,7 @@ def _analyse(
         description=arch.description,
         source=arch.source,
         input=arch.input,
-        layers=tuple(rows),
+        layers=rows,
         totals=totals,
         warnings=tuple(warnings),
         count=counting.name,
@@ -205,54 +198,105 @@ def _analyse(
     )
 
 
-_FIGURE_FIELDS = tuple(f.name for f in fields(Figures))
+# What one kind computes for one tuple of input shapes:
+# (output, figures, receptive window, ops under the convention, notes).
+_Computed = tuple[Shape, Figures, receptive.WindowSpec, int, tuple[Note, ...]]
+# A layer waiting for its row: (layer, input shapes, output, figures, receptive field,
+# jump, activation bytes, ops).
+_Pending = tuple[
+    Layer,
+    tuple[Shape, ...],
+    Shape,
+    Figures,
+    "tuple[int, int] | None",
+    "tuple[int, int] | None",
+    int,
+    int,
+]
 
 
-def _row(
-    name: str,
-    type_name: str,
-    inputs: tuple[str, ...],
-    input_shapes: tuple[Shape, ...],
-    output: Shape,
-    figures: Figures,
-    **extra: Any,
-) -> LayerResult:
+def _compute(
+    arch: Architecture, layer: Layer, input_shapes: tuple[Shape, ...], counting: Convention
+) -> _Computed:
+    notes: list[Note] = []
+    kind = layer.kind
+    try:
+        output = kind.output_shape(input_shapes, notes)
+        figures = kind.figures(input_shapes, output)
+        window = kind.window(input_shapes)
+        operations = kind.operations(input_shapes, output, figures)
+    except LayerError as exc:
+        raise CnncalcError(
+            arch.source, layer.position_of(exc.field), f"layer {layer.name!r}: {exc.message}"
+        ) from None
+    return (output, figures, window, counting.count(figures.macs, operations), tuple(notes))
+
+
+def _owners(arch: Architecture, items: list[_Pending]) -> dict[str, str]:
+    """Tied weights (`share:`): the owner of each tied layer's parameters."""
+    involved: set[str] = set()
+    for layer in arch.layers:
+        if layer.share is not None:
+            involved.update((layer.name, layer.share))
+    if not involved:
+        return {}
+    # resolve_ties checks ties against rows; only the layers in a tie need one.
+    draft = {item[0].name: _row(item, 0, None) for item in items if item[0].name in involved}
+    return resolve_ties(arch, draft)
+
+
+def _row(item: _Pending, live_bytes: int, shares: str | None) -> LayerResult:
+    layer, input_shapes, output, figures, rf, jump, activation_bytes, ops = item
     return LayerResult(
-        name=name,
-        type=type_name,
-        inputs=inputs,
-        input_shapes=input_shapes,
-        output=output,
-        neurons=units(output),
-        **{name: getattr(figures, name) for name in _FIGURE_FIELDS},
-        **extra,
+        layer.name,
+        layer.kind.type_name,
+        layer.inputs,
+        input_shapes,
+        output,
+        units(output),
+        figures.params,
+        figures.non_trainable,
+        figures.params_unshared,
+        figures.params_dense,
+        figures.connections,
+        figures.macs,
+        rf,
+        jump,
+        activation_bytes,
+        live_bytes,
+        ops,
+        shares,
     )
 
 
-def _magnitude(row: LayerResult) -> int:
-    """At least the largest of a row's numbers (all are non-negative), cheaply."""
+def _figure_numbers(figures: Figures) -> tuple[int, ...]:
     return (
-        row.neurons
-        + row.params
-        + row.non_trainable
-        + row.params_unshared
-        + row.params_dense
-        + row.connections
-        + row.macs
-        + row.activation_bytes
-        + row.ops
-        + sum(row.output)
-        + sum(row.receptive_field or ())
-        + sum(row.jump or ())
+        figures.params,
+        figures.non_trainable,
+        figures.params_unshared,
+        figures.params_dense,
+        figures.connections,
+        figures.macs,
     )
 
 
-def _row_numbers(row: LayerResult) -> list[int]:
-    numbers = [row.figure(key) for key in FIGURE_KEYS]
-    numbers += (*row.output, row.activation_bytes, row.ops)
-    numbers += row.receptive_field or ()
-    numbers += row.jump or ()
-    return numbers
+def _magnitude(item: _Pending) -> int:
+    """At least the largest of a row's numbers (all are non-negative), cheaply."""
+    _, _, output, figures, rf, jump, activation_bytes, ops = item
+    return (
+        units(output)
+        + figures.params
+        + figures.non_trainable
+        + figures.params_unshared
+        + figures.params_dense
+        + figures.connections
+        + figures.macs
+        + activation_bytes
+        + ops
+        + sum(output)
+        + (rf[0] + rf[1] if rf else 0)
+        + (jump[0] + jump[1] if jump else 0)
+    )
 
 
 def _check_magnitude(
@@ -269,21 +313,48 @@ def _check_magnitude(
         )
 
 
-def total(rows: tuple[LayerResult, ...], output: Shape) -> Totals:
-    """Column sums; a row that shares another layer's parameters adds none of them."""
-    sums = {key: 0 for key in FIGURE_KEYS}
-    tied = {"params": 0, "non_trainable": 0}
+def total(
+    rows: tuple[LayerResult, ...],
+    output: Shape,
+    *,
+    peak_activation_bytes: int = 0,
+    value_bytes: int = 0,
+) -> Totals:
+    """Column sums; a row that shares another layer's parameters adds none of them.
+
+    ``value_bytes`` (bytes per value) gives `param_bytes`; 0 leaves it 0.
+    """
+    # One pass with local sums: this runs over every row of a 100,000-layer network.
+    neurons = params = non_trainable = unshared = dense = connections = macs = 0
+    params_tied = non_trainable_tied = ops = activation_bytes = 0
     for row in rows:
-        for key in FIGURE_KEYS:
-            if row.shares is not None and key in tied:
-                tied[key] += row.figure(key)
-            elif key != "neurons" or row.has_parameters:
-                sums[key] += row.figure(key)
+        if row.shares is None:
+            params += row.params
+            non_trainable += row.non_trainable
+        else:
+            params_tied += row.params
+            non_trainable_tied += row.non_trainable
+        if row.params > 0 or row.non_trainable > 0:  # LayerResult.has_parameters
+            neurons += row.neurons
+        unshared += row.params_unshared
+        dense += row.params_dense
+        connections += row.connections
+        macs += row.macs
+        ops += row.ops
+        activation_bytes += row.activation_bytes
     return Totals(
         output=output,
-        **sums,
-        params_tied=tied["params"],
-        non_trainable_tied=tied["non_trainable"],
-        ops=sum(row.ops for row in rows),
-        activation_bytes=sum(row.activation_bytes for row in rows),
+        neurons=neurons,
+        params=params,
+        non_trainable=non_trainable,
+        params_unshared=unshared,
+        params_dense=dense,
+        connections=connections,
+        macs=macs,
+        params_tied=params_tied,
+        non_trainable_tied=non_trainable_tied,
+        ops=ops,
+        activation_bytes=activation_bytes,
+        peak_activation_bytes=peak_activation_bytes,
+        param_bytes=(params + non_trainable) * value_bytes,
     )

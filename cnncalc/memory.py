@@ -51,11 +51,14 @@ def liveness(
     reads: Mapping[str, Sequence[str]],
     sizes: Mapping[str, int],
     network_input: str,
+    *,
+    with_held: bool = True,
 ) -> Liveness:
     """Live bytes at each step of a forward pass in ``order``.
 
     ``reads`` maps each layer to the tensors it reads; ``sizes`` gives every tensor's
-    bytes, the network input's under ``network_input``.
+    bytes, the network input's under ``network_input``. Without ``with_held``, `held`
+    stays empty (listing the tensors costs a sort per step; only `explain` shows them).
     """
     last_use: dict[str, int] = {}
     for step, name in enumerate(order):
@@ -68,11 +71,12 @@ def liveness(
     peak, peak_layer = 0, None
     if not order:
         return Liveness(live, held_at, sizes.get(network_input, 0), None)
-    rank = _first_seen(order, network_input)
+    rank = _first_seen(order, network_input) if with_held else None
     for step, name in enumerate(order):
         current += sizes[name]
         live[name] = current
-        held_at[name] = (*sorted(held, key=rank), name)
+        if with_held:
+            held_at[name] = (*sorted(held, key=rank), name)
         if current > peak:
             peak, peak_layer = current, name
         held.add(name)

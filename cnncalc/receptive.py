@@ -77,6 +77,9 @@ class AxisField:
 
     def through(self, window: AxisWindow) -> AxisField:
         k, s, p, d = window.kernel, window.stride, window.pad_before, window.dilation
+        if len(self.spans) == 1:  # one path (a chain): nothing to merge
+            ((j, lo, hi),) = self.spans
+            return AxisField(((j * s, lo - p * j, hi + (d * (k - 1) - p) * j),))
         return _combine(
             (j * s, lo - p * j, hi + (d * (k - 1) - p) * j) for j, lo, hi in self.spans
         )
@@ -87,6 +90,9 @@ class AxisField:
         Each unit's extent is max(hi + o·j) − min(lo + o·j) + 1, a convex function of
         o, so its largest value is at the first or the last unit.
         """
+        if len(self.spans) == 1:  # one interval: every unit's extent is the same
+            _, lo, hi = self.spans[0]
+            return hi - lo + 1
         return max(
             max(hi + o * j for j, _, hi in self.spans)
             - min(lo + o * j for j, lo, _ in self.spans)
@@ -96,6 +102,8 @@ class AxisField:
 
     @property
     def jump(self) -> int:
+        if len(self.spans) == 1:
+            return self.spans[0][0]
         return max(j for j, _, _ in self.spans)
 
     @property
