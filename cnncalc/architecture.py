@@ -122,11 +122,15 @@ def load_file(path: str | os.PathLike[str], display: str | None = None) -> Archi
 
 
 def from_text(text: str, source: str = "<string>") -> Architecture:
-    return from_node(document.parse(text, source), source)
+    # The nodes and layers are acyclic: collecting garbage while they grow only walks
+    # them again and again (see limits.paused_gc).
+    with limits.paused_gc():
+        return from_node(document.parse(text, source), source)
 
 
 def from_dict(data: MappingABC[str, Any], source: str = "<dict>") -> Architecture:
-    return from_node(document.from_python(dict(data)), source)
+    with limits.paused_gc():
+        return from_node(document.from_python(dict(data)), source)
 
 
 def from_node(root: Node, source: str) -> Architecture:

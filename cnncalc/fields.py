@@ -7,7 +7,6 @@ field or a typo the same way, at the value's line and column.
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -49,6 +48,8 @@ class Field:
 
 def nearest(word: str, choices: Iterable[str]) -> str:
     """' (did you mean 'x'?)' for the closest valid word, or '' when none is close."""
+    import difflib  # only error messages need it; it costs start-up time
+
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
     return f" (did you mean {match[0]!r}?)" if match else ""
 
@@ -57,26 +58,43 @@ def parse_fields(
     mapping: Mapping, fields: Iterable[Field], where: Where, reserved: Iterable[str] = ()
 ) -> dict[str, Any]:
     """Values for every declared field, defaults filled in; unknown keys are errors."""
-    declared = {f.name: f for f in fields}
-    known = set(declared) | set(reserved)
-    for entry in mapping:
-        if entry.key not in known:
-            raise CnncalcError(
-                where.source,
-                entry.key_position,
-                f"{where.owner}: unknown field {entry.key!r}{nearest(entry.key, known)}; "
-                f"valid fields: {', '.join(sorted(known))}",
-            )
+    reserved = tuple(reserved)
+    # Every layer of a kind declares the same tuple of fields (a class attribute): its
+    # table is built once, looked up by identity (hashing the fields costs more).
+    table = _TABLES.get(id(fields))
+    if table is None or table[0] is not fields or table[1] != reserved:
+        listed = tuple(fields)
+        known = frozenset(f.name for f in listed) | frozenset(reserved)
+        table = (fields, reserved, known, tuple((f.name, f) for f in listed))
+        if isinstance(fields, tuple):
+            _TABLES[id(fields)] = table
+    _, _, known, declared = table
+    entries = mapping.entries
+    if not known.issuperset(entries):
+        for entry in mapping:
+            if entry.key not in known:
+                raise CnncalcError(
+                    where.source,
+                    entry.key_position,
+                    f"{where.owner}: unknown field {entry.key!r}{nearest(entry.key, known)}; "
+                    f"valid fields: {', '.join(sorted(known))}",
+                )
     values: dict[str, Any] = {}
-    for name, field in declared.items():
-        node = mapping.get(name)
-        if node is None:
+    for name, field in declared:
+        found = entries.get(name)
+        if found is None:
             if field.default is REQUIRED:
                 raise where.fail(mapping, f"missing required field {name!r}")
             values[name] = field.default
         else:
-            values[name] = field.parse(node, name, where)
+            values[name] = field.parse(found.value, name, where)
     return values
+
+
+_TABLES: dict[
+    int,
+    tuple[Iterable[Field], tuple[str, ...], frozenset[str], tuple[tuple[str, Field], ...]],
+] = {}
 
 
 # Parsers: (node, field name, where) -> value.
@@ -229,7 +247,7 @@ def index_table(node: Node, name: str, where: Where) -> tuple[tuple[int, ...], .
 
 def positions(mapping: Mapping) -> dict[str, Any]:
     """Each field's value position, so later checks can point at the right value."""
-    return {entry.key: entry.value.position for entry in mapping}
+    return {key: entry.value.position for key, entry in mapping.entries.items()}
 
 
 def number(node: Node, name: str, where: Where) -> float:
