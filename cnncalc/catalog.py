@@ -2,29 +2,36 @@
 
 from __future__ import annotations
 
-from importlib import resources
-from importlib.resources.abc import Traversable
-from pathlib import Path
+import os
+from importlib.util import find_spec
 
 from cnncalc.architecture import Architecture, from_text
 
 SUFFIX = ".yaml"
 
 
-def _folder() -> Traversable:
+def _folder() -> str:
+    # The package's folder, found without importing importlib.resources (its imports
+    # cost more start-up time than `show lenet5` spends on anything else).
     try:
-        return resources.files("cnncalc.architectures")
+        spec = find_spec("cnncalc.architectures")
     except ModuleNotFoundError:
-        # Imported from a source checkout (e.g. `python -m pytest` puts the checkout
-        # first on sys.path): the files sit beside the package, not inside it.
-        return Path(__file__).resolve().parent.parent / "architectures"
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            return str(location)
+    # Imported from a source checkout (e.g. `python -m pytest` puts the checkout first
+    # on sys.path): the files sit beside the package, not inside it.
+    checkout = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return os.path.join(checkout, "architectures")
 
 
 def names() -> list[str]:
     """Bundled architecture names, sorted."""
+    folder = _folder()
     return sorted(
         entry.name[: -len(SUFFIX)]
-        for entry in _folder().iterdir()
+        for entry in os.scandir(folder)
         if entry.name.endswith(SUFFIX) and entry.is_file()
     )
 
@@ -33,13 +40,18 @@ def display_path(name: str) -> str:
     return f"architectures/{name}{SUFFIX}"
 
 
+def _path(name: str) -> str:
+    return os.path.join(_folder(), name + SUFFIX)
+
+
 def exists(name: str) -> bool:
-    return _folder().joinpath(name + SUFFIX).is_file()
+    return os.path.isfile(_path(name))
 
 
 def load(name: str) -> Architecture:
     """Load a bundled architecture by name (`lenet5`, `alexnet`, ...)."""
-    entry = _folder().joinpath(name + SUFFIX)
-    if not entry.is_file():
+    path = _path(name)
+    if not os.path.isfile(path):
         raise KeyError(name)
-    return from_text(entry.read_text(encoding="utf-8"), display_path(name))
+    with open(path, encoding="utf-8") as handle:
+        return from_text(handle.read(), display_path(name))
