@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping as MappingABC
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from cnncalc.document import Mapping, Node, Scalar, Sequence, describe
 from cnncalc.errors import UNKNOWN_POSITION, CnncalcError, Position
 from cnncalc.layers import KINDS, LayerKind, Shape
 from cnncalc.names import BUDGET_FIGURES
+from cnncalc.record import Record
 from cnncalc.sizes import SizeError, parse_size
 
 NETWORK_INPUT = "input"  # `input: input` names the network's input
@@ -24,15 +25,27 @@ TOP_LEVEL_KEYS = ("name", "description", "input", "layers", "budgets", "blocks")
 _LAYER_KEYS = ("name", "type", "input", "inputs", "share")
 
 
-@dataclass(frozen=True, slots=True)
-class Layer:
-    name: str
-    kind: LayerKind
-    inputs: tuple[str, ...]
-    position: Position
-    field_positions: MappingABC[str, Position] = field(default_factory=dict)
-    # `share: NAME`: this layer reuses NAME's parameters (tied weights, counted once).
-    share: str | None = None
+class Layer(Record):
+    __slots__ = ("field_positions", "inputs", "kind", "name", "position", "share")
+
+    def __init__(
+        self,
+        name: str,
+        kind: LayerKind,
+        inputs: tuple[str, ...],
+        position: Position,
+        field_positions: MappingABC[str, Position] | None = None,
+        # `share: NAME`: this layer reuses NAME's parameters (tied weights, counted once).
+        share: str | None = None,
+    ) -> None:
+        self.name = name
+        self.kind = kind
+        self.inputs = inputs
+        self.position = position
+        self.field_positions: MappingABC[str, Position] = (
+            {} if field_positions is None else field_positions
+        )
+        self.share = share
 
     @property
     def type_name(self) -> str:
@@ -45,11 +58,13 @@ class Layer:
         return self.position
 
 
-@dataclass(frozen=True, slots=True)
-class Budget:
-    figure: str
-    limit: int
-    position: Position
+class Budget(Record):
+    __slots__ = ("figure", "limit", "position")
+
+    def __init__(self, figure: str, limit: int, position: Position) -> None:
+        self.figure = figure
+        self.limit = limit
+        self.position = position
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,11 +22,11 @@ The block's output is its last layer; other layers may read an instance by its n
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from cnncalc import fields
 from cnncalc.document import Entry, Mapping, Node, Scalar, Sequence, describe
 from cnncalc.errors import CnncalcError, Position
+from cnncalc.record import Record
 
 NETWORK_INPUT = "input"  # as in architecture.py: `input` names the network input
 BLOCK_KEYS = ("params", "layers", "description")
@@ -38,33 +38,51 @@ _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)\Z")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
-@dataclass(frozen=True, slots=True)
-class Block:
-    name: str
-    params: dict[str, Node]  # parameter → default (a null scalar: no default)
-    layers: tuple[Node, ...]
-    position: Position
+class Block(Record):
+    __slots__ = ("layers", "name", "params", "position")
+
+    def __init__(
+        self,
+        name: str,
+        params: dict[str, Node],  # parameter → default (a null scalar: no default)
+        layers: tuple[Node, ...],
+        position: Position,
+    ) -> None:
+        self.name = name
+        self.params = params
+        self.layers = layers
+        self.position = position
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
+class Scope(Record):
     """Where layers are being expanded: the top level, or inside one instance."""
 
-    prefix: str  # "" at the top level, else "layer2.0."
-    block: Block | None
-    args: dict[str, Node]
-    input: str  # the layer the instance reads
-    local: frozenset[str]  # names of the block's own layers and nested instances
-    chain: tuple[str, ...] = ()  # blocks being expanded, outermost first
+    __slots__ = ("args", "block", "chain", "input", "local", "prefix")
+
+    def __init__(
+        self,
+        prefix: str,  # "" at the top level, else "layer2.0."
+        block: Block | None,
+        args: dict[str, Node],
+        input: str,  # the layer the instance reads
+        local: frozenset[str],  # names of the block's own layers and nested instances
+        chain: tuple[str, ...] = (),  # blocks being expanded, outermost first
+    ) -> None:
+        self.prefix = prefix
+        self.block = block
+        self.args = args
+        self.input = input
+        self.local = local
+        self.chain = chain
 
 
-@dataclass
 class _Expander:
-    source: str
-    blocks: dict[str, Block]
-    out: list[Mapping] = field(default_factory=list)
-    aliases: dict[str, str] = field(default_factory=dict)  # instance → its output layer
-    alias_positions: dict[str, Position] = field(default_factory=dict)
+    def __init__(self, source: str, blocks: dict[str, Block]) -> None:
+        self.source = source
+        self.blocks = blocks
+        self.out: list[Mapping] = []
+        self.aliases: dict[str, str] = {}  # instance → its output layer
+        self.alias_positions: dict[str, Position] = {}
 
     def fail(self, node: Node | Position, message: str) -> CnncalcError:
         position = node if isinstance(node, Position) else node.position

@@ -32,24 +32,47 @@ contract's `macs`) with those terms; nothing here looks at a layer's type.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
 
 from cnncalc.fields import nearest
+from cnncalc.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Operations:
+class Operations(Record):
     """A layer's arithmetic besides its multiply-accumulates, and other tools' counts."""
 
-    bias: int = 0  # one addition per output unit that has a bias
-    normalisation: int = 0
-    pooling: int = 0
-    activation: int = 0
-    merge: int = 0  # elementwise additions of an `add`
-    other: int = 0  # the rest, each kind documents it
-    torchinfo: int = 0
-    fvcore: int = 0
-    thop: int = 0
+    __slots__ = (
+        "activation",
+        "bias",  # one addition per output unit that has a bias
+        "fvcore",
+        "merge",  # elementwise additions of an `add`
+        "normalisation",
+        "other",  # the rest, each kind documents it
+        "pooling",
+        "thop",
+        "torchinfo",
+    )
+
+    def __init__(
+        self,
+        bias: int = 0,
+        normalisation: int = 0,
+        pooling: int = 0,
+        activation: int = 0,
+        merge: int = 0,
+        other: int = 0,
+        torchinfo: int = 0,
+        fvcore: int = 0,
+        thop: int = 0,
+    ) -> None:
+        self.bias = bias
+        self.normalisation = normalisation
+        self.pooling = pooling
+        self.activation = activation
+        self.merge = merge
+        self.other = other
+        self.torchinfo = torchinfo
+        self.fvcore = fvcore
+        self.thop = thop
 
     def extra_flops(self) -> int:
         """Everything `flops` adds to 2 × MACs."""
@@ -58,15 +81,23 @@ class Operations:
         ) + self.other
 
 
-FLOPS_TERMS = tuple(f.name for f in fields(Operations))[:6]
+FLOPS_TERMS = ("bias", "normalisation", "pooling", "activation", "merge", "other")
 
 
-@dataclass(frozen=True, slots=True)
-class Convention:
-    name: str
-    header: str  # the table column
-    summary: str  # one line for the table caption and `explain`
-    count: Callable[[int, Operations], int]  # (macs, operations) -> the figure
+class Convention(Record):
+    __slots__ = ("count", "header", "name", "summary")
+
+    def __init__(
+        self,
+        name: str,
+        header: str,  # the table column
+        summary: str,  # one line for the table caption and `explain`
+        count: Callable[[int, Operations], int],  # (macs, operations) -> the figure
+    ) -> None:
+        self.name = name
+        self.header = header
+        self.summary = summary
+        self.count = count
 
 
 CONVENTIONS: dict[str, Convention] = {

@@ -14,7 +14,6 @@ from __future__ import annotations
 import operator
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from numbers import Integral, Real
 from typing import Any
 
@@ -57,24 +56,32 @@ _PLAIN = (True, False)  # the `implicit` of an untagged, unquoted scalar
 _NOT_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+# Plain slotted classes, compared by identity: many thousands are made per file, and a
+# frozen dataclass's __init__ (and its creation at import) costs twice as much.
 class Scalar:
-    value: ScalarValue
-    position: Position
-    text: str
+    __slots__ = ("position", "text", "value")
+
+    def __init__(self, value: ScalarValue, position: Position, text: str) -> None:
+        self.value = value
+        self.position = position
+        self.text = text
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Entry:
-    key: str
-    key_position: Position
-    value: Node
+    __slots__ = ("key", "key_position", "value")
+
+    def __init__(self, key: str, key_position: Position, value: Node) -> None:
+        self.key = key
+        self.key_position = key_position
+        self.value = value
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Mapping:
-    entries: dict[str, Entry]
-    position: Position
+    __slots__ = ("entries", "position")
+
+    def __init__(self, entries: dict[str, Entry], position: Position) -> None:
+        self.entries = entries
+        self.position = position
 
     def get(self, key: str) -> Node | None:
         entry = self.entries.get(key)
@@ -84,10 +91,12 @@ class Mapping:
         return iter(self.entries.values())
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Sequence:
-    items: tuple[Node, ...]
-    position: Position
+    __slots__ = ("items", "position")
+
+    def __init__(self, items: tuple[Node, ...], position: Position) -> None:
+        self.items = items
+        self.position = position
 
 
 Node = Scalar | Mapping | Sequence

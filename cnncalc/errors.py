@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from cnncalc.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Position:
+class Position(Record):
     """A 1-based line and column in a source file."""
 
-    line: int
-    column: int
+    __slots__ = ("column", "line")
+
+    def __init__(self, line: int, column: int) -> None:
+        self.line = line
+        self.column = column
 
 
 UNKNOWN_POSITION = Position(1, 1)
@@ -29,13 +31,15 @@ class CnncalcError(Exception):
         return f"{self.source}:{self.position.line}:{self.position.column}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(Record):
     """A warning: the analysis goes on, unless the caller asked to be strict."""
 
-    source: str
-    position: Position
-    message: str
+    __slots__ = ("message", "position", "source")
+
+    def __init__(self, source: str, position: Position, message: str) -> None:
+        self.source = source
+        self.position = position
+        self.message = message
 
     def __str__(self) -> str:
         return f"{self.source}:{self.position.line}:{self.position.column}: {self.message}"

@@ -9,19 +9,21 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any, Final
 
 from cnncalc.document import Mapping, Node, Scalar, Sequence, describe
 from cnncalc.errors import CnncalcError
+from cnncalc.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Where:
+class Where(Record):
     """Where a value sits: the file and the thing it belongs to ("layer 'C1'")."""
 
-    source: str
-    owner: str
+    __slots__ = ("owner", "source")
+
+    def __init__(self, source: str, owner: str) -> None:
+        self.source = source
+        self.owner = owner
 
     def fail(self, node: Node, message: str) -> CnncalcError:
         return CnncalcError(self.source, node.position, f"{self.owner}: {message}")
@@ -38,12 +40,14 @@ class _Required:
 REQUIRED: Final = _Required()
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
-    name: str
-    parse: Parser
-    default: Any = REQUIRED
-    help: str = ""
+class Field(Record):
+    __slots__ = ("default", "help", "name", "parse")
+
+    def __init__(self, name: str, parse: Parser, default: Any = REQUIRED, help: str = "") -> None:
+        self.name = name
+        self.parse = parse
+        self.default = default
+        self.help = help
 
 
 def nearest(word: str, choices: Iterable[str]) -> str:

@@ -12,25 +12,35 @@ import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
 
 from cnncalc.errors import CnncalcError, Position
+from cnncalc.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    # LeNet-5 is 1 KiB, ResNet-50 5 KiB, a generated 100,000-layer chain 6.6 MiB.
-    file_bytes: int = 32 * 2**20
-    # Values (scalars, lists, mappings, keys) in the document with every alias
-    # expanded; a 100,000-layer chain of convs holds about 1.2 million.
-    nodes: int = 2_000_000
-    # Nested lists/mappings; an architecture needs 5 (blocks: 7).
-    depth: int = 100
-    # Decimal digits of one integer written in the file (10^30 filters is 31 digits).
-    int_digits: int = 100
-    # Decimal digits of any computed figure; Python refuses to print integers of more
-    # than 4,300 digits (sys.get_int_max_str_digits), and no network comes near 10^600.
-    figure_digits: int = 600
+class Limits(Record):
+    __slots__ = ("depth", "figure_digits", "file_bytes", "int_digits", "nodes")
+
+    def __init__(
+        self,
+        # LeNet-5 is 1 KiB, ResNet-50 5 KiB, a generated 100,000-layer chain 6.6 MiB.
+        file_bytes: int = 32 * 2**20,
+        # Values (scalars, lists, mappings, keys) in the document with every alias
+        # expanded; a 100,000-layer chain of convs holds about 1.2 million.
+        nodes: int = 2_000_000,
+        # Nested lists/mappings; an architecture needs 5 (blocks: 7).
+        depth: int = 100,
+        # Decimal digits of one integer written in the file (10^30 filters is 31 digits).
+        int_digits: int = 100,
+        # Decimal digits of any computed figure; Python refuses to print integers of
+        # more than 4,300 digits (sys.get_int_max_str_digits), and no network comes
+        # near 10^600.
+        figure_digits: int = 600,
+    ) -> None:
+        self.file_bytes = file_bytes
+        self.nodes = nodes
+        self.depth = depth
+        self.int_digits = int_digits
+        self.figure_digits = figure_digits
 
     @property
     def figure_bits(self) -> int:
@@ -52,8 +62,7 @@ ENVIRONMENT = {
 def current() -> Limits:
     """The defaults, overridden by any CNNCALC_MAX_* environment variable that is set."""
     changes: dict[str, int] = {}
-    for item in fields(Limits):
-        variable = ENVIRONMENT[item.name]
+    for name, variable in ENVIRONMENT.items():
         text = os.environ.get(variable)
         if text is None or not text.strip():
             continue
@@ -65,10 +74,10 @@ def current() -> Limits:
             raise CnncalcError(
                 "$" + variable,
                 Position(1, 1),
-                f"must be a positive whole number (default {getattr(DEFAULT, item.name)}), "
+                f"must be a positive whole number (default {getattr(DEFAULT, name)}), "
                 f"got {text[:40]!r}",
             )
-        changes[item.name] = value
+        changes[name] = value
     return Limits(**changes) if changes else DEFAULT
 
 

@@ -16,9 +16,9 @@ Assumptions (stated in the README and in the table's caption):
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 from cnncalc.fields import nearest
+from cnncalc.record import Record
 
 DTYPES: dict[str, int] = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 DEFAULT_DTYPE = "float32"
@@ -38,12 +38,20 @@ def bytes_per_value(dtype: str) -> int:
     return size
 
 
-@dataclass(frozen=True, slots=True)
-class Liveness:
-    live: dict[str, int]  # per layer: bytes live while it runs
-    held: dict[str, tuple[str, ...]]  # per layer: the tensors live while it runs
-    peak: int
-    peak_layer: str | None
+class Liveness(Record):
+    __slots__ = ("held", "live", "peak", "peak_layer")
+
+    def __init__(
+        self,
+        live: dict[str, int],  # per layer: bytes live while it runs
+        held: dict[str, tuple[str, ...]],  # per layer: the tensors live while it runs
+        peak: int,
+        peak_layer: str | None,
+    ) -> None:
+        self.live = live
+        self.held = held
+        self.peak = peak
+        self.peak_layer = peak_layer
 
 
 def liveness(

@@ -26,20 +26,23 @@ reported jump is then the largest.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from cnncalc.record import Record
 
 Shape = tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class AxisWindow:
+class AxisWindow(Record):
     """How output position o reads one input axis: o·stride − pad_before + t·dilation,
     for t = 0 … kernel − 1 (positions outside the input are padding)."""
 
-    kernel: int
-    stride: int
-    pad_before: int
-    dilation: int = 1
+    __slots__ = ("dilation", "kernel", "pad_before", "stride")
+
+    def __init__(self, kernel: int, stride: int, pad_before: int, dilation: int = 1) -> None:
+        self.kernel = kernel
+        self.stride = stride
+        self.pad_before = pad_before
+        self.dilation = dilation
 
 
 Window = tuple[AxisWindow, AxisWindow]
@@ -69,20 +72,20 @@ def whole_input(shape: Shape) -> Window | None:
     return (AxisWindow(shape[1], shape[1], 0), AxisWindow(shape[2], shape[2], 0))
 
 
-@dataclass(frozen=True, slots=True)
-class AxisField:
+class AxisField(Record):
     """One axis of a tensor's field: an interval (jump, lo, hi) per distinct jump."""
 
-    spans: tuple[tuple[int, int, int], ...]
+    __slots__ = ("spans",)
+
+    def __init__(self, spans: tuple[tuple[int, int, int], ...]) -> None:
+        self.spans = spans
 
     def through(self, window: AxisWindow) -> AxisField:
         k, s, p, d = window.kernel, window.stride, window.pad_before, window.dilation
         if len(self.spans) == 1:  # one path (a chain): nothing to merge
             ((j, lo, hi),) = self.spans
             return AxisField(((j * s, lo - p * j, hi + (d * (k - 1) - p) * j),))
-        return _combine(
-            (j * s, lo - p * j, hi + (d * (k - 1) - p) * j) for j, lo, hi in self.spans
-        )
+        return _combine((j * s, lo - p * j, hi + (d * (k - 1) - p) * j) for j, lo, hi in self.spans)
 
     def extent(self, size: int) -> int:
         """The widest field over the tensor's `size` units on this axis.

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from cnncalc.record import Record
 
 
-@dataclass(frozen=True, slots=True)
-class Axis:
+class Axis(Record):
     """One spatial axis of a sliding window."""
 
-    size: int  # output positions
-    pad_before: int
-    pad_after: int
-    dropped: int  # input rows (or columns) at the end that no window reaches
+    __slots__ = ("dropped", "pad_after", "pad_before", "size")
+
+    def __init__(self, size: int, pad_before: int, pad_after: int, dropped: int) -> None:
+        self.size = size  # output positions
+        self.pad_before = pad_before
+        self.pad_after = pad_after
+        self.dropped = dropped  # input rows (or columns) at the end that no window reaches
 
 
 class WindowTooLarge(ValueError):

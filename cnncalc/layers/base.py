@@ -4,28 +4,45 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnncalc.conventions import Operations
 from cnncalc.fields import Field
 from cnncalc.layers.steps import Step, figure_steps, neurons_step
 from cnncalc.receptive import UNMAPPED, WindowSpec
+from cnncalc.record import Record
 from cnncalc.shapes import Axis
 
 Shape = tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Figures:
+class Figures(Record):
     """The counts of section 2 of the contract that depend on the kind (neurons do not)."""
 
-    params: int = 0
-    non_trainable: int = 0
-    params_unshared: int = 0
-    params_dense: int = 0
-    connections: int = 0
-    macs: int = 0
+    __slots__ = (
+        "connections",
+        "macs",
+        "non_trainable",
+        "params",
+        "params_dense",
+        "params_unshared",
+    )
+
+    def __init__(
+        self,
+        params: int = 0,
+        non_trainable: int = 0,
+        params_unshared: int = 0,
+        params_dense: int = 0,
+        connections: int = 0,
+        macs: int = 0,
+    ) -> None:
+        self.params = params
+        self.non_trainable = non_trainable
+        self.params_unshared = params_unshared
+        self.params_dense = params_dense
+        self.connections = connections
+        self.macs = macs
 
 
 class LayerError(Exception):
@@ -37,12 +54,14 @@ class LayerError(Exception):
         self.field = field
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(Record):
     """A warning about a layer (for example input rows that no window reaches)."""
 
-    message: str
-    field: str | None = None
+    __slots__ = ("field", "message")
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.message = message
+        self.field = field
 
 
 class LayerKind:

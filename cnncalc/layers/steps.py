@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from cnncalc.record import Record
 
 Shape = tuple[int, ...]
 
@@ -45,8 +46,7 @@ CONTRACT_FORMULAS = {
 FIGURE_ORDER = ("params_unshared", "params", "non_trainable", "connections", "params_dense", "macs")
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Record):
     """One line of a derivation.
 
     ``key`` is a figure key (``params``, ``connections``, ...), an output-shape key
@@ -55,12 +55,17 @@ class Step:
     numbers in it, and evaluates to ``value``.
     """
 
-    key: str
-    label: str
-    formula: str
-    substituted: str
-    value: int
-    note: str = ""
+    __slots__ = ("formula", "key", "label", "note", "substituted", "value")
+
+    def __init__(
+        self, key: str, label: str, formula: str, substituted: str, value: int, note: str = ""
+    ) -> None:
+        self.key = key
+        self.label = label
+        self.formula = formula
+        self.substituted = substituted
+        self.value = value
+        self.note = note
 
 
 def n(value: int) -> str:

@@ -1,0 +1,31 @@
+"""A base for small immutable value classes, cheaper than ``@dataclass``.
+
+``dataclass`` generates and execs code for every class (about 1 ms each, most of the
+core's import time) and a frozen one sets each field through ``object.__setattr__``,
+twice as slow as a plain ``__init__``. A `Record` subclass lists its fields in
+``__slots__`` and writes its own ``__init__``; equality, hashing and repr follow the
+fields like a frozen dataclass's (repr
+lists them in ``__slots__`` order). Nothing assigns a field after ``__init__``.
+"""
+
+from __future__ import annotations
+
+
+class Record:
+    __slots__: tuple[str, ...] = ()
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple([getattr(self, name) for name in self.__slots__])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, Record)
+        return self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({fields})"
