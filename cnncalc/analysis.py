@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from typing import Any
 
 from cnncalc import limits, memory, receptive
@@ -13,32 +12,74 @@ from cnncalc.graph import evaluation_order
 from cnncalc.layers import Figures, LayerError, Note, Shape
 from cnncalc.layers.base import units
 from cnncalc.names import FIGURE_KEYS
+from cnncalc.record import Record, replaced
 from cnncalc.ties import resolve_ties
 
 
-@dataclass(frozen=True, slots=True)
-class LayerResult:
+class LayerResult(Record):
     """One row: a layer's output shape and its figures (contract section 2)."""
 
-    name: str
-    type: str
-    inputs: tuple[str, ...]
-    input_shapes: tuple[Shape, ...]
-    output: Shape
-    neurons: int
-    params: int
-    non_trainable: int
-    params_unshared: int
-    params_dense: int
-    connections: int
-    macs: int
-    # Figures beyond the contract's (issue 7); defaults keep other constructors working.
-    receptive_field: tuple[int, int] | None = None  # [h, w] on the network input
-    jump: tuple[int, int] | None = None  # effective stride [h, w]; None for vectors
-    activation_bytes: int = 0  # the output tensor at the analysis's dtype
-    live_bytes: int = 0  # every tensor held while this layer runs (see cnncalc.memory)
-    ops: int = 0  # operations under the analysis's counting convention
-    shares: str | None = None  # tied weights: the layer that owns these parameters
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "name",
+        "type",
+        "inputs",
+        "input_shapes",
+        "output",
+        "neurons",
+        "params",
+        "non_trainable",
+        "params_unshared",
+        "params_dense",
+        "connections",
+        "macs",
+        "receptive_field",
+        "jump",
+        "activation_bytes",
+        "live_bytes",
+        "ops",
+        "shares",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        type: str,
+        inputs: tuple[str, ...],
+        input_shapes: tuple[Shape, ...],
+        output: Shape,
+        neurons: int,
+        params: int,
+        non_trainable: int,
+        params_unshared: int,
+        params_dense: int,
+        connections: int,
+        macs: int,
+        # Figures beyond the contract's (issue 7); defaults keep other constructors working.
+        receptive_field: tuple[int, int] | None = None,  # [h, w] on the network input
+        jump: tuple[int, int] | None = None,  # effective stride [h, w]; None for vectors
+        activation_bytes: int = 0,  # the output tensor at the analysis's dtype
+        live_bytes: int = 0,  # every tensor held while this layer runs (see cnncalc.memory)
+        ops: int = 0,  # operations under the analysis's counting convention
+        shares: str | None = None,  # tied weights: the layer that owns these parameters
+    ) -> None:
+        self.name = name
+        self.type = type
+        self.inputs = inputs
+        self.input_shapes = input_shapes
+        self.output = output
+        self.neurons = neurons
+        self.params = params
+        self.non_trainable = non_trainable
+        self.params_unshared = params_unshared
+        self.params_dense = params_dense
+        self.connections = connections
+        self.macs = macs
+        self.receptive_field = receptive_field
+        self.jump = jump
+        self.activation_bytes = activation_bytes
+        self.live_bytes = live_bytes
+        self.ops = ops
+        self.shares = shares
 
     @property
     def has_parameters(self) -> bool:
@@ -50,26 +91,59 @@ class LayerResult:
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
+class Totals(Record):
     """Sums over all layers, except neurons: only layers with parameters count."""
 
-    output: Shape
-    neurons: int
-    params: int
-    non_trainable: int
-    params_unshared: int
-    params_dense: int
-    connections: int
-    macs: int
-    # Tied weights (`share:`) count once: params and non_trainable above leave out the
-    # rows that reuse another layer's parameters; these say how much was left out.
-    params_tied: int = 0
-    non_trainable_tied: int = 0
-    ops: int = 0
-    activation_bytes: int = 0  # sum of every layer's output
-    peak_activation_bytes: int = 0  # the largest live memory of a forward pass
-    param_bytes: int = 0  # (params + non_trainable) × bytes per value
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "output",
+        "neurons",
+        "params",
+        "non_trainable",
+        "params_unshared",
+        "params_dense",
+        "connections",
+        "macs",
+        "params_tied",
+        "non_trainable_tied",
+        "ops",
+        "activation_bytes",
+        "peak_activation_bytes",
+        "param_bytes",
+    )
+
+    def __init__(
+        self,
+        output: Shape,
+        neurons: int,
+        params: int,
+        non_trainable: int,
+        params_unshared: int,
+        params_dense: int,
+        connections: int,
+        macs: int,
+        # Tied weights (`share:`) count once: params and non_trainable above leave out the
+        # rows that reuse another layer's parameters; these say how much was left out.
+        params_tied: int = 0,
+        non_trainable_tied: int = 0,
+        ops: int = 0,
+        activation_bytes: int = 0,  # sum of every layer's output
+        peak_activation_bytes: int = 0,  # the largest live memory of a forward pass
+        param_bytes: int = 0,  # (params + non_trainable) × bytes per value
+    ) -> None:
+        self.output = output
+        self.neurons = neurons
+        self.params = params
+        self.non_trainable = non_trainable
+        self.params_unshared = params_unshared
+        self.params_dense = params_dense
+        self.connections = connections
+        self.macs = macs
+        self.params_tied = params_tied
+        self.non_trainable_tied = non_trainable_tied
+        self.ops = ops
+        self.activation_bytes = activation_bytes
+        self.peak_activation_bytes = peak_activation_bytes
+        self.param_bytes = param_bytes
 
     @property
     def total_params(self) -> int:
@@ -81,18 +155,43 @@ class Totals:
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class Analysis:
-    name: str
-    description: str | None
-    source: str
-    input: Shape
-    layers: tuple[LayerResult, ...]
-    totals: Totals
-    warnings: tuple[Diagnostic, ...]
-    count: str = DEFAULT_COUNT  # the counting convention of `ops`
-    dtype: str = memory.DEFAULT_DTYPE  # the number format of the byte figures
-    peak_layer: str | None = None  # the layer running when activation memory peaks
+class Analysis(Record):
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "name",
+        "description",
+        "source",
+        "input",
+        "layers",
+        "totals",
+        "warnings",
+        "count",
+        "dtype",
+        "peak_layer",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        description: str | None,
+        source: str,
+        input: Shape,
+        layers: tuple[LayerResult, ...],
+        totals: Totals,
+        warnings: tuple[Diagnostic, ...],
+        count: str = DEFAULT_COUNT,  # the counting convention of `ops`
+        dtype: str = memory.DEFAULT_DTYPE,  # the number format of the byte figures
+        peak_layer: str | None = None,  # the layer running when activation memory peaks
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.source = source
+        self.input = input
+        self.layers = layers
+        self.totals = totals
+        self.warnings = warnings
+        self.count = count
+        self.dtype = dtype
+        self.peak_layer = peak_layer
 
     def layer(self, name: str) -> LayerResult:
         for row in self.layers:
@@ -124,7 +223,7 @@ def _analyse(
     arch: Architecture, input_shape: Shape | None, strict: bool, dtype: str, count: str
 ) -> Analysis:
     if input_shape is not None:
-        arch = replace(arch, input=tuple(input_shape))
+        arch = replaced(arch, input=tuple(input_shape))
     value_bytes = memory.bytes_per_value(dtype)
     bits = limits.current().figure_bits
     counting = convention(count)

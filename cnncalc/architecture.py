@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping as MappingABC
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,14 @@ _LAYER_KEYS = ("name", "type", "input", "inputs", "share")
 
 
 class Layer(Record):
-    __slots__ = ("field_positions", "inputs", "kind", "name", "position", "share")
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "name",
+        "kind",
+        "inputs",
+        "position",
+        "field_positions",
+        "share",
+    )
 
     def __init__(
         self,
@@ -67,16 +73,37 @@ class Budget(Record):
         self.position = position
 
 
-@dataclass(frozen=True, slots=True)
-class Architecture:
-    name: str
-    description: str | None
-    input: Shape
-    layers: tuple[Layer, ...]
-    budgets: tuple[Budget, ...] = ()
-    source: str = "<memory>"
-    input_position: Position = UNKNOWN_POSITION
-    budgets_position: Position | None = None
+class Architecture(Record):
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "name",
+        "description",
+        "input",
+        "layers",
+        "budgets",
+        "source",
+        "input_position",
+        "budgets_position",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        description: str | None,
+        input: Shape,
+        layers: tuple[Layer, ...],
+        budgets: tuple[Budget, ...] = (),
+        source: str = "<memory>",
+        input_position: Position = UNKNOWN_POSITION,
+        budgets_position: Position | None = None,
+    ) -> None:
+        self.name = name
+        self.description = description
+        self.input = input
+        self.layers = layers
+        self.budgets = budgets
+        self.source = source
+        self.input_position = input_position
+        self.budgets_position = budgets_position
 
 
 def read_text(path: str | os.PathLike[str], display: str | None = None) -> str:

@@ -8,11 +8,12 @@ no rich.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeVar
 
 from cnncalc.analysis import Analysis, LayerResult, Totals
+from cnncalc.record import replaced
 
 T = TypeVar("T")
 
@@ -77,9 +78,7 @@ def ratio(numerator: int, denominator: int) -> Fraction | None:
 
 
 def counts(name: str, type_name: str, figures: LayerResult | Totals) -> Counts:
-    return Counts(
-        name, type_name, figures.params, figures.params_unshared, figures.params_dense
-    )
+    return Counts(name, type_name, figures.params, figures.params_unshared, figures.params_dense)
 
 
 def has_counts(row: LayerResult) -> bool:
@@ -89,9 +88,7 @@ def has_counts(row: LayerResult) -> bool:
     return row.has_parameters or row.params_unshared > 0 or row.params_dense > 0
 
 
-def ranked(
-    items: Sequence[T], value: Callable[[T], int], sort: bool, top: int | None
-) -> list[T]:
+def ranked(items: Sequence[T], value: Callable[[T], int], sort: bool, top: int | None) -> list[T]:
     """Heaviest first when sorting (ties keep file order), then the first ``top``."""
     ordered = sorted(items, key=lambda item: -value(item)) if sort else list(items)
     return ordered if top is None else ordered[:top]
@@ -142,4 +139,4 @@ def select_layers(analysis: Analysis, sort: str | None, top: int | None) -> Anal
         return analysis
     key = sort or "params"
     layers = ranked(analysis.layers, lambda row: row.figure(key), True, top)
-    return replace(analysis, layers=tuple(layers))
+    return replaced(analysis, layers=tuple(layers))

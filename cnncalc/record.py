@@ -10,6 +10,10 @@ lists them in ``__slots__`` order). Nothing assigns a field after ``__init__``.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+R = TypeVar("R", bound="Record")
+
 
 class Record:
     __slots__: tuple[str, ...] = ()
@@ -29,3 +33,11 @@ class Record:
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
         return f"{type(self).__qualname__}({fields})"
+
+
+def replaced(record: R, **changes: object) -> R:
+    """A copy with some fields changed, like ``dataclasses.replace`` (the ``__init__``
+    parameters of a Record are named after its fields)."""
+    values = {name: getattr(record, name) for name in record.__slots__}
+    values.update(changes)
+    return type(record)(**values)
