@@ -10,7 +10,6 @@ type with the same settings and read inputs of the same shape.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import fields
 from typing import TYPE_CHECKING
 
 from cnncalc.architecture import Architecture, Layer
@@ -19,6 +18,7 @@ from cnncalc.fields import nearest
 
 if TYPE_CHECKING:
     from cnncalc.analysis import LayerResult
+    from cnncalc.layers import LayerKind
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -86,10 +86,9 @@ def _check(
         )
     if target.kind != layer.kind:
         differ = [
-            f"{f.name} {getattr(layer.kind, f.name)!r} here, {getattr(target.kind, f.name)!r} "
-            f"in {target.name!r}"
-            for f in fields(layer.kind)  # type: ignore[arg-type]
-            if getattr(layer.kind, f.name) != getattr(target.kind, f.name)
+            f"{f} {getattr(layer.kind, f)!r} here, {getattr(target.kind, f)!r} in {target.name!r}"
+            for f in _settings(layer.kind)
+            if getattr(layer.kind, f) != getattr(target.kind, f)
         ]
         raise fail(
             "the settings differ (" + "; ".join(differ) + "); tied layers need the same "
@@ -101,3 +100,9 @@ def _check(
             f"{target.name!r} reads {', '.join(_shape(s) for s in other.input_shapes)}; "
             "tied layers need inputs of the same shape"
         )
+
+
+def _settings(kind: LayerKind) -> tuple[str, ...]:
+    """The names of a kind's settings (its Record fields)."""
+    names: tuple[str, ...] = kind.__slots__
+    return names

@@ -9,7 +9,7 @@ from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape
 
 # type name -> (module under cnncalc.layers, class), in the order errors list them.
 # A kind's module is imported the first time a file uses it: each kind is a slotted
-# dataclass, and creating those costs start-up time a LeNet-5 does not need to pay.
+# Record, and importing it costs start-up time a LeNet-5 does not need to pay.
 _WHERE = {
     "conv": ("conv", "Conv"),
     "pool": ("pool", "Pool"),

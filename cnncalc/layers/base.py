@@ -64,8 +64,8 @@ class Note(Record):
         self.field = field
 
 
-class LayerKind:
-    """Base of every layer kind: a frozen dataclass of the kind's settings.
+class LayerKind(Record):
+    """Base of every layer kind: an immutable Record of the kind's settings.
 
     Subclasses declare ``type_name`` and ``fields`` and compute their own output shape
     and figures; nothing outside the kind looks at its type to pick a formula.
@@ -76,6 +76,8 @@ class LayerKind:
     # "one": reads one tensor (`input: NAME`, default the previous layer);
     # "many": a merge that names its `inputs`.
     arity: ClassVar[str] = "one"
+
+    __slots__ = ()
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> LayerKind:

@@ -4,7 +4,6 @@ LeNet-5-style connection table."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from cnncalc import fields as f
 from cnncalc.conventions import Operations
@@ -103,7 +102,6 @@ def window_of(
     )
 
 
-@dataclass(frozen=True, slots=True)
 class Conv(LayerKind):
     type_name = "conv"
     fields = (
@@ -118,15 +116,39 @@ class Conv(LayerKind):
         f.Field("table", f.index_table, None),
     )
 
-    filters: int
-    kernel: tuple[int, int]
-    stride: tuple[int, int]
-    padding: Padding
-    dilation: tuple[int, int]
-    groups: int
-    bias: bool
-    sharing: bool
-    table: tuple[tuple[int, ...], ...] | None
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "filters",
+        "kernel",
+        "stride",
+        "padding",
+        "dilation",
+        "groups",
+        "bias",
+        "sharing",
+        "table",
+    )
+
+    def __init__(
+        self,
+        filters: int,
+        kernel: tuple[int, int],
+        stride: tuple[int, int],
+        padding: Padding,
+        dilation: tuple[int, int],
+        groups: int,
+        bias: bool,
+        sharing: bool,
+        table: tuple[tuple[int, ...], ...] | None,
+    ) -> None:
+        self.filters = filters
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.groups = groups
+        self.bias = bias
+        self.sharing = sharing
+        self.table = table
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         channels = chw(inputs[0], "conv")[0]
@@ -235,9 +257,7 @@ class Conv(LayerKind):
             shared_value = self.filters * (fan_in + b)
             shared_formula = f"filters × ({fan}{bias})"
             shared_text = f"{n(self.filters)} × ({fan_text}{bias})"
-            macs = step(
-                "macs", f"neurons × {fan}", f"{n(neurons)} × {fan_text}", neurons * fan_in
-            )
+            macs = step("macs", f"neurons × {fan}", f"{n(neurons)} × {fan_text}", neurons * fan_in)
         else:
             # LeNet-5's C3: filters reading the same number of maps are grouped.
             sizes: dict[int, int] = {}

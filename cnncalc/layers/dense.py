@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from cnncalc import fields as f
 from cnncalc.conventions import Operations
@@ -12,15 +11,24 @@ from cnncalc.layers.steps import Step, n, neurons_step, step
 from cnncalc.receptive import Window, whole_input
 
 
-@dataclass(frozen=True, slots=True)
 class Dense(LayerKind):
     """Flattens a C×H×W input itself, like Keras' summary counts it after Flatten."""
 
     type_name = "dense"
     fields = (f.Field("units", f.positive), f.Field("bias", f.boolean, True))
 
-    units: int
-    bias: bool
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "units",
+        "bias",
+    )
+
+    def __init__(
+        self,
+        units: int,
+        bias: bool,
+    ) -> None:
+        self.units = units
+        self.bias = bias
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (self.units,)
@@ -74,7 +82,6 @@ class Dense(LayerKind):
         ]
 
 
-@dataclass(frozen=True, slots=True)
 class Rbf(LayerKind):
     """Each unit computes Σ (x_j − w_ij)² over its inputs; LeCun et al. chose the w by
     hand and kept them fixed, so by default they are stored but not trained."""
@@ -82,8 +89,18 @@ class Rbf(LayerKind):
     type_name = "rbf"
     fields = (f.Field("units", f.positive), f.Field("trainable", f.boolean, False))
 
-    units: int
-    trainable: bool
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "units",
+        "trainable",
+    )
+
+    def __init__(
+        self,
+        units: int,
+        trainable: bool,
+    ) -> None:
+        self.units = units
+        self.trainable = trainable
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (self.units,)

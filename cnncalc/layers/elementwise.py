@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from cnncalc import fields as f
 from cnncalc.conventions import Operations
@@ -35,12 +34,17 @@ ACTIVATIONS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Activation(LayerKind):
     type_name = "activation"
     fields = (f.Field("fn", f.choice(ACTIVATIONS)),)
 
-    fn: str
+    __slots__ = ("fn",)
+
+    def __init__(
+        self,
+        fn: str,
+    ) -> None:
+        self.fn = fn
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return None  # position o reads position o
@@ -61,12 +65,17 @@ class Activation(LayerKind):
         return Operations(activation=neurons, thop=thop)
 
 
-@dataclass(frozen=True, slots=True)
 class Dropout(LayerKind):
     type_name = "dropout"
     fields = (f.Field("rate", f.rate, 0.5),)
 
-    rate: float
+    __slots__ = ("rate",)
+
+    def __init__(
+        self,
+        rate: float,
+    ) -> None:
+        self.rate = rate
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return None  # position o reads position o
@@ -75,9 +84,10 @@ class Dropout(LayerKind):
         return inputs[0]
 
 
-@dataclass(frozen=True, slots=True)
 class Flatten(LayerKind):
     type_name = "flatten"
+
+    __slots__ = ()
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (units(inputs[0]),)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape, units
@@ -15,10 +14,11 @@ def _shape_text(shape: Shape) -> str:
     return "×".join(str(n) for n in shape)
 
 
-@dataclass(frozen=True, slots=True)
 class Add(LayerKind):
     type_name = "add"
     arity = "many"
+
+    __slots__ = ()
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return None  # unit o of every input: see receptive.union
@@ -40,12 +40,13 @@ class Add(LayerKind):
         return Operations(merge=(len(inputs) - 1) * units(output))
 
 
-@dataclass(frozen=True, slots=True)
 class Concat(LayerKind):
     """Concatenates along channels (C×H×W inputs) or units (vectors)."""
 
     type_name = "concat"
     arity = "many"
+
+    __slots__ = ()
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return None  # unit o of every input: see receptive.union

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from cnncalc import fields as f
 from cnncalc.conventions import Operations
@@ -12,14 +11,19 @@ from cnncalc.layers.steps import Step, dense_step, n, neurons_step, step
 from cnncalc.receptive import Window
 
 
-@dataclass(frozen=True, slots=True)
 class BatchNorm(LayerKind):
     """Per channel: a trained scale and shift, plus running mean and variance (not trained)."""
 
     type_name = "batchnorm"
     fields = (f.Field("affine", f.boolean, True, "learn a scale and a shift per channel"),)
 
-    affine: bool
+    __slots__ = ("affine",)
+
+    def __init__(
+        self,
+        affine: bool,
+    ) -> None:
+        self.affine = affine
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return None  # position o reads position o
@@ -75,7 +79,6 @@ class BatchNorm(LayerKind):
         return steps
 
 
-@dataclass(frozen=True, slots=True)
 class Lrn(LayerKind):
     """AlexNet's local response normalisation across `size` neighbouring channels."""
 
@@ -87,10 +90,24 @@ class Lrn(LayerKind):
         f.Field("k", f.number, 2.0),
     )
 
-    size: int
-    alpha: float
-    beta: float
-    k: float
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "size",
+        "alpha",
+        "beta",
+        "k",
+    )
+
+    def __init__(
+        self,
+        size: int,
+        alpha: float,
+        beta: float,
+        k: float,
+    ) -> None:
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return None  # position o reads position o

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from cnncalc import fields as f
@@ -57,14 +56,19 @@ class _SidesParser:
 sides = _SidesParser()
 
 
-@dataclass(frozen=True, slots=True)
 class Pad(LayerKind):
     """Adds zero rows and columns around each map; no parameters, no links (a reshape)."""
 
     type_name = "pad"
     fields = (f.Field("padding", sides),)
 
-    padding: Sides
+    __slots__ = ("padding",)
+
+    def __init__(
+        self,
+        padding: Sides,
+    ) -> None:
+        self.padding = padding
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         # Output position o is input position o − top (or − left); the rest is zeros.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from cnncalc import fields as f
@@ -20,7 +19,6 @@ def _stride_defaults_to_size(values: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-@dataclass(frozen=True, slots=True)
 class Pool(LayerKind):
     type_name = "pool"
     fields = (
@@ -31,11 +29,27 @@ class Pool(LayerKind):
         f.Field("ceil", f.boolean, False),
     )
 
-    mode: str
-    size: tuple[int, int]
-    stride: tuple[int, int]
-    padding: Padding
-    ceil: bool
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "mode",
+        "size",
+        "stride",
+        "padding",
+        "ceil",
+    )
+
+    def __init__(
+        self,
+        mode: str,
+        size: tuple[int, int],
+        stride: tuple[int, int],
+        padding: Padding,
+        ceil: bool,
+    ) -> None:
+        self.mode = mode
+        self.size = size
+        self.stride = stride
+        self.padding = padding
+        self.ceil = ceil
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> LayerKind:
@@ -79,12 +93,17 @@ class Pool(LayerKind):
         ]
 
 
-@dataclass(frozen=True, slots=True)
 class GlobalPool(LayerKind):
     type_name = "global_pool"
     fields = (f.Field("mode", f.choice(("max", "avg")), "avg"),)
 
-    mode: str
+    __slots__ = ("mode",)
+
+    def __init__(
+        self,
+        mode: str,
+    ) -> None:
+        self.mode = mode
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (chw(inputs[0], "global_pool")[0], 1, 1)
@@ -120,7 +139,6 @@ class GlobalPool(LayerKind):
         ]
 
 
-@dataclass(frozen=True, slots=True)
 class Subsample(LayerKind):
     """LeNet-5's S2/S4: sum a size×size window, times one coefficient, plus one bias, per map."""
 
@@ -130,8 +148,18 @@ class Subsample(LayerKind):
         f.Field("stride", f.positive_pair, None, "defaults to size"),
     )
 
-    size: tuple[int, int]
-    stride: tuple[int, int]
+    __slots__ = (
+        "size",
+        "stride",
+    )
+
+    def __init__(
+        self,
+        size: tuple[int, int],
+        stride: tuple[int, int],
+    ) -> None:
+        self.size = size
+        self.stride = stride
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> LayerKind:

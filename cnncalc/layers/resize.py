@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from cnncalc import fields as f
 from cnncalc.conventions import Operations
@@ -12,7 +11,6 @@ from cnncalc.layers.steps import Step, channels_step, n, neurons_step, step
 from cnncalc.receptive import UNMAPPED, AxisWindow, WindowSpec
 
 
-@dataclass(frozen=True, slots=True)
 class Upsample(LayerKind):
     """Nearest or bilinear upsampling by an integer `scale`, or to a fixed `size`.
 
@@ -29,9 +27,21 @@ class Upsample(LayerKind):
         f.Field("mode", f.choice(("nearest", "bilinear")), "nearest"),
     )
 
-    scale: tuple[int, int] | None
-    size: tuple[int, int] | None
-    mode: str
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "scale",
+        "size",
+        "mode",
+    )
+
+    def __init__(
+        self,
+        scale: tuple[int, int] | None,
+        size: tuple[int, int] | None,
+        mode: str,
+    ) -> None:
+        self.scale = scale
+        self.size = size
+        self.mode = mode
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         c, h, w = chw(inputs[0], "upsample")
@@ -97,7 +107,6 @@ def adaptive_windows(size: int, out: int) -> int:
     return sum(-(-((i + 1) * size) // out) - (i * size) // out for i in range(out))
 
 
-@dataclass(frozen=True, slots=True)
 class AdaptivePool(LayerKind):
     """Pools to a fixed output size whatever the input size (torchvision's AlexNet and
     VGG end their features with one, 6×6 and 7×7). Windows may overlap or, when the
@@ -109,8 +118,18 @@ class AdaptivePool(LayerKind):
         f.Field("mode", f.choice(("max", "avg")), "avg"),
     )
 
-    size: tuple[int, int]
-    mode: str
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "size",
+        "mode",
+    )
+
+    def __init__(
+        self,
+        size: tuple[int, int],
+        mode: str,
+    ) -> None:
+        self.size = size
+        self.mode = mode
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         c = chw(inputs[0], "adaptive_pool")[0]

@@ -15,7 +15,6 @@ Cin × Cout/groups × kh × kw, and tools disagree on the multiply-accumulates. 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from cnncalc import fields as f
 from cnncalc.conventions import Operations
@@ -39,7 +38,6 @@ def transposed_size(
     return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
 
 
-@dataclass(frozen=True, slots=True)
 class ConvTranspose(LayerKind):
     type_name = "conv_transpose"
     fields = (
@@ -53,14 +51,36 @@ class ConvTranspose(LayerKind):
         f.Field("bias", f.boolean, True),
     )
 
-    filters: int
-    kernel: tuple[int, int]
-    stride: tuple[int, int]
-    padding: tuple[int, int]
-    output_padding: tuple[int, int]
-    dilation: tuple[int, int]
-    groups: int
-    bias: bool
+    __slots__ = (  # noqa: RUF023 - in field order, for repr
+        "filters",
+        "kernel",
+        "stride",
+        "padding",
+        "output_padding",
+        "dilation",
+        "groups",
+        "bias",
+    )
+
+    def __init__(
+        self,
+        filters: int,
+        kernel: tuple[int, int],
+        stride: tuple[int, int],
+        padding: tuple[int, int],
+        output_padding: tuple[int, int],
+        dilation: tuple[int, int],
+        groups: int,
+        bias: bool,
+    ) -> None:
+        self.filters = filters
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.output_padding = output_padding
+        self.dilation = dilation
+        self.groups = groups
+        self.bias = bias
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         channels, h, w = chw(inputs[0], "conv_transpose")
