@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from rich import box
@@ -29,9 +30,19 @@ NEURONS_NOTE = (
 )
 
 
+# What rich reads in a str as console markup or an :emoji: code.
+_MARKUP_OR_EMOJI = re.compile(r"\[|:\S*?:")
+
+
+def _text(text: str, style: str = "") -> Text | str:
+    """``text`` as rich prints a str: a plain Text when it holds no markup and no emoji
+    code (rich would parse it on every render, and import its emoji table), else as is."""
+    return text if _MARKUP_OR_EMOJI.search(text) else Text(text, style=style)
+
+
 def _number_column(table: Table, header: str) -> None:
     # fold, never ellipsis: a narrow terminal must not hide digits.
-    table.add_column(header, justify="right", overflow="fold")
+    table.add_column(_text(header), justify="right", overflow="fold")
 
 
 # Optional columns of `show --columns` (issue 7), after the contract's figures.
@@ -92,26 +103,31 @@ def analysis_table(
     caption = f"input {shape_text(analysis.input)} · counting {counting.summary}"
     if memory or any(key in MEMORY_COLUMNS for key in keys):
         caption += "\n" + memory_caption(analysis)
-    table = Table(title=title, caption=caption, box=box.SIMPLE_HEAD, show_footer=False)
-    table.add_column("Layer", overflow="fold")
-    table.add_column("Type", overflow="fold")
-    table.add_column("Output", overflow="fold")
+    table = Table(
+        title=_text(title, "table.title"),
+        caption=_text(caption, "table.caption"),
+        box=box.SIMPLE_HEAD,
+        show_footer=False,
+    )
+    table.add_column(_text("Layer"), overflow="fold")
+    table.add_column(_text("Type"), overflow="fold")
+    table.add_column(_text("Output"), overflow="fold")
     for key in keys:
         header = counting.header if key == "ops" else SHORT_HEADERS.get(key, EXTRA_HEADERS.get(key))
         _number_column(table, header or key)
     for row in analysis.layers:
         table.add_row(
-            row.name,
-            row.type,
-            shape_text(row.output),
-            *(_cell(row, k) for k in keys),
+            _text(row.name),
+            _text(row.type),
+            _text(shape_text(row.output)),
+            *(_text(_cell(row, k)) for k in keys),
         )
     totals = analysis.totals
     table.add_section()
     table.add_row(
         Text("Total", style="bold"),
-        "",
-        shape_text(totals.output),
+        _text(""),
+        _text(shape_text(totals.output)),
         *(Text(_total_cell(totals, k), style="bold") for k in keys),
     )
     summary = Text.assemble(
@@ -140,16 +156,16 @@ def analysis_table(
 
 
 def list_table(entries: Sequence[tuple[str, Analysis]]) -> RenderableType:
-    table = Table(title="Bundled architectures", box=box.SIMPLE_HEAD)
-    table.add_column("Name", overflow="fold")
-    table.add_column("Architecture", overflow="fold")
-    table.add_column("Input", overflow="fold")
-    table.add_column("Layers", justify="right")
+    table = Table(title=_text("Bundled architectures", "table.title"), box=box.SIMPLE_HEAD)
+    table.add_column(_text("Name"), overflow="fold")
+    table.add_column(_text("Architecture"), overflow="fold")
+    table.add_column(_text("Input"), overflow="fold")
+    table.add_column(_text("Layers"), justify="right")
     for key in ("params", "connections", "macs"):
         _number_column(table, SHORT_HEADERS[key])
     for name, analysis in entries:
         totals = analysis.totals
-        table.add_row(
+        cells = (
             name,
             analysis.name,
             shape_text(analysis.input),
@@ -158,4 +174,5 @@ def list_table(entries: Sequence[tuple[str, Analysis]]) -> RenderableType:
             thousands(totals.connections),
             thousands(totals.macs),
         )
+        table.add_row(*(_text(cell) for cell in cells))
     return table
