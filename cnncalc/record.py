@@ -10,16 +10,30 @@ lists them in ``__slots__`` order). Nothing assigns a field after ``__init__``.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from operator import attrgetter
+from typing import Any, TypeVar
 
 R = TypeVar("R", bound="Record")
 
 
 class Record:
     __slots__: tuple[str, ...] = ()
+    # The fields as a tuple, made in C: layer kinds are hashed and compared once per
+    # layer (the analysis caches figures by kind and input shapes).
+    _getter: Callable[[Any], tuple[object, ...]] = staticmethod(lambda record: ())
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        names = cls.__dict__.get("__slots__", ())
+        if len(names) > 1:
+            cls._getter = staticmethod(attrgetter(*names))
+        elif names:
+            single = attrgetter(names[0])
+            cls._getter = staticmethod(lambda record: (single(record),))
 
     def _values(self) -> tuple[object, ...]:
-        return tuple([getattr(self, name) for name in self.__slots__])
+        return self._getter(self)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:

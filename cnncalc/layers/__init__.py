@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from importlib import import_module
+from typing import Any
 
 from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape
 
@@ -45,6 +46,13 @@ class _Kinds(Mapping[str, type[LayerKind]]):
             assert kind.type_name == type_name
             self._loaded[type_name] = kind
         return kind
+
+    def get(self, type_name: str, default: Any = None) -> Any:
+        # Mapping.get goes through __getitem__ and a try/except: once per layer.
+        kind = self._loaded.get(type_name)
+        if kind is not None:
+            return kind
+        return self[type_name] if type_name in _WHERE else default
 
     def __iter__(self) -> Iterator[str]:
         return iter(_WHERE)
