@@ -26,6 +26,7 @@ import re
 from cnncalc import fields
 from cnncalc.document import Entry, Mapping, Node, Scalar, Sequence, describe
 from cnncalc.errors import CnncalcError, Position
+from cnncalc.layers import KINDS
 from cnncalc.record import Record
 
 NETWORK_INPUT = "input"  # as in architecture.py: `input` names the network input
@@ -360,19 +361,29 @@ class _Expander:
                     position,
                     f"the block instance name {alias!r} is also a layer name; rename one of them",
                 )
+        if not self.aliases:
+            return self.out
         result = []
         for layer in self.out:
-            entries = dict(layer.entries)
+            # Only layers that read an instance by its name are rebuilt.
+            changed: dict[str, Entry] = {}
             for key in ("input", "inputs"):
-                entry = entries.get(key)
+                entry = layer.entries.get(key)
                 if entry is not None:
-                    entries[key] = Entry(key, entry.key_position, self.unalias(entry.value))
-            result.append(Mapping(entries, layer.position))
+                    value = self.unalias(entry.value)
+                    if value is not entry.value:
+                        changed[key] = Entry(key, entry.key_position, value)
+            if changed:
+                layer = Mapping({**layer.entries, **changed}, layer.position)
+            result.append(layer)
         return result
 
     def unalias(self, node: Node) -> Node:
         if isinstance(node, Sequence):
-            return Sequence(tuple(self.unalias(i) for i in node.items), node.position)
+            items = tuple([self.unalias(i) for i in node.items])
+            if all(new is old for new, old in zip(items, node.items, strict=True)):
+                return node
+            return Sequence(items, node.position)
         text = _text(node)
         if text is not None and text in self.aliases:
             return _text_node(self.aliases[text], node.position)
@@ -467,14 +478,12 @@ def _owner(scope: Scope) -> str:
 
 
 def _text(node: Node) -> str | None:
-    if isinstance(node, Scalar) and isinstance(node.value, str):
-        return node.value
-    if (
-        isinstance(node, Scalar)
-        and isinstance(node.value, int)
-        and not isinstance(node.value, bool)
-    ):
-        return node.text
+    if isinstance(node, Scalar):
+        value = node.value
+        if isinstance(value, str):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return node.text
     return None
 
 
@@ -483,8 +492,6 @@ def _text_node(text: str, position: Position) -> Scalar:
 
 
 def _is_merge(entries: dict[str, Entry]) -> bool:
-    from cnncalc.layers import KINDS
-
     entry = entries.get("type")
     kind = KINDS.get(_text(entry.value) or "") if entry is not None else None
     return kind is not None and kind.arity == "many"
