@@ -127,7 +127,10 @@ class _Expander:
                 )
             else:
                 value = self.substitute(entry.value, scope)
-            entries[entry.key] = Entry(entry.key, entry.key_position, value)
+            # An unchanged value keeps its entry: most values hold no parameter.
+            if value is not entry.value:
+                entry = Entry(entry.key, entry.key_position, value)
+            entries[entry.key] = entry
         if "name" not in entries:
             entries["name"] = Entry("name", item.position, _text_node(qualified, item.position))
         if "input" not in entries and "inputs" not in entries and not _is_merge(entries):
@@ -327,12 +330,21 @@ class _Expander:
         if isinstance(node, Scalar):
             match = _PARAMETER.match(node.value) if isinstance(node.value, str) else None
             return node if match is None else self.parameter(match.group(1), node, scope)
+        # A list or mapping without parameters is returned as it is, not copied.
         if isinstance(node, Sequence):
-            return Sequence(tuple(self.substitute(i, scope) for i in node.items), node.position)
-        return Mapping(
-            {e.key: Entry(e.key, e.key_position, self.substitute(e.value, scope)) for e in node},
-            node.position,
-        )
+            items = tuple([self.substitute(i, scope) for i in node.items])
+            if all(new is old for new, old in zip(items, node.items, strict=True)):
+                return node
+            return Sequence(items, node.position)
+        entries: dict[str, Entry] = {}
+        changed = False
+        for entry in node:
+            value = self.substitute(entry.value, scope)
+            if value is not entry.value:
+                entry = Entry(entry.key, entry.key_position, value)
+                changed = True
+            entries[entry.key] = entry
+        return Mapping(entries, node.position) if changed else node
 
     def parameter(self, name: str, node: Node, scope: Scope) -> Node:
         if name in scope.args:
