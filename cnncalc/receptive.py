@@ -116,6 +116,12 @@ class AxisField(Record):
 
 
 def _combine(spans: Iterable[tuple[int, int, int]]) -> AxisField:
+    spans = list(spans)
+    jump = spans[0][0] if spans else 0
+    if spans and all(j == jump for j, _, _ in spans):
+        # One jump (every path has the same stride, as in most residual blocks): one
+        # interval, what the merge below gives, without the dict and the sort.
+        return AxisField(((jump, min([s[1] for s in spans]), max([s[2] for s in spans])),))
     merged: dict[int, tuple[int, int]] = {}
     for j, lo, hi in spans:
         if j in merged:
