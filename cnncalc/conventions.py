@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cnncalc.fields import nearest
+from cnncalc.fields import lookup
 from cnncalc.record import Record
 
 
@@ -141,15 +141,5 @@ CONVENTIONS: dict[str, Convention] = {
 DEFAULT_COUNT = "macs"
 
 
-class UnknownConvention(ValueError):
-    pass
-
-
 def convention(name: str) -> Convention:
-    found = CONVENTIONS.get(name.lower())
-    if found is None:
-        raise UnknownConvention(
-            f"unknown counting convention {name!r}{nearest(name.lower(), CONVENTIONS)}; "
-            f"choose one of {', '.join(CONVENTIONS)}"
-        )
-    return found
+    return lookup(CONVENTIONS, name, "counting convention")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from typing import Any, Final
+from collections.abc import Mapping as MappingABC
+from typing import Any, Final, TypeVar
 
 from cnncalc.document import Mapping, Node, Scalar, Sequence, describe
 from cnncalc.errors import CnncalcError
@@ -56,6 +57,20 @@ def nearest(word: str, choices: Iterable[str]) -> str:
 
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
     return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+T = TypeVar("T")
+
+
+def lookup(table: MappingABC[str, T], name: str, what: str) -> T:
+    """``table[name]`` ignoring case, else a ValueError naming the nearest choice."""
+    found = table.get(name.lower())
+    if found is None:
+        raise ValueError(
+            f"unknown {what} {name!r}{nearest(name.lower(), table)}; "
+            f"choose one of {', '.join(table)}"
+        )
+    return found
 
 
 def parse_fields(

@@ -17,25 +17,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 
-from cnncalc.fields import nearest
+from cnncalc.fields import lookup
 from cnncalc.record import Record
 
 DTYPES: dict[str, int] = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 DEFAULT_DTYPE = "float32"
 
 
-class UnknownDtype(ValueError):
-    pass
-
-
 def bytes_per_value(dtype: str) -> int:
-    size = DTYPES.get(dtype.lower())
-    if size is None:
-        raise UnknownDtype(
-            f"unknown dtype {dtype!r}{nearest(dtype.lower(), DTYPES)}; "
-            f"choose one of {', '.join(DTYPES)}"
-        )
-    return size
+    return lookup(DTYPES, dtype, "dtype")
 
 
 class Liveness(Record):
