@@ -30,6 +30,11 @@ class CnncalcError(Exception):
     def __str__(self) -> str:
         return f"{self.source}:{self.position.line}:{self.position.column}: {self.message}"
 
+    def __reduce__(self) -> tuple[type[CnncalcError], tuple[str, Position, str]]:
+        # Rebuilt from its three parts (``Exception`` would pass only the message),
+        # so an error travels intact from a `check` worker process.
+        return (type(self), (self.source, self.position, self.message))
+
 
 class Diagnostic(Record):
     """A warning: the analysis goes on, unless the caller asked to be strict."""

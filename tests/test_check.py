@@ -8,6 +8,7 @@ macs 6·6·2·9 = 648 (contract §2). Budgets and positions below are read off t
 from __future__ import annotations
 
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
@@ -379,3 +380,101 @@ def test_invalid_examples_exit_2_with_one_line() -> None:
         assert result.exit_code == 2, path
         lines = result.stderr.splitlines()
         assert len(lines) == 1 and lines[0].startswith(f"error: {path}:"), (path, lines)
+
+
+# --- many files in worker processes --------------------------------------------------------
+
+
+def _monorepo(root: Path, copies: int) -> list[str]:
+    """A folder of many files: the four examples in turn, plus one that warns."""
+    warns = (
+        "name: warns\ninput: [1, 8, 8]\nlayers:\n"
+        "  - {type: conv, filters: 1, kernel: 3, stride: 2}\nbudgets: {params: 10}\n"
+    )
+    sources = [
+        *(DATA / n for n in ("within.yaml", "over.yaml", "bad_budget.yaml", "nobudget.yaml"))
+    ]
+    for index in range(copies):
+        folder = root / f"team{index % 7}"
+        folder.mkdir(exist_ok=True)
+        if index % 5 == 4:
+            (folder / f"net{index:03d}.yaml").write_text(warns, encoding="utf-8")
+        else:
+            source = sources[index % len(sources)]
+            (folder / f"net{index:03d}.yaml").write_text(source.read_text("utf-8"), "utf-8")
+    return [str(root)]
+
+
+def test_workers_give_the_same_report_as_one_process(tmp_path: Path) -> None:
+    """--jobs changes how the files are checked, not the report: same results, errors
+    (with their positions) and warnings, in the same order."""
+    arguments = _monorepo(tmp_path, 150)
+    serial = check(arguments, jobs=1)
+    parallel = check(arguments, jobs=3)
+    assert len(serial.results) > 150  # within.yaml holds two budgets
+    # An exception compares by identity: compare each error by what it says.
+    assert [_comparable(r) for r in parallel.results] == [_comparable(r) for r in serial.results]
+    assert len(parallel.errors) == 30  # every fourth of the 120 files that do not warn
+    assert parallel.warnings == serial.warnings
+    assert {r.status for r in parallel.results} == {"pass", "fail", "error", "unchecked"}
+
+
+def _comparable(result: Any) -> tuple[Any, ...]:
+    from dataclasses import astuple
+
+    return (*astuple(result)[:-1], str(result.error))
+
+
+def test_workers_from_the_command_line(tmp_path: Path) -> None:
+    arguments = _monorepo(tmp_path, 80)
+    outputs = [
+        subprocess_check([*arguments, "--format", "json", "--jobs", jobs]) for jobs in ("1", "2")
+    ]
+    assert outputs[0] == outputs[1]
+    assert outputs[0][0] == 2  # bad_budget.yaml is invalid input
+
+
+def subprocess_check(arguments: list[str]) -> tuple[int, str, str]:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "cnncalc", "check", *arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **ENV},
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_worker_count() -> None:
+    from cnncalc.budget_check import PARALLEL_MIN_FILES, worker_count
+
+    few = ["a.yaml"] * (2 * PARALLEL_MIN_FILES - 1)
+    many = ["a.yaml"] * (10 * PARALLEL_MIN_FILES)
+    assert worker_count(4, few) == 1  # below two runs' worth: one process
+    assert worker_count(4, many) == 4
+    assert worker_count(1, many) == 1
+    assert worker_count(4, [*many, "-"]) == 1  # standard input is read here
+    assert worker_count(0, many) >= 1  # 0: one per usable CPU
+
+
+def test_errors_survive_the_trip_from_a_worker() -> None:
+    import pickle
+
+    from cnncalc.document import parse
+    from cnncalc.errors import CnncalcError
+
+    with pytest.raises(CnncalcError) as caught:
+        parse("a: [1\n", "x.yaml")
+    copy = pickle.loads(pickle.dumps(caught.value))
+    assert type(copy) is type(caught.value)
+    assert str(copy) == str(caught.value)
+    assert copy.position == caught.value.position
+
+
+def test_jobs_must_not_be_negative() -> None:
+    result = run(["within.yaml", "--jobs", "-1"])
+    assert result.exit_code == 2
+    assert "--jobs" in result.stderr

@@ -47,11 +47,22 @@ def budget_options(function: F) -> F:
     help="Also write a JUnit XML report (one testcase per architecture and budget).",
 )
 @common.strict_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    metavar="N",
+    help="Worker processes for many files (0: one per CPU). "
+    "Fewer than 64 files are checked in one process; the report is the same.",
+)
 def check(
     arch: tuple[str, ...],
     output_format: str,
     junit_path: str | None,
     strict: bool,
+    jobs: int,
     **maxima: str | None,
 ) -> None:
     """Check architectures against their budgets (the file's budgets: and --max-* flags).
@@ -71,7 +82,7 @@ def check(
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(common.EXIT_BAD_INPUT) from None
     if arch:
-        report = run_check(arch, limits, strict=strict)
+        report = run_check(arch, limits, strict=strict, jobs=jobs)
     else:
         from cnncalc import catalog
 
