@@ -237,14 +237,23 @@ def _analyse(
     # Layers of one kind and settings on the same input shapes compute the same figures
     # (kinds are pure, frozen and hashable): a long chain or a repeated block pays once.
     computed: dict[tuple[Any, ...], _Computed] = {}
+    layers = arch.layers
+    through, union, measures = receptive.through, receptive.union, receptive.measures
     for index in evaluation_order(arch):
-        layer = arch.layers[index]
-        input_shapes = tuple([shapes[name] for name in layer.inputs])
-        key = (layer.kind, input_shapes)
+        layer = layers[index]
+        inputs = layer.inputs
+        if len(inputs) == 1:
+            input_shapes: tuple[Shape, ...] = (shapes[inputs[0]],)
+        else:
+            input_shapes = tuple([shapes[name] for name in inputs])
+        kind = layer.kind
+        # The kind's class and field values, made and hashed in C (hashing the kind
+        # itself calls Python twice per layer).
+        key = (kind.__class__, kind._getter(kind), input_shapes)
         done = computed.get(key)
         if done is None:
             done = computed[key] = _compute(arch, layer, input_shapes, counting)
-        output, figures, window, ops, notes = done
+        output, figures, window, ops, notes, bound = done
         for note in notes:
             diagnostic = Diagnostic(
                 arch.source, layer.position_of(note.field), f"layer {layer.name!r}: {note.message}"
@@ -252,18 +261,25 @@ def _analyse(
             if strict:
                 raise diagnostic.as_error()
             warnings.append(diagnostic)
-        shapes[layer.name] = output
-        order.append(layer.name)
-        if len(layer.inputs) == 1:
-            field = receptive.through(window, fields_of[layer.inputs[0]])
+        name = layer.name
+        shapes[name] = output
+        order.append(name)
+        if len(inputs) == 1:
+            field = through(window, fields_of[inputs[0]])
         else:
-            field = receptive.union([receptive.through(window, fields_of[n]) for n in layer.inputs])
-        fields_of[layer.name] = field
-        rf, jump = receptive.measures(field, output)
-        activation_bytes = units(output) * value_bytes
-        item = (layer, input_shapes, output, figures, rf, jump, activation_bytes, ops)
-        if _magnitude(item).bit_length() > bits:
-            numbers = [units(output), *_figure_numbers(figures), *output, activation_bytes, ops]
+            field = union([through(window, fields_of[n]) for n in inputs])
+        fields_of[name] = field
+        rf, jump = measures(field, output)
+        activation_bytes = bound[0] * value_bytes
+        # Every number of the row is at most this sum (all are non-negative).
+        magnitude = bound[1] + activation_bytes
+        if rf is not None:
+            magnitude += rf[0] + rf[1]
+        if jump is not None:
+            magnitude += jump[0] + jump[1]
+        item = (layer, input_shapes, output, figures, rf, jump, activation_bytes, ops, bound[0])
+        if magnitude.bit_length() > bits:
+            numbers = [bound[0], *_figure_numbers(figures), *output, activation_bytes, ops]
             numbers += (*(rf or ()), *(jump or ()))
             _check_magnitude(arch, layer.position, f"layer {layer.name!r}", numbers, bits)
         pending[index] = item
@@ -297,11 +313,11 @@ def _analyse(
     )
 
 
-# What one kind computes for one tuple of input shapes:
-# (output, figures, receptive window, ops under the convention, notes).
-_Computed = tuple[Shape, Figures, receptive.WindowSpec, int, tuple[Note, ...]]
+# What one kind computes for one tuple of input shapes: (output, figures, receptive
+# window, ops under the convention, notes, (neurons, sum of the numbers above)).
+_Computed = tuple[Shape, Figures, receptive.WindowSpec, int, tuple[Note, ...], tuple[int, int]]
 # A layer waiting for its row: (layer, input shapes, output, figures, receptive field,
-# jump, activation bytes, ops).
+# jump, activation bytes, ops, neurons).
 _Pending = tuple[
     Layer,
     tuple[Shape, ...],
@@ -309,6 +325,7 @@ _Pending = tuple[
     Figures,
     "tuple[int, int] | None",
     "tuple[int, int] | None",
+    int,
     int,
     int,
 ]
@@ -328,7 +345,10 @@ def _compute(
         raise CnncalcError(
             arch.source, layer.position_of(exc.field), f"layer {layer.name!r}: {exc.message}"
         ) from None
-    return (output, figures, window, counting.count(figures.macs, operations), tuple(notes))
+    ops = counting.count(figures.macs, operations)
+    neurons = units(output)
+    bound = neurons + sum(_figure_numbers(figures)) + ops + sum(output)
+    return (output, figures, window, ops, tuple(notes), (neurons, bound))
 
 
 def _owners(arch: Architecture, items: list[_Pending]) -> dict[str, str]:
@@ -345,14 +365,14 @@ def _owners(arch: Architecture, items: list[_Pending]) -> dict[str, str]:
 
 
 def _row(item: _Pending, live_bytes: int, shares: str | None) -> LayerResult:
-    layer, input_shapes, output, figures, rf, jump, activation_bytes, ops = item
+    layer, input_shapes, output, figures, rf, jump, activation_bytes, ops, neurons = item
     return LayerResult(
         layer.name,
         layer.kind.type_name,
         layer.inputs,
         input_shapes,
         output,
-        units(output),
+        neurons,
         figures.params,
         figures.non_trainable,
         figures.params_unshared,
@@ -376,25 +396,6 @@ def _figure_numbers(figures: Figures) -> tuple[int, ...]:
         figures.params_dense,
         figures.connections,
         figures.macs,
-    )
-
-
-def _magnitude(item: _Pending) -> int:
-    """At least the largest of a row's numbers (all are non-negative), cheaply."""
-    _, _, output, figures, rf, jump, activation_bytes, ops = item
-    return (
-        units(output)
-        + figures.params
-        + figures.non_trainable
-        + figures.params_unshared
-        + figures.params_dense
-        + figures.connections
-        + figures.macs
-        + activation_bytes
-        + ops
-        + sum(output)
-        + (rf[0] + rf[1] if rf else 0)
-        + (jump[0] + jump[1] if jump else 0)
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from cnncalc import document, fields, limits
-from cnncalc.document import Mapping, Node, Scalar, Sequence, describe
+from cnncalc.document import Entry, Mapping, Node, Scalar, Sequence, describe
 from cnncalc.errors import UNKNOWN_POSITION, CnncalcError, Position
 from cnncalc.layers import KINDS, LayerKind, Shape
 from cnncalc.names import BUDGET_FIGURES
@@ -256,42 +256,61 @@ def parse_layers(node: Node, source: str) -> tuple[Layer, ...]:
 
 
 def parse_layer(node: Node, index: int, previous: str, source: str) -> Layer:
-    owner = fields.Where(source, f"layer {index}")
     if not isinstance(node, Mapping):
-        raise owner.fail(node, f"a layer must be a mapping with a type, got {describe(node)}")
-    name_node = node.get("name")
-    name = None if name_node is None else fields.text(name_node, "name", owner)
-    if name is not None:
-        owner = fields.Where(source, f"layer {name!r}")
-        if name == NETWORK_INPUT:
-            raise owner.fail(
-                name_node or node,
-                f"{NETWORK_INPUT!r} names the network input; choose another layer name",
-            )
-    type_node = node.get("type")
-    if type_node is None:
-        raise owner.fail(node, f"missing required field 'type'; one of: {', '.join(KINDS)}")
-    type_name = fields.text(type_node, "type", owner)
-    kind_class = KINDS.get(type_name)
-    if kind_class is None:
-        raise owner.fail(
-            type_node,
-            f"unknown layer type {type_name!r}{fields.nearest(type_name, KINDS)}; "
-            f"valid types: {', '.join(KINDS)}",
+        raise fields.Where(source, f"layer {index}").fail(
+            node, f"a layer must be a mapping with a type, got {describe(node)}"
         )
+    entries = node.entries
+    name_entry = entries.get("name")
+    name = None if name_entry is None else _plain_text(name_entry.value)
+    if name is None and name_entry is not None:  # not plain text: let fields.text say why
+        name = fields.text(name_entry.value, "name", fields.Where(source, f"layer {index}"))
+    if name == NETWORK_INPUT:
+        raise fields.Where(source, f"layer {name!r}").fail(
+            name_entry.value if name_entry else node,
+            f"{NETWORK_INPUT!r} names the network input; choose another layer name",
+        )
+    type_entry = entries.get("type")
+    type_name = None if type_entry is None else _plain_text(type_entry.value)
+    kind_class = KINDS.get(type_name) if type_name is not None else None
+    if kind_class is None:
+        owner = fields.Where(source, f"layer {index}" if name is None else f"layer {name!r}")
+        _kind_error(node, type_entry, owner)
+    assert type_name is not None and kind_class is not None
     if name is None:
         name = f"{type_name}{index}"
-        owner = fields.Where(source, f"layer {name!r}")
+    owner = fields.Where(source, f"layer {name!r}")
     values = fields.parse_fields(node, kind_class.fields, owner, reserved=_LAYER_KEYS)
     inputs = parse_inputs(node, kind_class, previous, owner)
-    share_node = node.get("share")
+    share_entry = entries.get("share")
     return Layer(
-        name=name,
-        kind=kind_class.from_values(values),
-        inputs=inputs,
-        position=node.position,
-        field_positions=fields.positions(node),
-        share=None if share_node is None else fields.text(share_node, "share", owner),
+        name,
+        kind_class.from_values(values),
+        inputs,
+        node.position,
+        {key: entry.value.position for key, entry in entries.items()},
+        None if share_entry is None else fields.text(share_entry.value, "share", owner),
+    )
+
+
+def _plain_text(node: Node) -> str | None:
+    """A scalar's text when it is text (the common case, checked without a Where)."""
+    if node.__class__ is Scalar:
+        value = node.value
+        if value.__class__ is str:
+            return value
+    return None
+
+
+def _kind_error(node: Mapping, type_entry: Entry | None, owner: fields.Where) -> None:
+    """Raise the error for a missing, non-text or unknown `type`."""
+    if type_entry is None:
+        raise owner.fail(node, f"missing required field 'type'; one of: {', '.join(KINDS)}")
+    type_name = fields.text(type_entry.value, "type", owner)
+    raise owner.fail(
+        type_entry.value,
+        f"unknown layer type {type_name!r}{fields.nearest(type_name, KINDS)}; "
+        f"valid types: {', '.join(KINDS)}",
     )
 
 

@@ -84,6 +84,7 @@ class _Expander:
         self.out: list[Mapping] = []
         self.aliases: dict[str, str] = {}  # instance → its output layer
         self.alias_positions: dict[str, Position] = {}
+        self.locals: dict[str, frozenset[str]] = {}  # block → its layers' own names
 
     def fail(self, node: Node | Position, message: str) -> CnncalcError:
         position = node if isinstance(node, Position) else node.position
@@ -247,14 +248,21 @@ class _Expander:
             block=block,
             args=args,
             input=source,
-            local=frozenset(
-                self.local_name(item, i, None)
-                for i, item in enumerate(block.layers, start=1)
-                if isinstance(item, Mapping)
-            ),
+            local=self.local_names(block),
             chain=(*scope.chain, block.name),
         )
         return self.items(block.layers, inner, source)
+
+    def local_names(self, block: Block) -> frozenset[str]:
+        """The names of a block's own layers (as written: no instance changes them)."""
+        names = self.locals.get(block.name)
+        if names is None:
+            names = self.locals[block.name] = frozenset(
+                self.local_name(item, i, None)
+                for i, item in enumerate(block.layers, start=1)
+                if isinstance(item, Mapping)
+            )
+        return names
 
     def block_of(self, item: Mapping, scope: Scope) -> Block:
         node = item.entries["block"].value
@@ -328,7 +336,12 @@ class _Expander:
         if scope is None or scope.block is None:
             return node
         if isinstance(node, Scalar):
-            match = _PARAMETER.match(node.value) if isinstance(node.value, str) else None
+            text = node.value
+            # Most values are numbers or plain words: only text starting with $ can
+            # name a parameter, and it is cheaper to look than to run the pattern.
+            if not isinstance(text, str) or text[:1] != "$":
+                return node
+            match = _PARAMETER.match(text)
             return node if match is None else self.parameter(match.group(1), node, scope)
         # A list or mapping without parameters is returned as it is, not copied.
         if isinstance(node, Sequence):

@@ -15,6 +15,15 @@ def evaluation_order(arch: Architecture) -> list[int]:
     Kahn's algorithm, iterative (no recursion limit at any depth), and stable: among
     layers that are ready, file order wins, so a plain chain keeps its order.
     """
+    defined = {NETWORK_INPUT}
+    for layer in arch.layers:
+        if not defined.issuperset(layer.inputs):
+            break
+        defined.add(layer.name)
+    else:
+        # Every layer reads only layers above it (how files are written): file order
+        # is the order, and no reference can be missing or circular.
+        return list(range(len(arch.layers)))
     index_of = {layer.name: i for i, layer in enumerate(arch.layers)}
     readers: list[list[int]] = [[] for _ in arch.layers]
     waiting = [0] * len(arch.layers)

@@ -145,10 +145,10 @@ def input_field(shape: Shape) -> Field | None:
 
 def through(window: WindowSpec, field: Field | None) -> Field | None:
     """The field of a layer's output from its input's field and the layer's window."""
+    if window is None or field is None:
+        return None if window is UNMAPPED else field
     if isinstance(window, Unmapped):
         return None
-    if field is None or window is None:
-        return field
     return (field[0].through(window[0]), field[1].through(window[1]))
 
 
@@ -169,7 +169,15 @@ def measures(field: Field | None, output: Shape) -> tuple[tuple[int, int] | None
     """(receptive field [h, w], jump [h, w]) of a tensor; jump is None for vectors."""
     if field is None:
         return (None, None)
-    sizes = (output[1], output[2]) if len(output) == 3 else (1, 1)
-    rf = (field[0].extent(sizes[0]), field[1].extent(sizes[1]))
-    jump = (field[0].jump, field[1].jump) if len(output) == 3 else None
-    return (rf, jump)
+    height, width = field
+    if len(output) != 3:
+        return ((height.extent(1), width.extent(1)), None)
+    if len(height.spans) == 1 and len(width.spans) == 1:
+        # One path on each axis (chains, most blocks): AxisField.extent and .jump
+        # inlined; this runs once per layer.
+        (jump_h, lo_h, hi_h), (jump_w, lo_w, hi_w) = height.spans[0], width.spans[0]
+        return ((hi_h - lo_h + 1, hi_w - lo_w + 1), (jump_h, jump_w))
+    return (
+        (height.extent(output[1]), width.extent(output[2])),
+        (height.jump, width.jump),
+    )
