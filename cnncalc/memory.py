@@ -62,6 +62,11 @@ def liveness(
     for step, name in enumerate(order):
         for source in reads[name]:
             last_use[source] = step
+    # What each step frees: the tensors it reads for the last time, and its own output
+    # when nothing reads it (the network's output is freed once written).
+    freed: list[list[str]] = [[] for _ in order]
+    for tensor, step in last_use.items():
+        freed[step].append(tensor)
     held = {network_input} if network_input in last_use else set()
     current = sum(sizes[t] for t in held)
     live: dict[str, int] = {}
@@ -73,15 +78,17 @@ def liveness(
     for step, name in enumerate(order):
         current += sizes[name]
         live[name] = current
-        if with_held:
-            held_at[name] = (*sorted(held, key=rank), name)
         if current > peak:
             peak, peak_layer = current, name
-        held.add(name)
-        for tensor in list(held):
-            if last_use.get(tensor, -1) <= step:
-                held.discard(tensor)
-                current -= sizes[tensor]
+        if with_held:
+            held_at[name] = (*sorted(held, key=rank), name)
+            held.add(name)
+            held.difference_update(freed[step])
+        if name not in last_use:
+            current -= sizes[name]
+            held.discard(name)
+        for tensor in freed[step]:
+            current -= sizes[tensor]
     return Liveness(live, held_at, peak, peak_layer)
 
 

@@ -159,6 +159,24 @@ def union(fields: Sequence[Field | None]) -> Field | None:
     present = [f for f in fields if f is not None]
     if len(present) == 1:
         return present[0]
+    if len(present) == 2:
+        # Two one-path fields of one jump (a residual add): one interval per axis,
+        # what _combine gives, without building lists; this runs once per merge.
+        (height_a, width_a), (height_b, width_b) = present
+        if (
+            len(height_a.spans)
+            == len(height_b.spans)
+            == len(width_a.spans)
+            == 1
+            == len(width_b.spans)
+        ):
+            (jh, lo_ha, hi_ha), (jh_b, lo_hb, hi_hb) = height_a.spans[0], height_b.spans[0]
+            (jw, lo_wa, hi_wa), (jw_b, lo_wb, hi_wb) = width_a.spans[0], width_b.spans[0]
+            if jh == jh_b and jw == jw_b:
+                return (
+                    AxisField(((jh, min(lo_ha, lo_hb), max(hi_ha, hi_hb)),)),
+                    AxisField(((jw, min(lo_wa, lo_wb), max(hi_wa, hi_wb)),)),
+                )
     return (
         _combine([span for f in present for span in f[0].spans]),
         _combine([span for f in present for span in f[1].spans]),
