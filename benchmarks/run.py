@@ -87,7 +87,7 @@ def top_imports(command: Sequence[str], count: int = 6) -> list[tuple[str, int]]
 
 def imported_modules(arguments: Sequence[str]) -> set[str]:
     code = (
-        "import sys; from cnncalc.cli import main\n"
+        "import sys; from cnncalc.console import main\n"
         f"try: main({list(arguments)!r})\n"
         "except SystemExit: pass\n"
         "print('MODULES', ' '.join(sorted(sys.modules)), file=sys.stderr)"

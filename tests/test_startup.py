@@ -12,7 +12,7 @@ import sys
 
 def imported_after(*arguments: str) -> set[str]:
     code = (
-        "import sys\nfrom cnncalc.cli import main\n"
+        "import sys\nfrom cnncalc.console import main\n"
         f"try:\n    main({list(arguments)!r})\nexcept SystemExit:\n    pass\n"
         "print(' '.join(sorted(sys.modules)), file=sys.stderr)"
     )
@@ -60,3 +60,20 @@ def test_api_import_is_lazy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert not {"yaml", "rich", "click"} & _top(set(out.split()))
+
+
+def test_only_the_console_script_pauses_the_garbage_collector() -> None:
+    """The command line runs without the cyclic collector (cnncalc.console); a program
+    that imports the library and analyses a network keeps its collector on."""
+    code = "import gc, cnncalc\ncnncalc.analyse(cnncalc.bundled('lenet5'))\nprint(gc.isenabled())"
+    library = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert library.split() == ["True"]
+    code = (
+        "import gc, sys\nfrom cnncalc.console import main\n"
+        "try:\n    main(['show', 'lenet5', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+        "print(gc.isenabled(), file=sys.stderr)"
+    )
+    command = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert command.stderr.split() == ["False"]
