@@ -36,7 +36,7 @@ def parse_size(text: str) -> int:
         raise SizeError(
             f"{text[:20]!r}… has more than {MAX_DIGITS} digits; no figure is that large"
         )
-    scale = 10 ** len(fraction)
+    scale: int = 10 ** len(fraction)
     units, remainder = divmod(int(whole + fraction) * multiplier, scale)
     if remainder:
         decimals = f"{remainder:0{len(fraction)}d}".rstrip("0")
