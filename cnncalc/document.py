@@ -209,8 +209,10 @@ class _Frame:
         self.items: list[Node] = []
         self.entries: dict[str, Entry] = {}
         self.merges: list[Mapping] = []
-        # The key waiting for its value: (text, position), or None for a merge key `<<`.
-        self.key: tuple[str, Position] | bool | None = False  # False: expecting a key
+        # The key waiting for its value: (text, position), or None for a merge key `<<`;
+        # False while a mapping expects a key, and always True in a list (no keys), so
+        # `key is False` alone tells the composer a key comes next.
+        self.key: tuple[str, Position] | bool | None = not is_map
 
 
 class _Composer:
@@ -226,13 +228,22 @@ class _Composer:
         self.plain: dict[str, tuple[ScalarValue, str]] = {}  # plain scalar text → value
         self.tagged: dict[tuple[str, str], ScalarValue] = {}
         self.constructor = yaml.constructor.SafeConstructor()
-        self.lines: dict[int, int] = {}  # one int per line, shared by its positions
-
-    def position(self, mark: Any) -> Position:
-        line = self.lines.get(mark.line)
-        if line is None:
-            line = self.lines[mark.line] = mark.line + 1
-        return Position(line, mark.column + 1)
+        # Two shortcuts for plain scalars, taken only with PyYAML's own `resolve` and
+        # the resolvers of its safe loaders (both C and pure Python); any other loader
+        # is asked every time. `resolve` tries only the resolvers registered for the
+        # first character, and there are none for most names: such text is text. And
+        # plain decimal digits are an int (made here when within the digits bound,
+        # and `int`'s own): the counts and sizes of a network.
+        resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
+        standard = (
+            type(loader).resolve is yaml.resolver.BaseResolver.resolve
+            and loader.yaml_implicit_resolvers is resolvers
+            and None not in resolvers
+            and not loader.yaml_path_resolvers
+            and loader.DEFAULT_SCALAR_TAG == _STR
+        )
+        self.text_starts: dict[str | None, Any] | None = resolvers if standard else None
+        self.short_int_digits = min(bounds.int_digits, 18) if standard else 0
 
     def fail(self, position: Position, message: str) -> CnncalcError:
         return CnncalcError(self.source, position, message)
@@ -257,8 +268,28 @@ class _Composer:
         return root
 
     def compose(self) -> Node:
+        # This loop runs once per YAML event, and most events are an untagged key or an
+        # unanchored value in a mapping or list: the common paths of `position`, `key`,
+        # `scalar` and `add` are written out here with what they read bound to locals,
+        # since a method call costs as much as the work itself. Every other case (tags,
+        # anchors, aliases, merge keys, errors) goes through the methods, which keep the
+        # full rules.
         get = self.loader.get_event
+        plain = self.plain
+        plain_value = self.plain_value
+        intern = sys.intern
+        new_position = Position
+        new_scalar = Scalar
+        new_entry = Entry
+        new_mapping = Mapping
+        new_sequence = Sequence
+        untagged_plain = _PLAIN
         stack: list[_Frame] = []
+        top: _Frame | None = None  # stack[-1], updated on every push and pop
+        # Events come in the order of the text: the positions on one line share one
+        # int for its number (a 100,000-layer tree holds millions of positions).
+        mark_line = -1  # the line of the last event, 0-based
+        line = 0  # its number, 1-based
         total = 0
         max_nodes = self.bounds.nodes
         max_depth = self.bounds.depth
@@ -266,26 +297,48 @@ class _Composer:
             event = get()
             kind = type(event)
             if kind is ScalarEvent:
-                if stack and stack[-1].is_map and stack[-1].key is False and event.anchor is None:
-                    self.key(stack[-1], event)
+                # `position`, sharing the line's number (see above).
+                mark = event.start_mark
+                if mark.line != mark_line:
+                    mark_line = mark.line
+                    line = mark_line + 1
+                position = new_position(line, mark.column + 1)
+                text: str = event.value
+                if top is not None and top.key is False and event.anchor is None:
+                    # `key`, for untagged text other than the merge key `<<`.
+                    if event.tag is None and text != "<<":
+                        text = intern(text)  # keys repeat: share one string each
+                        if text in top.entries:
+                            raise self.fail(position, f"duplicate key {text!r} in this mapping")
+                        top.key = (text, position)
+                    else:
+                        self.key(top, event, position)
                     total += 1
                     continue
-                position = self.position(event.start_mark)
-                if not event.value and stack and isinstance(stack[-1].key, tuple):
+                if not text and top is not None and isinstance(top.key, tuple):
                     # A missing value: the parsers place it differently in flow
                     # mappings (after the colon, or at the next token); use the key's.
-                    position = stack[-1].key[1]
-                node: Node = self.scalar(event, position)
+                    position = top.key[1]
+                if event.tag is None and event.implicit == untagged_plain:
+                    # `scalar`, for plain text: resolved once per document.
+                    cached = plain.get(text) or plain_value(text, position)
+                    node: Node = new_scalar(cached[0], position, cached[1])
+                else:
+                    node = self.scalar(event, position)
                 size = counted = 1
                 anchor = event.anchor
             elif kind is AliasEvent:
-                position = self.position(event.start_mark)
+                position = _position(event.start_mark)
                 node, size = self.alias(event.anchor, position)
                 counted = size
                 anchor = None
             elif kind is SequenceStartEvent or kind is MappingStartEvent:
-                position = self.position(event.start_mark)
-                if stack and stack[-1].is_map and stack[-1].key is False:
+                mark = event.start_mark  # `position`, as for a scalar
+                if mark.line != mark_line:
+                    mark_line = mark.line
+                    line = mark_line + 1
+                position = new_position(line, mark.column + 1)
+                if top is not None and top.key is False:
                     raise self.fail(
                         position, "a mapping key must be plain text, not a list or mapping"
                     )
@@ -297,17 +350,26 @@ class _Composer:
                         "architecture needs about 5 (CNNCALC_MAX_DEPTH raises the bound)",
                     )
                 is_map = kind is MappingStartEvent
-                self.check_tag(event.tag, _TAG + ("map" if is_map else "seq"), position)
+                if event.tag is not None:
+                    self.check_tag(event.tag, _TAG + ("map" if is_map else "seq"), position)
                 if event.anchor is not None:
                     self.open_anchor(event.anchor, position)
-                stack.append(_Frame(is_map, position, event.anchor))
+                top = _Frame(is_map, position, event.anchor)
+                stack.append(top)
                 total += 1
                 if total > max_nodes:
                     raise self.too_many(position)
                 continue
             elif kind is SequenceEndEvent or kind is MappingEndEvent:
                 frame = stack.pop()
-                node = self.finish(frame)
+                top = stack[-1] if stack else None
+                # `finish`, for a list or a mapping without merge keys.
+                if frame.merges:
+                    node = self.finish(frame)
+                elif frame.is_map:
+                    node = new_mapping(frame.entries, frame.position)
+                else:
+                    node = new_sequence(tuple(frame.items), frame.position)
                 position = frame.position
                 size = frame.size
                 counted = 0  # the list or mapping and its parts are counted already
@@ -316,17 +378,27 @@ class _Composer:
                     self.open_anchors.discard(anchor)
             else:  # pragma: no cover - the parser yields nothing else inside a document
                 raise self.fail(_position(event.start_mark), f"unexpected YAML event {event}")
-            if anchor is not None and kind is ScalarEvent:
-                self.open_anchor(anchor, position)
-                self.open_anchors.discard(anchor)
             if anchor is not None:
+                if kind is ScalarEvent:
+                    self.open_anchor(anchor, position)
+                    self.open_anchors.discard(anchor)
                 self.anchors[anchor] = (node, size)
             total += counted
             if total > max_nodes:
                 raise self.too_many(position)
-            if not stack:
+            if top is None:
                 return node
-            self.add(stack[-1], node, size, position)
+            # `add`, for a list's item or a mapping's value under a text key.
+            key = top.key
+            if key is True:
+                top.size += size
+                top.items.append(node)
+            elif isinstance(key, tuple):
+                top.size += size
+                top.key = False
+                top.entries[key[0]] = new_entry(key[0], key[1], node)
+            else:
+                self.add(top, node, size, position)
 
     def too_many(self, position: Position) -> CnncalcError:
         return _BoundError(
@@ -360,9 +432,8 @@ class _Composer:
             position, f"YAML syntax error: found undefined alias *{anchor}; define &{anchor} first"
         )
 
-    def key(self, frame: _Frame, event: Any) -> None:
+    def key(self, frame: _Frame, event: Any, position: Position) -> None:
         """A plain-text key of a mapping (the common case, without a node)."""
-        position = self.position(event.start_mark)
         tag = event.tag
         text: str = sys.intern(event.value)  # keys repeat: share one string each
         if tag == _MERGE or (tag is None and event.implicit[0] and text == "<<"):
@@ -429,11 +500,7 @@ class _Composer:
         tag = event.tag
         if tag is None or tag == "!":
             if event.implicit == _PLAIN:
-                cached = self.plain.get(text)
-                if cached is None:
-                    resolved = self.loader.resolve(yaml.ScalarNode, text, _PLAIN)
-                    cached = (self.construct(resolved, text, position), text)
-                    self.plain[text] = cached
+                cached = self.plain.get(text) or self.plain_value(text, position)
                 return Scalar(cached[0], position, cached[1])
             return Scalar(text, position, text)  # quoted, or tagged `!`: text
         if tag in _TEXT_TAGS:
@@ -444,6 +511,24 @@ class _Composer:
         if key not in self.tagged:
             self.tagged[key] = self.construct(tag, text, position)
         return Scalar(self.tagged[key], position, text)
+
+    def plain_value(self, text: str, position: Position) -> tuple[ScalarValue, str]:
+        """The value of a plain scalar, resolved and constructed once per document."""
+        starts = self.text_starts
+        if starts is not None and text[:1] not in starts:
+            cached: tuple[ScalarValue, str] = (text, text)
+        elif (
+            len(text) <= self.short_int_digits
+            and text.isdigit()
+            and text.isascii()
+            and (text[0] != "0" or text == "0")  # not octal
+        ):
+            cached = (int(text), text)
+        else:
+            resolved = self.loader.resolve(yaml.ScalarNode, text, _PLAIN)
+            cached = (self.construct(resolved, text, position), text)
+        self.plain[text] = cached
+        return cached
 
     def construct(self, tag: str, text: str, position: Position) -> ScalarValue:
         if tag == _STR or tag in _TEXT_TAGS:
@@ -461,9 +546,10 @@ class _Composer:
             if value is None:
                 raise self.fail(position, f"{text!r} tagged !!bool is not true or false")
             return bool(value)
-        node = yaml.ScalarNode(tag, text)
+        if tag == _NULL:
+            return None  # what `construct_yaml_null` makes of any text
         try:
-            constructed = self.constructor.construct_object(node)
+            constructed = self.constructor.construct_object(yaml.ScalarNode(tag, text))
         except (ValueError, IndexError, KeyError, TypeError, OverflowError):
             raise self.fail(
                 position, f"{text[:40]!r} tagged {_short_tag(tag)} is not a valid value of it"
