@@ -12,6 +12,7 @@ from rich.text import Text
 
 from cnncalc.analysis import Analysis, LayerResult, Totals
 from cnncalc.names import FIGURE_KEYS
+from cnncalc.render.cells import Cell
 from cnncalc.render.text import shape_text, thousands
 
 SHORT_HEADERS = {
@@ -40,6 +41,14 @@ def _text(text: str, style: str = "") -> Text | str:
     return text if _MARKUP_OR_EMOJI.search(text) else Text(text, style=style)
 
 
+def _cell(text: str, style: str = "") -> Cell | Text | str:
+    """A body cell: a `Cell` for one line of plain text (rich lays it out without
+    wrapping it), else as `_text` gives it."""
+    if "\n" in text or _MARKUP_OR_EMOJI.search(text):
+        return _text(text, style)
+    return Cell(text, style)
+
+
 def _number_column(table: Table, header: str) -> None:
     # fold, never ellipsis: a narrow terminal must not hide digits.
     table.add_column(_text(header), justify="right", overflow="fold")
@@ -60,7 +69,7 @@ def _pair_text(value: tuple[int, int] | None) -> str:
     return "–" if value is None else shape_text(value)
 
 
-def _cell(row: LayerResult, key: str) -> str:
+def _figure_text(row: LayerResult, key: str) -> str:
     if key in ("receptive_field", "jump"):
         return _pair_text(getattr(row, key))
     text = thousands(row.figure(key))
@@ -117,18 +126,18 @@ def analysis_table(
         _number_column(table, header or key)
     for row in analysis.layers:
         table.add_row(
-            _text(row.name),
-            _text(row.type),
-            _text(shape_text(row.output)),
-            *(_text(_cell(row, k)) for k in keys),
+            _cell(row.name),
+            _cell(row.type),
+            _cell(shape_text(row.output)),
+            *(_cell(_figure_text(row, k)) for k in keys),
         )
     totals = analysis.totals
     table.add_section()
     table.add_row(
-        Text("Total", style="bold"),
-        _text(""),
-        _text(shape_text(totals.output)),
-        *(Text(_total_cell(totals, k), style="bold") for k in keys),
+        Cell("Total", "bold"),
+        Cell(""),
+        _cell(shape_text(totals.output)),
+        *(Cell(_total_cell(totals, k), "bold") for k in keys),
     )
     summary = Text.assemble(
         ("Total params: ", "bold"),
