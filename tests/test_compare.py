@@ -102,9 +102,7 @@ def test_megapixel_example(write: Any) -> None:
 
 def test_several_architectures_markdown(write: Any) -> None:
     path = str(write(MEGAPIXEL))
-    result = run_cli(
-        ["compare", "lenet5", "alexnet", path, "--no-sharing", "--format", "markdown"]
-    )
+    result = run_cli(["compare", "lenet5", "alexnet", path, "--no-sharing", "--format", "markdown"])
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "| Architecture | Params | No sharing | vs shared |"

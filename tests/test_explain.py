@@ -197,9 +197,7 @@ def test_same_padding_and_dilation(write: Any) -> None:
         "  - {name: b, type: conv, filters: 4, kernel: 3, dilation: 2, padding: 2}\n"
     )
     result = run_cli(["explain", str(path), "a", "b", "--format", "json"])
-    a, b = (
-        {s["key"]: s for s in layer["steps"]} for layer in json.loads(result.stdout)["layers"]
-    )
+    a, b = ({s["key"]: s for s in layer["steps"]} for layer in json.loads(result.stdout)["layers"])
     # same, stride 2: height ceil(7 / 2) = 4; padding max((4 − 1)·2 + 3 − 7, 0) = 2,
     # 1 before and 1 after. Width ceil(32 / 2) = 16, padding (16 − 1)·2 + 3 − 32 = 1.
     assert a["output_height"]["value"] == 4
@@ -218,7 +216,9 @@ def test_unknown_layer_names_the_nearest() -> None:
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert len(lines) == 1
-    assert re.match(r"error: architectures/alexnet\.yaml:\d+:\d+: no layer named 'conv10'", lines[0])
+    assert re.match(
+        r"error: architectures/alexnet\.yaml:\d+:\d+: no layer named 'conv10'", lines[0]
+    )
     assert "did you mean 'conv1'?" in lines[0]
     assert "Traceback" not in result.stderr
 

@@ -55,8 +55,7 @@ HOSTILE = {
     "nested_block_150": "".join(" " * i + "-\n" for i in range(150)),
     "alias_bomb": "a: &a [x,x,x,x,x,x,x,x,x,x]\n"
     + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n"
-        for i in range(8)
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(8)
     ),
     "unicode": "name: Réseau ✓ 网络 😀\ninput: [1, 8, 8]\nlayers: [{type: flatten}]\n",
     "quoted_numbers": "name: '1'\ninput: ['1', 8, 8]\n",

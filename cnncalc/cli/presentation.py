@@ -89,6 +89,4 @@ def _write(path: str, text: str) -> None:
             handle.write(text)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        common.fail(
-            CnncalcError(path, Position(1, 1), f"cannot write the export file: {reason}")
-        )
+        common.fail(CnncalcError(path, Position(1, 1), f"cannot write the export file: {reason}"))

@@ -60,9 +60,7 @@ def explanation_record(explanation: Explanation) -> dict[str, Any]:
                 "type": layer.type,
                 "inputs": [list(shape) for shape in layer.input_shapes],
                 "output": list(layer.output),
-                "steps": [
-                    {key: getattr(step, key) for key in STEP_KEYS} for step in layer.steps
-                ],
+                "steps": [{key: getattr(step, key) for key in STEP_KEYS} for step in layer.steps],
             }
             for layer in explanation.layers
         ],
