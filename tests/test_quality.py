@@ -26,3 +26,9 @@ def test_mypy_strict_passes() -> None:
     pytest.importorskip("mypy")
     result = _run(sys.executable, "-m", "mypy", "--strict", "cnncalc")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.skipif(shutil.which("ruff") is None, reason="ruff is in the test extras")
+def test_ruff_format_leaves_the_tree_as_it_is() -> None:
+    result = _run("ruff", "format", "--check", "cnncalc", "tests", "benchmarks")
+    assert result.returncode == 0, result.stdout + result.stderr
