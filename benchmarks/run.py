@@ -214,6 +214,9 @@ def scale_child(shape: str, layers: int, runs: int) -> None:
     arch = from_text(text, f"{shape}{layers}.yaml")
     result = analyse(arch)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Small sizes take milliseconds, where one busy spell skews a median of three:
+    # they get more runs, about the same total time as the 100,000-layer size.
+    runs = max(runs, min(runs * 100_000 // layers, 101))
     load = median_call(lambda: from_text(text, f"{shape}{layers}.yaml"), runs)
     analyse_time = median_call(lambda: analyse(arch), runs)
     print(
@@ -232,7 +235,8 @@ def scale_child(shape: str, layers: int, runs: int) -> None:
 
 def bench_scale(runs: int, sizes: Sequence[int]) -> dict[str, Any]:
     heading(
-        f"scale (median of {runs} runs after a warm-up, one fresh process per size; "
+        f"scale (median of {runs} runs after a warm-up, more for smaller sizes; one fresh "
+        "process per size; "
         "recursion limit 200)"
     )
     report: dict[str, Any] = {}

@@ -229,17 +229,20 @@ def _analyse(
     counting = convention(count)
     shapes: dict[str, Shape] = {NETWORK_INPUT: arch.input}
     fields_of = {NETWORK_INPUT: receptive.input_field(arch.input)}
-    order: list[str] = []
-    # Each row is built once, after liveness and ties are known: until then a layer's
-    # figures wait here (LayerResult is frozen, and copying 100,000 rows costs seconds).
-    pending: list[_Pending | None] = [None] * len(arch.layers)
+    layers = arch.layers
+    order = evaluation_order(arch)
+    live_bytes = memory.LiveBytes(
+        [layers[index].inputs for index in order], NETWORK_INPUT, units(arch.input) * value_bytes
+    )
+    # One pass: each row is built while its layer's data is at hand (a second pass
+    # over 100,000 layers costs as much again in cache misses). Rows go in file order.
+    rows: list[LayerResult | None] = [None] * len(layers)
     warnings: list[Diagnostic] = []
     # Layers of one kind and settings on the same input shapes compute the same figures
     # (kinds are pure, frozen and hashable): a long chain or a repeated block pays once.
     computed: dict[tuple[Any, ...], _Computed] = {}
-    layers = arch.layers
     through, union, measures = receptive.through, receptive.union, receptive.measures
-    for index in evaluation_order(arch):
+    for index in order:
         layer = layers[index]
         inputs = layer.inputs
         if len(inputs) == 1:
@@ -253,7 +256,7 @@ def _analyse(
         done = computed.get(key)
         if done is None:
             done = computed[key] = _compute(arch, layer, input_shapes, counting)
-        output, figures, window, ops, notes, bound = done
+        output, figures, window, ops, notes, (neurons, bound) = done
         for note in notes:
             diagnostic = Diagnostic(
                 arch.source, layer.position_of(note.field), f"layer {layer.name!r}: {note.message}"
@@ -263,37 +266,55 @@ def _analyse(
             warnings.append(diagnostic)
         name = layer.name
         shapes[name] = output
-        order.append(name)
         if len(inputs) == 1:
             field = through(window, fields_of[inputs[0]])
         else:
             field = union([through(window, fields_of[n]) for n in inputs])
         fields_of[name] = field
         rf, jump = measures(field, output)
-        activation_bytes = bound[0] * value_bytes
+        activation_bytes = neurons * value_bytes
+        live = live_bytes.run(name, activation_bytes)
         # Every number of the row is at most this sum (all are non-negative).
-        magnitude = bound[1] + activation_bytes
+        magnitude = bound + activation_bytes + live
         if rf is not None:
             magnitude += rf[0] + rf[1]
         if jump is not None:
             magnitude += jump[0] + jump[1]
-        item = (layer, input_shapes, output, figures, rf, jump, activation_bytes, ops, bound[0])
         if magnitude.bit_length() > bits:
-            numbers = [bound[0], *_figure_numbers(figures), *output, activation_bytes, ops]
+            numbers = [neurons, *_figure_numbers(figures), *output, activation_bytes, live, ops]
             numbers += (*(rf or ()), *(jump or ()))
             _check_magnitude(arch, layer.position, f"layer {layer.name!r}", numbers, bits)
-        pending[index] = item
-    items = [item for item in pending if item is not None]
-    owners = _owners(arch, items)
-    sizes = {item[0].name: item[6] for item in items}
-    sizes[NETWORK_INPUT] = units(arch.input) * value_bytes
-    reads = {layer.name: layer.inputs for layer in arch.layers}
-    live = memory.liveness(order, reads, sizes, NETWORK_INPUT, with_held=False)
-    rows = tuple([_row(item, live.live[item[0].name], owners.get(item[0].name)) for item in items])
+        rows[index] = LayerResult(
+            name,
+            kind.type_name,
+            inputs,
+            input_shapes,
+            output,
+            neurons,
+            figures.params,
+            figures.non_trainable,
+            figures.params_unshared,
+            figures.params_dense,
+            figures.connections,
+            figures.macs,
+            rf,
+            jump,
+            activation_bytes,
+            live,
+            ops,
+            None,
+        )
+    done_rows = [row for row in rows if row is not None]
+    owners = _owners(arch, done_rows)
+    if owners:  # tied weights (rare): those rows name the layer that owns them
+        done_rows = [
+            row if row.name not in owners else replaced(row, shares=owners[row.name])
+            for row in done_rows
+        ]
     totals = total(
-        rows,
-        rows[-1].output,
-        peak_activation_bytes=live.peak,
+        tuple(done_rows),
+        done_rows[-1].output,
+        peak_activation_bytes=live_bytes.peak,
         value_bytes=value_bytes,
     )
     _check_magnitude(
@@ -304,31 +325,18 @@ def _analyse(
         description=arch.description,
         source=arch.source,
         input=arch.input,
-        layers=rows,
+        layers=tuple(done_rows),
         totals=totals,
         warnings=tuple(warnings),
         count=counting.name,
         dtype=dtype.lower(),
-        peak_layer=live.peak_layer,
+        peak_layer=live_bytes.peak_layer,
     )
 
 
 # What one kind computes for one tuple of input shapes: (output, figures, receptive
 # window, ops under the convention, notes, (neurons, sum of the numbers above)).
 _Computed = tuple[Shape, Figures, receptive.WindowSpec, int, tuple[Note, ...], tuple[int, int]]
-# A layer waiting for its row: (layer, input shapes, output, figures, receptive field,
-# jump, activation bytes, ops, neurons).
-_Pending = tuple[
-    Layer,
-    tuple[Shape, ...],
-    Shape,
-    Figures,
-    "tuple[int, int] | None",
-    "tuple[int, int] | None",
-    int,
-    int,
-    int,
-]
 
 
 def _compute(
@@ -351,7 +359,7 @@ def _compute(
     return (output, figures, window, ops, tuple(notes), (neurons, bound))
 
 
-def _owners(arch: Architecture, items: list[_Pending]) -> dict[str, str]:
+def _owners(arch: Architecture, rows: list[LayerResult]) -> dict[str, str]:
     """Tied weights (`share:`): the owner of each tied layer's parameters."""
     involved: set[str] = set()
     for layer in arch.layers:
@@ -360,32 +368,7 @@ def _owners(arch: Architecture, items: list[_Pending]) -> dict[str, str]:
     if not involved:
         return {}
     # resolve_ties checks ties against rows; only the layers in a tie need one.
-    draft = {item[0].name: _row(item, 0, None) for item in items if item[0].name in involved}
-    return resolve_ties(arch, draft)
-
-
-def _row(item: _Pending, live_bytes: int, shares: str | None) -> LayerResult:
-    layer, input_shapes, output, figures, rf, jump, activation_bytes, ops, neurons = item
-    return LayerResult(
-        layer.name,
-        layer.kind.type_name,
-        layer.inputs,
-        input_shapes,
-        output,
-        neurons,
-        figures.params,
-        figures.non_trainable,
-        figures.params_unshared,
-        figures.params_dense,
-        figures.connections,
-        figures.macs,
-        rf,
-        jump,
-        activation_bytes,
-        live_bytes,
-        ops,
-        shares,
-    )
+    return resolve_ties(arch, {row.name: row for row in rows if row.name in involved})
 
 
 def _figure_numbers(figures: Figures) -> tuple[int, ...]:

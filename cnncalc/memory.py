@@ -44,52 +44,76 @@ class Liveness(Record):
         self.peak_layer = peak_layer
 
 
+class LiveBytes:
+    """Live bytes step by step, for a caller that learns each output's size as it goes.
+
+    Built from what each step reads (in run order); `run` is then called once per step
+    with the bytes the step writes, and returns the bytes live while it runs. The
+    analysis computes a layer's row in one pass this way, while its data is at hand.
+    """
+
+    __slots__ = ("current", "freed", "last_use", "peak", "peak_layer", "sizes", "step")
+
+    def __init__(
+        self, reads_in_order: Sequence[Sequence[str]], network_input: str, input_bytes: int
+    ) -> None:
+        last_use: dict[str, int] = {}
+        for step, sources in enumerate(reads_in_order):
+            for source in sources:
+                last_use[source] = step
+        # What each step frees: the tensors it reads for the last time.
+        self.freed: list[list[str]] = [[] for _ in reads_in_order]
+        for tensor, step in last_use.items():
+            self.freed[step].append(tensor)
+        self.last_use = last_use
+        self.sizes = {network_input: input_bytes}  # the tensors held, by name
+        self.current = input_bytes if network_input in last_use else 0
+        self.peak = 0 if reads_in_order else input_bytes  # nothing runs: the input alone
+        self.peak_layer: str | None = None
+        self.step = 0
+
+    def run(self, name: str, size: int) -> int:
+        """The next step writes ``size`` bytes as ``name``: the bytes live while it runs."""
+        live = self.current + size
+        if live > self.peak:
+            self.peak, self.peak_layer = live, name
+        current = live
+        if name in self.last_use:
+            self.sizes[name] = size
+        else:  # nothing reads it (the network's output): freed once written
+            current -= size
+        for tensor in self.freed[self.step]:
+            current -= self.sizes.pop(tensor)
+        self.current = current
+        self.step += 1
+        return live
+
+
 def liveness(
     order: Sequence[str],
     reads: Mapping[str, Sequence[str]],
     sizes: Mapping[str, int],
     network_input: str,
-    *,
-    with_held: bool = True,
 ) -> Liveness:
-    """Live bytes at each step of a forward pass in ``order``.
+    """Live bytes at each step of a forward pass in ``order``, and the tensors held.
 
     ``reads`` maps each layer to the tensors it reads; ``sizes`` gives every tensor's
-    bytes, the network input's under ``network_input``. Without ``with_held``, `held`
-    stays empty (listing the tensors costs a sort per step; only `explain` shows them).
+    bytes, the network input's under ``network_input``.
     """
-    last_use: dict[str, int] = {}
-    for step, name in enumerate(order):
-        for source in reads[name]:
-            last_use[source] = step
-    # What each step frees: the tensors it reads for the last time, and its own output
-    # when nothing reads it (the network's output is freed once written).
-    freed: list[list[str]] = [[] for _ in order]
-    for tensor, step in last_use.items():
-        freed[step].append(tensor)
-    held = {network_input} if network_input in last_use else set()
-    current = sum(sizes[t] for t in held)
+    steps = LiveBytes([reads[name] for name in order], network_input, sizes[network_input])
+    held = {network_input} if network_input in steps.last_use else set()
+    rank = _first_seen(order, network_input)
     live: dict[str, int] = {}
     held_at: dict[str, tuple[str, ...]] = {}
-    peak, peak_layer = 0, None
-    if not order:
-        return Liveness(live, held_at, sizes.get(network_input, 0), None)
-    rank = _first_seen(order, network_input) if with_held else None
     for step, name in enumerate(order):
-        current += sizes[name]
-        live[name] = current
-        if current > peak:
-            peak, peak_layer = current, name
-        if with_held:
-            held_at[name] = (*sorted(held, key=rank), name)
-            held.add(name)
-            held.difference_update(freed[step])
-        if name not in last_use:
-            current -= sizes[name]
+        held_at[name] = (*sorted(held, key=rank), name)
+        freed = steps.freed[step]
+        live[name] = steps.run(name, sizes[name])
+        held.add(name)
+        held.difference_update(freed)
+        if name not in steps.last_use:
             held.discard(name)
-        for tensor in freed[step]:
-            current -= sizes[tensor]
-    return Liveness(live, held_at, peak, peak_layer)
+    return Liveness(live, held_at, steps.peak, steps.peak_layer)
 
 
 def _first_seen(order: Sequence[str], network_input: str) -> Callable[[str], int]:
