@@ -240,9 +240,10 @@ def parse_layers(node: Node, source: str) -> tuple[Layer, ...]:
         raise where.fail(node, f"layers must be a non-empty list of layers, got {describe(node)}")
     layers: list[Layer] = []
     seen: dict[str, Layer] = {}
+    kinds: dict[tuple[Any, ...], LayerKind] = {}
     for index, item in enumerate(node.items, start=1):
         previous = layers[-1].name if layers else NETWORK_INPUT
-        layer = parse_layer(item, index, previous, source)
+        layer = parse_layer(item, index, previous, source, kinds)
         if layer.name in seen:
             raise CnncalcError(
                 source,
@@ -255,7 +256,16 @@ def parse_layers(node: Node, source: str) -> tuple[Layer, ...]:
     return tuple(layers)
 
 
-def parse_layer(node: Node, index: int, previous: str, source: str) -> Layer:
+def parse_layer(
+    node: Node,
+    index: int,
+    previous: str,
+    source: str,
+    kinds: dict[tuple[Any, ...], LayerKind] | None = None,
+) -> Layer:
+    """One layer. ``kinds`` holds the kinds made so far in this file: a layer whose
+    kind equals an earlier one's shares it (a repeated block, a long chain), so the
+    analysis touches one object, not thousands of equal ones."""
     if not isinstance(node, Mapping):
         raise fields.Where(source, f"layer {index}").fail(
             node, f"a layer must be a mapping with a type, got {describe(node)}"
@@ -283,9 +293,15 @@ def parse_layer(node: Node, index: int, previous: str, source: str) -> Layer:
     values = fields.parse_fields(node, kind_class.fields, owner, reserved=_LAYER_KEYS)
     inputs = parse_inputs(node, kind_class, previous, owner)
     share_entry = entries.get("share")
+    if kinds is None:
+        kind = kind_class.from_values(values)
+    else:
+        key = (kind_class, *values.values())
+        found = kinds.get(key)
+        kind = kinds[key] = kind_class.from_values(values) if found is None else found
     return Layer(
         name,
-        kind_class.from_values(values),
+        kind,
         inputs,
         node.position,
         {key: entry.value.position for key, entry in entries.items()},

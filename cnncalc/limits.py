@@ -96,4 +96,13 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:  # no one else has frozen objects
+                # What was built stays alive (the architecture, the analysis) and holds
+                # no cycles; the first collection after this would walk all of it as
+                # young objects, at a cost that grows faster than the layers (35 ms of
+                # 173 ms for 10,000 layers, 1 of 12 ms for 1,000). Freezing and
+                # unfreezing moves every tracked object to the oldest generation in
+                # constant time; full collections still visit them.
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
