@@ -195,3 +195,35 @@ def test_defaults_are_the_documented_ones() -> None:
         )
         == limits.DEFAULT
     )
+
+
+def test_paused_collector_comes_back_and_leaves_frozen_objects_frozen() -> None:
+    """limits.paused_gc: the collector is on again afterwards and still collects cycles;
+    objects someone else froze (before forking, say) stay frozen."""
+    import gc
+
+    from cnncalc.limits import paused_gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        built = [[] for _ in range(1000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0  # moved to the oldest generation, not left frozen
+
+    class Node:
+        pass
+
+    cycle = Node()
+    cycle.self = cycle  # type: ignore[attr-defined]
+    del cycle
+    assert gc.collect() >= 1
+
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with paused_gc():
+            built.append([])
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
