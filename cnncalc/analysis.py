@@ -274,6 +274,8 @@ def _analyse(
         rf, jump = measures(field, output)
         activation_bytes = neurons * value_bytes
         live = live_bytes.run(name, activation_bytes)
+        for tensor in live_bytes.last_freed:  # read for the last time: its field is done
+            del fields_of[tensor]
         # Every number of the row is at most this sum (all are non-negative).
         magnitude = bound + activation_bytes + live
         if rf is not None:

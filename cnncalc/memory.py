@@ -52,7 +52,16 @@ class LiveBytes:
     analysis computes a layer's row in one pass this way, while its data is at hand.
     """
 
-    __slots__ = ("current", "freed", "last_use", "peak", "peak_layer", "sizes", "step")
+    __slots__ = (
+        "current",
+        "freed",
+        "last_freed",
+        "last_use",
+        "peak",
+        "peak_layer",
+        "sizes",
+        "step",
+    )
 
     def __init__(
         self, reads_in_order: Sequence[Sequence[str]], network_input: str, input_bytes: int
@@ -71,6 +80,7 @@ class LiveBytes:
         self.peak = 0 if reads_in_order else input_bytes  # nothing runs: the input alone
         self.peak_layer: str | None = None
         self.step = 0
+        self.last_freed: list[str] = []  # the tensors the last step freed
 
     def run(self, name: str, size: int) -> int:
         """The next step writes ``size`` bytes as ``name``: the bytes live while it runs."""
@@ -82,7 +92,8 @@ class LiveBytes:
             self.sizes[name] = size
         else:  # nothing reads it (the network's output): freed once written
             current -= size
-        for tensor in self.freed[self.step]:
+        self.last_freed = self.freed[self.step]
+        for tensor in self.last_freed:
             current -= self.sizes.pop(tensor)
         self.current = current
         self.step += 1
