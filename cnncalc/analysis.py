@@ -256,7 +256,9 @@ def _analyse(
         done = computed.get(key)
         if done is None:
             done = computed[key] = _compute(arch, layer, input_shapes, counting)
-        output, figures, window, ops, notes, (neurons, bound) = done
+        else:
+            input_shapes = done[6]  # the equal tuple of the first such layer: rows share it
+        output, figures, window, ops, notes, (neurons, bound), _ = done
         for note in notes:
             diagnostic = Diagnostic(
                 arch.source, layer.position_of(note.field), f"layer {layer.name!r}: {note.message}"
@@ -274,8 +276,8 @@ def _analyse(
         rf, jump = measures(field, output)
         activation_bytes = neurons * value_bytes
         live = live_bytes.run(name, activation_bytes)
-        for tensor in live_bytes.last_freed:  # read for the last time: its field is done
-            del fields_of[tensor]
+        for tensor in live_bytes.last_freed:  # read for the last time: done with it
+            del fields_of[tensor], shapes[tensor]
         # Every number of the row is at most this sum (all are non-negative).
         magnitude = bound + activation_bytes + live
         if rf is not None:
@@ -337,8 +339,17 @@ def _analyse(
 
 
 # What one kind computes for one tuple of input shapes: (output, figures, receptive
-# window, ops under the convention, notes, (neurons, sum of the numbers above)).
-_Computed = tuple[Shape, Figures, receptive.WindowSpec, int, tuple[Note, ...], tuple[int, int]]
+# window, ops under the convention, notes, (neurons, sum of the numbers above), the
+# input shapes).
+_Computed = tuple[
+    Shape,
+    Figures,
+    receptive.WindowSpec,
+    int,
+    tuple[Note, ...],
+    tuple[int, int],
+    tuple[Shape, ...],
+]
 
 
 def _compute(
@@ -358,7 +369,7 @@ def _compute(
     ops = counting.count(figures.macs, operations)
     neurons = units(output)
     bound = neurons + sum(_figure_numbers(figures)) + ops + sum(output)
-    return (output, figures, window, ops, tuple(notes), (neurons, bound))
+    return (output, figures, window, ops, tuple(notes), (neurons, bound), input_shapes)
 
 
 def _owners(arch: Architecture, rows: list[LayerResult]) -> dict[str, str]:
