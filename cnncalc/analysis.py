@@ -257,8 +257,8 @@ def _analyse(
         if done is None:
             done = computed[key] = _compute(arch, layer, input_shapes, counting)
         else:
-            input_shapes = done[6]  # the equal tuple of the first such layer: rows share it
-        output, figures, window, ops, notes, (neurons, bound), _ = done
+            input_shapes = done[5]  # the equal tuple of the first such layer: rows share it
+        output, window, ops, notes, (neurons, bound), _, numbers = done
         for note in notes:
             diagnostic = Diagnostic(
                 arch.source, layer.position_of(note.field), f"layer {layer.name!r}: {note.message}"
@@ -285,9 +285,9 @@ def _analyse(
         if jump is not None:
             magnitude += jump[0] + jump[1]
         if magnitude.bit_length() > bits:
-            numbers = [neurons, *_figure_numbers(figures), *output, activation_bytes, live, ops]
-            numbers += (*(rf or ()), *(jump or ()))
-            _check_magnitude(arch, layer.position, f"layer {layer.name!r}", numbers, bits)
+            checked = [neurons, *numbers, *output, activation_bytes, live, ops]
+            checked += (*(rf or ()), *(jump or ()))
+            _check_magnitude(arch, layer.position, f"layer {layer.name!r}", checked, bits)
         rows[index] = LayerResult(
             name,
             kind.type_name,
@@ -295,12 +295,7 @@ def _analyse(
             input_shapes,
             output,
             neurons,
-            figures.params,
-            figures.non_trainable,
-            figures.params_unshared,
-            figures.params_dense,
-            figures.connections,
-            figures.macs,
+            *numbers,  # params … macs, in LayerResult's order (_figure_numbers)
             rf,
             jump,
             activation_bytes,
@@ -338,17 +333,17 @@ def _analyse(
     )
 
 
-# What one kind computes for one tuple of input shapes: (output, figures, receptive
-# window, ops under the convention, notes, (neurons, sum of the numbers above), the
-# input shapes).
+# What one kind computes for one tuple of input shapes: (output, receptive window, ops
+# under the convention, notes, (neurons, sum of every number here), the input shapes,
+# the figures as numbers in LayerResult's order).
 _Computed = tuple[
     Shape,
-    Figures,
     receptive.WindowSpec,
     int,
     tuple[Note, ...],
     tuple[int, int],
     tuple[Shape, ...],
+    "Numbers",
 ]
 
 
@@ -368,8 +363,9 @@ def _compute(
         ) from None
     ops = counting.count(figures.macs, operations)
     neurons = units(output)
-    bound = neurons + sum(_figure_numbers(figures)) + ops + sum(output)
-    return (output, figures, window, ops, tuple(notes), (neurons, bound), input_shapes)
+    numbers = _figure_numbers(figures)
+    bound = neurons + sum(numbers) + ops + sum(output)
+    return (output, window, ops, tuple(notes), (neurons, bound), input_shapes, numbers)
 
 
 def _owners(arch: Architecture, rows: list[LayerResult]) -> dict[str, str]:
@@ -384,7 +380,10 @@ def _owners(arch: Architecture, rows: list[LayerResult]) -> dict[str, str]:
     return resolve_ties(arch, {row.name: row for row in rows if row.name in involved})
 
 
-def _figure_numbers(figures: Figures) -> tuple[int, ...]:
+Numbers = tuple[int, int, int, int, int, int]
+
+
+def _figure_numbers(figures: Figures) -> Numbers:
     return (
         figures.params,
         figures.non_trainable,
