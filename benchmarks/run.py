@@ -1,9 +1,11 @@
-"""cnncalc benchmarks: start-up, scale, `check` over many files, fuzzing, torchinfo.
+"""cnncalc benchmarks: start-up, scale, instructions, `check` over many files, fuzzing,
+torchinfo.
 
 One command runs them all and prints medians and ratios (README, "Performance")::
 
-    python benchmarks/run.py            # everything (about 5 minutes on 2 busy cores)
-    python benchmarks/run.py startup    # or one topic: startup scale check fuzz torchinfo
+    python benchmarks/run.py            # everything (about 25 minutes on 2 busy cores)
+    python benchmarks/run.py startup    # or one topic: startup scale instructions check
+                                        # fuzz torchinfo
     python benchmarks/run.py scale --runs 3 --sizes 1000,10000,100000
 
 Every timing is the median of several runs after one warm-up run, like hyperfine.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -236,17 +239,17 @@ def scale_child(shape: str, layers: int, runs: int) -> None:
 def bench_scale(runs: int, sizes: Sequence[int]) -> dict[str, Any]:
     heading(
         f"scale (median of {runs} runs after a warm-up, more for smaller sizes; fresh "
-        "processes, five per size up to 10,000 layers; recursion limit 200)"
+        "processes, five per size up to 10,000 layers, three above; recursion limit 200)"
     )
     report: dict[str, Any] = {}
     for shape in ("chain", "residual"):
         previous: dict[str, Any] | None = None
         for size in sizes:
             # One process can run fast or slow as a whole here (where its memory
-            # lands, what runs beside it): sizes that take seconds or less run in
-            # five processes, and each figure is the median over them.
+            # lands, what runs beside it): each size runs in several processes (five
+            # up to 10,000 layers, three above) and each figure is their median.
             children = []
-            for _ in range(5 if size <= 10_000 else 1):
+            for _ in range(5 if size <= 10_000 else 3):
                 result = subprocess.run(
                     [PYTHON, __file__, "_scale-child", shape, str(size), str(runs)],
                     capture_output=True,
@@ -280,6 +283,76 @@ def bench_scale(runs: int, sizes: Sequence[int]) -> dict[str, Any]:
             )
             report[f"{shape}{size}"] = row
             previous = row
+    return report
+
+
+# -- instructions (valgrind) --------------------------------------------------------------
+
+
+def instructions_child(shape: str, layers: int, passes: int) -> None:
+    """Run under callgrind: one network, analysed once to warm up, then ``passes`` more
+    times; the difference between 1 pass and 0 is what one analysis costs."""
+    from cnncalc.analysis import analyse
+    from cnncalc.architecture import from_text
+
+    arch = from_text((chain_text if shape == "chain" else residual_text)(layers), "net.yaml")
+    analyse(arch)
+    for _ in range(passes):
+        analyse(arch)
+
+
+def _collected_instructions(shape: str, layers: int, passes: int) -> int | None:
+    result = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            PYTHON,
+            __file__,
+            "_instructions-child",
+            shape,
+            str(layers),
+            str(passes),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    match = re.search(r"Collected\s*:\s*(\d+)", result.stderr)
+    return int(match.group(1)) if match and not result.returncode else None
+
+
+def bench_instructions(sizes: Sequence[int]) -> dict[str, Any]:
+    """Instructions per analysis: whether the cost grows linearly, without the timing
+    noise of a shared machine (a 1,000-layer analysis takes 6 to 9 ms here from one
+    run to the next, which makes wall-time ratios from it swing by half)."""
+    heading("instructions per analysis (valgrind --tool=callgrind: exact, repeatable)")
+    if shutil.which("valgrind") is None:
+        print("  skipped: valgrind is not installed")
+        return {}
+    report: dict[str, Any] = {}
+    for shape in ("chain", "residual"):
+        previous: tuple[int, int] | None = None
+        for size in sizes:
+            base = _collected_instructions(shape, size, 0)
+            with_one = _collected_instructions(shape, size, 1)
+            if base is None or with_one is None:
+                print(f"  {shape} {size}: FAILED")
+                continue
+            count = with_one - base
+            size = size if shape == "chain" else size // 3 * 3  # whole residual blocks
+            ratio = ""
+            if previous:
+                ratio = (
+                    f"  ×{size / previous[0]:.0f} layers → ×{count / previous[1]:.2f} instructions"
+                )
+            print(
+                f"  {shape:<8} {size:>7,} layers: {count / 1e6:8.1f} M instructions, "
+                f"{count / size:,.0f} per layer{ratio}",
+                flush=True,
+            )
+            report[f"{shape}{size}"] = count
+            previous = (size, count)
     return report
 
 
@@ -317,13 +390,24 @@ def _check_folder(runs: int, files: int, sources: list[Path], what: str) -> dict
         command = [*cli, "check", str(folder), "--format", "json"]
         probe = subprocess.run(command, capture_output=True, text=True, check=False)
         checked = len(json.loads(probe.stdout)["results"]) if probe.stdout.startswith("{") else 0
-        seconds = median_time(command, runs)
+        # By default check uses a worker per CPU; --jobs 1 is the one-process cost.
+        timed = interleaved_median_times(
+            {"default": command, "one process": [*command, "--jobs", "1"]}, runs
+        )
+        seconds, serial = timed["default"], timed["one process"]
         print(
             f"  {what}: {seconds:6.2f} s (target < 5 s), {seconds / files * 1000:.1f} ms per "
-            f"file, {layers:,} layers in all; exit {probe.returncode}, {checked:,} results",
+            f"file, {layers:,} layers in all; exit {probe.returncode}, {checked:,} results; "
+            f"one process (--jobs 1) {serial:.2f} s",
             flush=True,
         )
-        return {"seconds": seconds, "files": files, "layers": layers, "exit": probe.returncode}
+        return {
+            "seconds": seconds,
+            "seconds_one_process": serial,
+            "files": files,
+            "layers": layers,
+            "exit": probe.returncode,
+        }
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -447,7 +531,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "topic",
         nargs="?",
         default="all",
-        choices=["all", "startup", "scale", "check", "fuzz", "torchinfo", "_scale-child"],
+        choices=[
+            "all",
+            "startup",
+            "scale",
+            "instructions",
+            "check",
+            "fuzz",
+            "torchinfo",
+            "_scale-child",
+            "_instructions-child",
+        ],
     )
     parser.add_argument("rest", nargs="*")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per case (default 5)")
@@ -461,6 +555,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.topic == "_scale-child":
         scale_child(args.rest[0], int(args.rest[1]), int(args.rest[2]))
         return 0
+    if args.topic == "_instructions-child":
+        instructions_child(args.rest[0], int(args.rest[1]), int(args.rest[2]))
+        return 0
     from cnncalc import __version__
     from cnncalc.document import loader_name
 
@@ -472,13 +569,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] = {}
     sizes = [int(size) for size in args.sizes.split(",")]
     topics = (
-        ["startup", "scale", "check", "torchinfo", "fuzz"] if args.topic == "all" else [args.topic]
+        ["startup", "scale", "instructions", "check", "torchinfo", "fuzz"]
+        if args.topic == "all"
+        else [args.topic]
     )
     for topic in topics:
         if topic == "startup":
             report[topic] = bench_startup(max(args.runs, 5))
         elif topic == "scale":
             report[topic] = bench_scale(min(args.runs, 3), sizes)
+        elif topic == "instructions":
+            # 100,000 layers take minutes under valgrind: up to 10,000 unless asked.
+            small = [size for size in sizes if size <= 10_000]
+            report[topic] = bench_instructions(small if args.topic == "all" else sizes)
         elif topic == "check":
             report[topic] = bench_check(min(args.runs, 3), args.files)
         elif topic == "torchinfo":
