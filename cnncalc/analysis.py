@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from cnncalc import limits, memory, receptive
 from cnncalc.architecture import NETWORK_INPUT, Architecture, Layer
 from cnncalc.conventions import DEFAULT_COUNT, Convention, convention
 from cnncalc.errors import CnncalcError, Diagnostic, Position
-from cnncalc.graph import evaluation_order
+from cnncalc.graph import evaluation_order, in_file_order
 from cnncalc.layers import Figures, LayerError, Note, Shape
 from cnncalc.layers.base import units
 from cnncalc.names import FIGURE_KEYS
@@ -224,13 +225,28 @@ def _analyse(
 ) -> Analysis:
     if input_shape is not None:
         arch = replaced(arch, input=tuple(input_shape))
+    # Files list a layer after the layers it reads, so file order is tried first without
+    # a pass to check it (over 100,000 layers a pass is cache misses): reading a tensor
+    # not computed yet raises KeyError. Then, or when an error comes first, the check
+    # decides: file order after all, or the order of the graph (which names a missing
+    # reference or a cycle before any layer is computed).
+    try:
+        return _analyse_in_order(arch, range(len(arch.layers)), strict, dtype, count)
+    except (KeyError, CnncalcError):
+        if in_file_order(arch):
+            raise
+    return _analyse_in_order(arch, evaluation_order(arch), strict, dtype, count)
+
+
+def _analyse_in_order(
+    arch: Architecture, order: Sequence[int], strict: bool, dtype: str, count: str
+) -> Analysis:
     value_bytes = memory.bytes_per_value(dtype)
     bits = limits.current().figure_bits
     counting = convention(count)
     shapes: dict[str, Shape] = {NETWORK_INPUT: arch.input}
     fields_of = {NETWORK_INPUT: receptive.input_field(arch.input)}
     layers = arch.layers
-    order = evaluation_order(arch)
     live_bytes = memory.LiveBytes(
         [layers[index].inputs for index in order], NETWORK_INPUT, units(arch.input) * value_bytes
     )
@@ -240,7 +256,12 @@ def _analyse(
     warnings: list[Diagnostic] = []
     # Layers of one kind and settings on the same input shapes compute the same figures
     # (kinds are pure, frozen and hashable): a long chain or a repeated block pays once.
-    computed: dict[tuple[Any, ...], _Computed] = {}
+    # `computed` gives the slot of each computation in `computations`; `uses` counts the
+    # rows of each, so the totals are sums over computations, not another pass over rows.
+    computed: dict[tuple[Any, ...], int] = {}
+    computations: list[_Computed] = []
+    uses: list[int] = []
+    tied = False  # some layer shares another's parameters
     through, union, measures = receptive.through, receptive.union, receptive.measures
     for index in order:
         layer = layers[index]
@@ -253,12 +274,17 @@ def _analyse(
         # The kind's class and field values, made and hashed in C (hashing the kind
         # itself calls Python twice per layer).
         key = (kind.__class__, kind._getter(kind), input_shapes)
-        done = computed.get(key)
-        if done is None:
-            done = computed[key] = _compute(arch, layer, input_shapes, counting)
+        slot = computed.get(key)
+        if slot is None:
+            slot = computed[key] = len(computations)
+            done = _compute(arch, layer, input_shapes, counting, value_bytes)
+            computations.append(done)
+            uses.append(1)
         else:
+            done = computations[slot]
+            uses[slot] += 1
             input_shapes = done[5]  # the equal tuple of the first such layer: rows share it
-        output, window, ops, notes, (neurons, bound), _, numbers = done
+        output, window, ops, notes, (neurons, activation_bytes, bound), _, numbers = done
         for note in notes:
             diagnostic = Diagnostic(
                 arch.source, layer.position_of(note.field), f"layer {layer.name!r}: {note.message}"
@@ -268,18 +294,19 @@ def _analyse(
             warnings.append(diagnostic)
         name = layer.name
         shapes[name] = output
+        if layer.share is not None:
+            tied = True
         if len(inputs) == 1:
             field = through(window, fields_of[inputs[0]])
         else:
             field = union([through(window, fields_of[n]) for n in inputs])
         fields_of[name] = field
         rf, jump = measures(field, output)
-        activation_bytes = neurons * value_bytes
         live = live_bytes.run(name, activation_bytes)
         for tensor in live_bytes.last_freed:  # read for the last time: done with it
             del fields_of[tensor], shapes[tensor]
         # Every number of the row is at most this sum (all are non-negative).
-        magnitude = bound + activation_bytes + live
+        magnitude = bound + live
         if rf is not None:
             magnitude += rf[0] + rf[1]
         if jump is not None:
@@ -303,19 +330,20 @@ def _analyse(
             ops,
             None,
         )
-    done_rows = [row for row in rows if row is not None]
-    owners = _owners(arch, done_rows)
-    if owners:  # tied weights (rare): those rows name the layer that owns them
-        done_rows = [
+    # Every index of `order` was filled: no None is left.
+    result_rows = tuple(cast("list[LayerResult]", rows))
+    output = result_rows[-1].output
+    if tied:  # tied weights (rare): those rows name the layer that owns them
+        owners = _owners(arch, result_rows)
+        result_rows = tuple(
             row if row.name not in owners else replaced(row, shares=owners[row.name])
-            for row in done_rows
-        ]
-    totals = total(
-        tuple(done_rows),
-        done_rows[-1].output,
-        peak_activation_bytes=live_bytes.peak,
-        value_bytes=value_bytes,
-    )
+            for row in result_rows
+        )
+        totals = total(
+            result_rows, output, peak_activation_bytes=live_bytes.peak, value_bytes=value_bytes
+        )
+    else:
+        totals = _total_of_computations(computations, uses, output, live_bytes.peak, value_bytes)
     _check_magnitude(
         arch, arch.input_position, "the totals", [totals.figure(k) for k in FIGURE_KEYS], bits
     )
@@ -324,7 +352,7 @@ def _analyse(
         description=arch.description,
         source=arch.source,
         input=arch.input,
-        layers=tuple(done_rows),
+        layers=result_rows,
         totals=totals,
         warnings=tuple(warnings),
         count=counting.name,
@@ -334,21 +362,25 @@ def _analyse(
 
 
 # What one kind computes for one tuple of input shapes: (output, receptive window, ops
-# under the convention, notes, (neurons, sum of every number here), the input shapes,
-# the figures as numbers in LayerResult's order).
+# under the convention, notes, (neurons, activation bytes, sum of every number here),
+# the input shapes, the figures as numbers in LayerResult's order).
 _Computed = tuple[
     Shape,
     receptive.WindowSpec,
     int,
     tuple[Note, ...],
-    tuple[int, int],
+    tuple[int, int, int],
     tuple[Shape, ...],
     "Numbers",
 ]
 
 
 def _compute(
-    arch: Architecture, layer: Layer, input_shapes: tuple[Shape, ...], counting: Convention
+    arch: Architecture,
+    layer: Layer,
+    input_shapes: tuple[Shape, ...],
+    counting: Convention,
+    value_bytes: int,
 ) -> _Computed:
     notes: list[Note] = []
     kind = layer.kind
@@ -364,11 +396,62 @@ def _compute(
     ops = counting.count(figures.macs, operations)
     neurons = units(output)
     numbers = _figure_numbers(figures)
-    bound = neurons + sum(numbers) + ops + sum(output)
-    return (output, window, ops, tuple(notes), (neurons, bound), input_shapes, numbers)
+    activation_bytes = neurons * value_bytes
+    bound = neurons + sum(numbers) + ops + sum(output) + activation_bytes
+    return (
+        output,
+        window,
+        ops,
+        tuple(notes),
+        (neurons, activation_bytes, bound),
+        input_shapes,
+        numbers,
+    )
 
 
-def _owners(arch: Architecture, rows: list[LayerResult]) -> dict[str, str]:
+def _total_of_computations(
+    computations: list[_Computed],
+    uses: list[int],
+    output: Shape,
+    peak_activation_bytes: int,
+    value_bytes: int,
+) -> Totals:
+    """What `total` gives over the rows, from each computation times its rows (no ties)."""
+    neurons = params = non_trainable = unshared = dense = connections = macs = 0
+    ops = activation_bytes = 0
+    for (_, _, ops_each, _, (neurons_each, bytes_each, _), _, numbers), count in zip(
+        computations, uses, strict=True
+    ):
+        params_each, non_trainable_each, unshared_each, dense_each, connections_each, macs_each = (
+            numbers
+        )
+        params += count * params_each
+        non_trainable += count * non_trainable_each
+        if params_each > 0 or non_trainable_each > 0:  # LayerResult.has_parameters
+            neurons += count * neurons_each
+        unshared += count * unshared_each
+        dense += count * dense_each
+        connections += count * connections_each
+        macs += count * macs_each
+        ops += count * ops_each
+        activation_bytes += count * bytes_each
+    return Totals(
+        output=output,
+        neurons=neurons,
+        params=params,
+        non_trainable=non_trainable,
+        params_unshared=unshared,
+        params_dense=dense,
+        connections=connections,
+        macs=macs,
+        ops=ops,
+        activation_bytes=activation_bytes,
+        peak_activation_bytes=peak_activation_bytes,
+        param_bytes=(params + non_trainable) * value_bytes,
+    )
+
+
+def _owners(arch: Architecture, rows: tuple[LayerResult, ...]) -> dict[str, str]:
     """Tied weights (`share:`): the owner of each tied layer's parameters."""
     involved: set[str] = set()
     for layer in arch.layers:

@@ -3,27 +3,33 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Sequence
 
 from cnncalc.architecture import NETWORK_INPUT, Architecture
 from cnncalc.errors import CnncalcError
 from cnncalc.fields import nearest
 
 
-def evaluation_order(arch: Architecture) -> list[int]:
+def in_file_order(arch: Architecture) -> bool:
+    """Whether every layer reads only the network input and layers above it."""
+    defined = {NETWORK_INPUT}
+    for layer in arch.layers:
+        if not defined.issuperset(layer.inputs):
+            return False
+        defined.add(layer.name)
+    return True
+
+
+def evaluation_order(arch: Architecture) -> Sequence[int]:
     """Indices of `arch.layers` so that every layer comes after the layers it reads.
 
     Kahn's algorithm, iterative (no recursion limit at any depth), and stable: among
     layers that are ready, file order wins, so a plain chain keeps its order.
     """
-    defined = {NETWORK_INPUT}
-    for layer in arch.layers:
-        if not defined.issuperset(layer.inputs):
-            break
-        defined.add(layer.name)
-    else:
-        # Every layer reads only layers above it (how files are written): file order
-        # is the order, and no reference can be missing or circular.
-        return list(range(len(arch.layers)))
+    if in_file_order(arch):
+        # How files are written: file order is the order, and no reference can be
+        # missing or circular.
+        return range(len(arch.layers))
     index_of = {layer.name: i for i, layer in enumerate(arch.layers)}
     readers: list[list[int]] = [[] for _ in arch.layers]
     waiting = [0] * len(arch.layers)

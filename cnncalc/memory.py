@@ -44,6 +44,15 @@ class Liveness(Record):
         self.peak_layer = peak_layer
 
 
+def last_reads(reads_in_order: Sequence[Sequence[str]]) -> dict[str, int]:
+    """The step that reads each tensor for the last time (after it, the tensor is freed)."""
+    last_read: dict[str, int] = {}
+    for step, sources in enumerate(reads_in_order):
+        for name in sources:
+            last_read[name] = step
+    return last_read
+
+
 class LiveBytes:
     """Live bytes step by step, for a caller that learns each output's size as it goes.
 
@@ -54,33 +63,30 @@ class LiveBytes:
 
     __slots__ = (
         "current",
-        "freed",
         "last_freed",
-        "last_use",
+        "last_read",
         "peak",
         "peak_layer",
+        "reads",
         "sizes",
         "step",
     )
 
     def __init__(
-        self, reads_in_order: Sequence[Sequence[str]], network_input: str, input_bytes: int
+        self,
+        reads_in_order: Sequence[Sequence[str]],
+        network_input: str,
+        input_bytes: int,
+        last_read: dict[str, int] | None = None,  # `last_reads(reads_in_order)`, if known
     ) -> None:
-        last_use: dict[str, int] = {}
-        for step, sources in enumerate(reads_in_order):
-            for source in sources:
-                last_use[source] = step
-        # What each step frees: the tensors it reads for the last time.
-        self.freed: list[list[str]] = [[] for _ in reads_in_order]
-        for tensor, step in last_use.items():
-            self.freed[step].append(tensor)
-        self.last_use = last_use
+        self.reads = reads_in_order
+        self.last_read = last_reads(reads_in_order) if last_read is None else last_read
         self.sizes = {network_input: input_bytes}  # the tensors held, by name
-        self.current = input_bytes if network_input in last_use else 0
+        self.current = input_bytes if network_input in self.last_read else 0
         self.peak = 0 if reads_in_order else input_bytes  # nothing runs: the input alone
         self.peak_layer: str | None = None
         self.step = 0
-        self.last_freed: list[str] = []  # the tensors the last step freed
+        self.last_freed: Sequence[str] = ()  # the tensors the last step freed
 
     def run(self, name: str, size: int) -> int:
         """The next step writes ``size`` bytes as ``name``: the bytes live while it runs."""
@@ -88,15 +94,27 @@ class LiveBytes:
         if live > self.peak:
             self.peak, self.peak_layer = live, name
         current = live
-        if name in self.last_use:
-            self.sizes[name] = size
+        last_read, sizes, step = self.last_read, self.sizes, self.step
+        if name in last_read:
+            sizes[name] = size
         else:  # nothing reads it (the network's output): freed once written
             current -= size
-        self.last_freed = self.freed[self.step]
-        for tensor in self.last_freed:
-            current -= self.sizes.pop(tensor)
+        # Freed: what this step reads for the last time. Found from the step's reads
+        # rather than kept per step (a list per step is memory touched twice).
+        reads = self.reads[step]
+        if len(reads) == 1:
+            if last_read[reads[0]] == step:
+                current -= sizes.pop(reads[0])
+                self.last_freed = reads
+            else:
+                self.last_freed = ()
+        else:  # dict.fromkeys: a layer may read one tensor twice
+            freed = [tensor for tensor in dict.fromkeys(reads) if last_read[tensor] == step]
+            for tensor in freed:
+                current -= sizes.pop(tensor)
+            self.last_freed = freed
         self.current = current
-        self.step += 1
+        self.step = step + 1
         return live
 
 
@@ -112,17 +130,16 @@ def liveness(
     bytes, the network input's under ``network_input``.
     """
     steps = LiveBytes([reads[name] for name in order], network_input, sizes[network_input])
-    held = {network_input} if network_input in steps.last_use else set()
+    held = {network_input} if network_input in steps.last_read else set()
     rank = _first_seen(order, network_input)
     live: dict[str, int] = {}
     held_at: dict[str, tuple[str, ...]] = {}
-    for step, name in enumerate(order):
+    for name in order:
         held_at[name] = (*sorted(held, key=rank), name)
-        freed = steps.freed[step]
         live[name] = steps.run(name, sizes[name])
         held.add(name)
-        held.difference_update(freed)
-        if name not in steps.last_use:
+        held.difference_update(steps.last_freed)
+        if name not in steps.last_read:
             held.discard(name)
     return Liveness(live, held_at, steps.peak, steps.peak_layer)
 

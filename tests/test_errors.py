@@ -189,6 +189,24 @@ CASES: list[tuple[str, str, int, str | None, tuple[str, ...]]] = [
         ("cycle", "a → b → a"),
     ),
     (
+        # The graph's references are checked before any layer is computed: the bad
+        # kernel above the unknown reference is not what is reported.
+        "unknown reference below a bad layer",
+        HEAD + "  - {name: a, type: conv, filters: 2, kernel: 99}\n"
+        "  - {type: dense, units: 2, input: aa}\n",
+        5,
+        "aa",
+        ("reads 'aa'", "no layer has that name"),
+    ),
+    (
+        "bad layer in a file listed out of order",
+        HEAD + "  - {name: b, type: dense, units: 2, input: a}\n"
+        "  - {name: a, type: conv, filters: 2, kernel: 99, input: input}\n",
+        5,
+        "99",
+        ("kernel",),
+    ),
+    (
         "self reference",
         HEAD + "  - {name: a, type: flatten, input: a}\n",
         4,

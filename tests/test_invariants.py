@@ -12,7 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cnncalc import catalog
-from cnncalc.analysis import analyse
+from cnncalc.analysis import Analysis, analyse
+from cnncalc.architecture import from_dict
+from cnncalc.conventions import CONVENTIONS
+from cnncalc.memory import DTYPES
 from cnncalc.names import FIGURE_KEYS
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None)
@@ -121,12 +124,48 @@ def test_adaptive_pool_to_the_input_size_reads_each_unit_once(c: int, h: int, w:
     assert row.connections == row.neurons
 
 
-@pytest.mark.parametrize("name", catalog.names())
-def test_totals_are_the_sums_of_the_rows(name: str) -> None:
-    analysis = analyse(catalog.load(name))
-    for key in FIGURE_KEYS:
+def assert_totals_are_the_sums_of_the_rows(analysis: Analysis) -> None:
+    # The analysis sums each distinct computation times its rows; here, row by row.
+    for key in (*FIGURE_KEYS, "ops", "activation_bytes"):
         rows = [r for r in analysis.layers if key != "neurons" or r.has_parameters]
         assert analysis.totals.figure(key) == sum(r.figure(key) for r in rows), key
+    values = analysis.totals.params + analysis.totals.non_trainable
+    assert analysis.totals.param_bytes == values * DTYPES[analysis.dtype]
+
+
+@pytest.mark.parametrize("name", catalog.names())
+def test_totals_are_the_sums_of_the_rows(name: str) -> None:
+    assert_totals_are_the_sums_of_the_rows(analyse(catalog.load(name)))
+
+
+# A few layers drawn again and again: equal layers on equal inputs, computed once.
+pool_of_layers = st.lists(
+    st.one_of(
+        st.builds(
+            dict,
+            type=st.just("conv"),
+            filters=st.integers(1, 3),
+            kernel=st.sampled_from([1, 3]),
+            padding=st.just("same"),  # the size stays: any number of them fits
+        ),
+        st.just({"type": "activation", "fn": "relu"}),
+        st.just({"type": "batchnorm"}),
+    ),
+    min_size=1,
+    max_size=3,
+)
+
+
+@FAST
+@given(
+    st.data(), pool_of_layers, st.sampled_from(sorted(DTYPES)), st.sampled_from(sorted(CONVENTIONS))
+)
+def test_totals_of_repeated_layers_are_the_sums_of_the_rows(
+    data: st.DataObject, pool: list[dict[str, Any]], dtype: str, count: str
+) -> None:
+    layers = data.draw(st.lists(st.sampled_from(pool), min_size=1, max_size=12))
+    arch = from_dict({"name": "t", "input": [2, 12, 12], "layers": layers})
+    assert_totals_are_the_sums_of_the_rows(analyse(arch, dtype=dtype, count=count))
 
 
 @pytest.mark.parametrize("name", catalog.names())

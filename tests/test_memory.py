@@ -134,3 +134,33 @@ def test_explain_shows_the_new_figures() -> None:
     assert steps["activation_bytes"]["value"] == 6_400
     assert steps["live_bytes"]["substituted"] == "4,704 + 6,400"
     assert steps["flops"]["value"] == 301_600
+
+
+def test_a_tensor_read_twice_by_one_layer_is_freed_once() -> None:
+    # x (10) → a (1); b = a + a (4). a: x + a = 11, x freed; b: a + b = 5, a freed once.
+    result = liveness(["a", "b"], {"a": ["x"], "b": ["a", "a"]}, {"x": 10, "a": 1, "b": 4}, "x")
+    assert result.live == {"a": 11, "b": 5}
+    assert (result.peak, result.peak_layer) == (11, "a")
+    # The same through the analysis, float32: input 4×4×4 = 256 B; a (1×4×4) 64 B;
+    # add [a, a] 64 B. a: 256 + 64 = 320; b: 64 + 64 = 128 (the input freed after a).
+    rows = analyse_layers(
+        [4, 4, 4],
+        {"name": "a", "type": "conv", "filters": 1, "kernel": 1},
+        {"name": "b", "type": "add", "inputs": ["a", "a"]},
+    ).layers
+    assert [row.live_bytes for row in rows] == [320, 128]
+
+
+def test_a_file_listed_out_of_order_runs_in_the_order_of_its_graph() -> None:
+    # b is listed first and reads a: a runs first. Input 1×8×8 = 256 B; a: 2 filters
+    # of 3×3 → 2×6×6, 2·9 + 2 = 20 params, 288 B; b: relu, 288 B.
+    # Live: a runs with the input and its output, 256 + 288 = 544; b with a and b, 576.
+    analysis = analyse_layers(
+        [1, 8, 8],
+        {"name": "b", "type": "activation", "fn": "relu", "input": "a"},
+        {"name": "a", "type": "conv", "filters": 2, "kernel": 3, "input": "input"},
+    )
+    assert [row.name for row in analysis.layers] == ["b", "a"]  # rows stay in file order
+    b, a = analysis.layers
+    assert (a.params, a.live_bytes, b.live_bytes) == (20, 544, 576)
+    assert (analysis.totals.peak_activation_bytes, analysis.peak_layer) == (576, "b")
