@@ -183,6 +183,10 @@ def union(fields: Sequence[Field | None]) -> Field | None:
     )
 
 
+# Jumps are products of strides, square in most networks: one tuple of each small one.
+_SQUARE_JUMPS = [(jump, jump) for jump in range(65)]
+
+
 def measures(field: Field | None, output: Shape) -> tuple[tuple[int, int] | None, ...]:
     """(receptive field [h, w], jump [h, w]) of a tensor; jump is None for vectors."""
     if field is None:
@@ -194,7 +198,12 @@ def measures(field: Field | None, output: Shape) -> tuple[tuple[int, int] | None
         # One path on each axis (chains, most blocks): AxisField.extent and .jump
         # inlined; this runs once per layer.
         (jump_h, lo_h, hi_h), (jump_w, lo_w, hi_w) = height.spans[0], width.spans[0]
-        return ((hi_h - lo_h + 1, hi_w - lo_w + 1), (jump_h, jump_w))
+        rf_h, rf_w = hi_h - lo_h + 1, hi_w - lo_w + 1
+        if rf_w == rf_h:  # square (most fields): one int object, not two, kept per row
+            rf_w = rf_h
+        if jump_h == jump_w and jump_h < len(_SQUARE_JUMPS):  # most jumps: rows share one
+            return ((rf_h, rf_w), _SQUARE_JUMPS[jump_h])
+        return ((rf_h, rf_w), (jump_h, jump_w))
     return (
         (height.extent(output[1]), width.extent(output[2])),
         (height.jump, width.jump),
