@@ -9,8 +9,10 @@ One command runs them all and prints medians and ratios (README, "Performance"):
     python benchmarks/run.py scale --runs 3 --sizes 1000,10000,100000
 
 Every timing is the median of several runs after one warm-up run, like hyperfine.
-Start-up and `check` run the real command line in fresh processes; scale runs each
-size in a fresh process that reports its own median times and peak memory (max RSS).
+Start-up and `check` run the real command line in fresh processes; scale loads each
+size in fresh processes that report their median load time and peak memory (max RSS),
+and times the analysis of all sizes taking turns in one process (see
+`analyse_turns_child` for why).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -205,13 +208,17 @@ def residual_text(layers: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+def scale_text(shape: str, layers: int) -> str:
+    return (chain_text if shape == "chain" else residual_text)(layers)
+
+
 def scale_child(shape: str, layers: int, runs: int) -> None:
-    """Runs in a fresh process: times load and analyse, reports peak memory as JSON."""
+    """Runs in a fresh process: times loading one size, reports its peak memory as JSON."""
     sys.setrecursionlimit(200)  # proof that no step recurses with depth
     from cnncalc.analysis import analyse
     from cnncalc.architecture import from_text
 
-    text = (chain_text if shape == "chain" else residual_text)(layers)
+    text = scale_text(shape, layers)
     # Peak memory of one load and one analysis (text, nodes, architecture, result),
     # read before the timed runs, which keep an extra copy alive while they run.
     arch = from_text(text, f"{shape}{layers}.yaml")
@@ -221,14 +228,12 @@ def scale_child(shape: str, layers: int, runs: int) -> None:
     # they get more runs, about the same total time as the 100,000-layer size.
     runs = max(runs, min(runs * 100_000 // layers, 101))
     load = median_call(lambda: from_text(text, f"{shape}{layers}.yaml"), runs)
-    analyse_time = median_call(lambda: analyse(arch), runs)
     print(
         json.dumps(
             {
                 "layers": len(result.layers),
                 "bytes": len(text.encode()),
                 "load": load,
-                "analyse": analyse_time,
                 "peak_mib": peak_kib / 1024,
                 "params": result.totals.params,
             }
@@ -236,38 +241,76 @@ def scale_child(shape: str, layers: int, runs: int) -> None:
     )
 
 
+def analyse_turns_child(shape: str, sizes: Sequence[int], rounds: int) -> None:
+    """Runs in a fresh process: every size analysed once per round, the sizes taking
+    turns; prints each size's analysis times as JSON.
+
+    Why turns: this machine's speed drifts by tens of percent within seconds, so sizes
+    timed one after the other meet different speeds and their ratio measures the
+    drift. And a size analysed again and again alone keeps a 1,000-layer network in
+    the CPU's L2 cache from run to run, which no real run does (the command line
+    analyses a file once, after loading it). Taking turns, every analysis meets the
+    same drift and starts with the cache full of another size's data.
+    """
+    sys.setrecursionlimit(200)
+    from cnncalc.analysis import analyse
+    from cnncalc.architecture import from_text
+
+    architectures = [from_text(scale_text(shape, size), f"{shape}{size}.yaml") for size in sizes]
+    for arch in architectures:
+        analyse(arch)  # warm-up
+    times: list[list[float]] = [[] for _ in sizes]
+    for _ in range(rounds):
+        for arch, samples in zip(architectures, times, strict=True):
+            start = time.perf_counter()
+            analyse(arch)
+            samples.append(time.perf_counter() - start)
+    print(json.dumps(times))
+
+
 def bench_scale(runs: int, sizes: Sequence[int]) -> dict[str, Any]:
+    processes = 3
+    rounds = 3 * runs
     heading(
-        f"scale (median of {runs} runs after a warm-up, more for smaller sizes; fresh "
-        "processes, five per size up to 10,000 layers, three above; recursion limit 200)"
+        f"scale: load in fresh processes per size (median of {runs} runs after a warm-up, "
+        "more for smaller sizes; five processes per size up to 10,000 layers, three "
+        f"above); analyse with the sizes taking turns, {rounds} rounds in each of "
+        f"{processes} processes; recursion limit 200"
     )
     report: dict[str, Any] = {}
     for shape in ("chain", "residual"):
-        previous: dict[str, Any] | None = None
+        rows: dict[int, dict[str, Any]] = {}
         for size in sizes:
             # One process can run fast or slow as a whole here (where its memory
-            # lands, what runs beside it): each size runs in several processes (five
+            # lands, what runs beside it): each size loads in several processes (five
             # up to 10,000 layers, three above) and each figure is their median.
             children = []
             for _ in range(5 if size <= 10_000 else 3):
-                result = subprocess.run(
-                    [PYTHON, __file__, "_scale-child", shape, str(size), str(runs)],
-                    capture_output=True,
-                    text=True,
-                    check=False,
-                )
-                if result.returncode:
+                result = _run_child("_scale-child", shape, str(size), str(runs))
+                if result is None:
                     break
-                children.append(json.loads(result.stdout.strip().splitlines()[-1]))
-            if result.returncode:
-                print(f"  {shape} {size}: FAILED\n{result.stderr[-2000:]}")
-                continue
-            row = {
-                key: statistics.median(child[key] for child in children)
-                if key in ("load", "analyse", "peak_mib")
-                else children[0][key]
-                for key in children[0]
-            }
+                children.append(json.loads(result))
+            else:
+                rows[size] = {
+                    key: statistics.median(child[key] for child in children)
+                    if key in ("load", "peak_mib")
+                    else children[0][key]
+                    for key in children[0]
+                }
+        measured = [size for size in sizes if size in rows]
+        samples: list[list[float]] = [[] for _ in measured]
+        for _ in range(processes):
+            result = _run_child(
+                "_analyse-turns-child", shape, ",".join(map(str, measured)), str(rounds)
+            )
+            if result is None:
+                break
+            for pooled, times in zip(samples, json.loads(result), strict=True):
+                pooled.extend(times)
+        previous: dict[str, Any] | None = None
+        for size, times in zip(measured, samples, strict=True):
+            row = rows[size]
+            row["analyse"] = statistics.median(times) if times else float("nan")
             ratio = ""
             if previous:
                 growth = row["layers"] / previous["layers"]
@@ -286,6 +329,17 @@ def bench_scale(runs: int, sizes: Sequence[int]) -> dict[str, Any]:
     return report
 
 
+def _run_child(*arguments: str) -> str | None:
+    """The last line a child of this script prints, or None (its error is shown)."""
+    result = subprocess.run(
+        [PYTHON, __file__, *arguments], capture_output=True, text=True, check=False
+    )
+    if result.returncode:
+        print(f"  {' '.join(arguments[1:])}: FAILED\n{result.stderr[-2000:]}")
+        return None
+    return result.stdout.strip().splitlines()[-1]
+
+
 # -- instructions (valgrind) --------------------------------------------------------------
 
 
@@ -295,7 +349,7 @@ def instructions_child(shape: str, layers: int, passes: int) -> None:
     from cnncalc.analysis import analyse
     from cnncalc.architecture import from_text
 
-    arch = from_text((chain_text if shape == "chain" else residual_text)(layers), "net.yaml")
+    arch = from_text(scale_text(shape, layers), "net.yaml")
     analyse(arch)
     for _ in range(passes):
         analyse(arch)
@@ -513,10 +567,9 @@ def bench_torchinfo(runs: int) -> dict[str, Any]:
         ("vgg16", vgg16, (1, 3, 224, 224)),
     ):
         model = build()
-        ours = median_call(lambda name=name: cnncalc.analyse(cnncalc.bundled(name)), runs)
-        theirs = median_call(
-            lambda model=model, shape=shape: torchinfo.summary(model, shape, verbose=0), runs
-        )
+        # The loop's values bound now (partial), not when the lambda runs.
+        ours = median_call(partial(lambda name: cnncalc.analyse(cnncalc.bundled(name)), name), runs)
+        theirs = median_call(partial(torchinfo.summary, model, shape, verbose=0), runs)
         print(
             f"  {name:<7} cnncalc load+analyse {ours * 1000:8.1f} ms   torchinfo.summary "
             f"{theirs * 1000:8.1f} ms   torchinfo / cnncalc = {theirs / ours:6.1f}×"
@@ -540,6 +593,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "fuzz",
             "torchinfo",
             "_scale-child",
+            "_analyse-turns-child",
             "_instructions-child",
         ],
     )
@@ -554,6 +608,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.topic == "_scale-child":
         scale_child(args.rest[0], int(args.rest[1]), int(args.rest[2]))
+        return 0
+    if args.topic == "_analyse-turns-child":
+        analyse_turns_child(
+            args.rest[0], [int(size) for size in args.rest[1].split(",")], int(args.rest[2])
+        )
         return 0
     if args.topic == "_instructions-child":
         instructions_child(args.rest[0], int(args.rest[1]), int(args.rest[2]))
