@@ -43,10 +43,12 @@ def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], workers: in
 
     On Linux the workers are forked, so they start with cnncalc already imported (a
     few milliseconds instead of a fresh interpreter). Where processes cannot be made
-    (no semaphores in some sandboxes) the tasks run here, one after another.
+    (no semaphores in some sandboxes), or a worker dies, the tasks run here, one
+    after another.
     """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     context = (
         multiprocessing.get_context("fork")
@@ -58,4 +60,15 @@ def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], workers: in
     except (OSError, NotImplementedError, ImportError):
         return [function(task) for task in tasks]
     with executor:
-        return list(executor.map(function, tasks))
+        try:
+            return list(executor.map(function, tasks))
+        except BrokenProcessPool:
+            pass
+    # A worker was killed from outside (the OOM killer, a signal): the work is done
+    # again here, where a failure shows as it would without workers, not as a
+    # traceback from the pool.
+    print(
+        "warning: a worker process ended abruptly; doing its work again in this process",
+        file=sys.stderr,
+    )
+    return [function(task) for task in tasks]

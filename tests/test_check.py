@@ -8,6 +8,7 @@ macs 6·6·2·9 = 648 (contract §2). Budgets and positions below are read off t
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import re
 import xml.etree.ElementTree as ET
@@ -478,3 +479,19 @@ def test_jobs_must_not_be_negative() -> None:
     result = run(["within.yaml", "--jobs", "-1"])
     assert result.exit_code == 2
     assert "--jobs" in result.stderr
+
+
+def _square_unless_in_a_worker(number: int) -> int:
+    """Dies at once in a worker process (as under the OOM killer); squares here."""
+    if multiprocessing.parent_process() is not None:
+        os._exit(1)
+    return number * number
+
+
+def test_a_worker_that_dies_leaves_its_work_to_this_process(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from cnncalc.parallel import map_in_processes
+
+    assert map_in_processes(_square_unless_in_a_worker, [1, 2, 3, 4], 2) == [1, 4, 9, 16]
+    assert "worker process ended abruptly" in capsys.readouterr().err
