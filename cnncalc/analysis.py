@@ -273,7 +273,7 @@ def _analyse_in_order(
         kind = layer.kind
         # The kind's class and field values, made and hashed in C (hashing the kind
         # itself calls Python twice per layer).
-        key = (kind.__class__, kind._getter(kind), input_shapes)
+        key = (kind.__class__, kind.field_values(kind), input_shapes)
         slot = computed.get(key)
         if slot is None:
             slot = computed[key] = len(computations)

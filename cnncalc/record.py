@@ -19,21 +19,22 @@ R = TypeVar("R", bound="Record")
 
 class Record:
     __slots__: tuple[str, ...] = ()
-    # The fields as a tuple, made in C: layer kinds are hashed and compared once per
-    # layer (the analysis caches figures by kind and input shapes).
-    _getter: Callable[[Any], tuple[object, ...]] = staticmethod(lambda record: ())
+    # `record.field_values(record)`: the fields as a tuple, made in C. Layer kinds are
+    # hashed and compared once per layer (the analysis caches figures by kind and
+    # input shapes); a method call per layer would cost more than the tuple.
+    field_values: Callable[[Any], tuple[object, ...]] = staticmethod(lambda record: ())
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         names = cls.__dict__.get("__slots__", ())
         if len(names) > 1:
-            cls._getter = staticmethod(attrgetter(*names))
+            cls.field_values = staticmethod(attrgetter(*names))
         elif names:
             single = attrgetter(names[0])
-            cls._getter = staticmethod(lambda record: (single(record),))
+            cls.field_values = staticmethod(lambda record: (single(record),))
 
     def _values(self) -> tuple[object, ...]:
-        return self._getter(self)
+        return self.field_values(self)
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
