@@ -6,13 +6,12 @@ One command runs them all and prints medians and ratios (README, "Performance"):
     python benchmarks/run.py            # everything (about 25 minutes on 2 busy cores)
     python benchmarks/run.py startup    # or one topic: startup scale instructions check
                                         # fuzz torchinfo
-    python benchmarks/run.py scale --runs 3 --sizes 1000,10000,100000
+    python benchmarks/run.py scale --runs 5 --sizes 1000,10000,100000
 
 Every timing is the median of several runs after one warm-up run, like hyperfine.
-Start-up and `check` run the real command line in fresh processes; scale loads each
-size in fresh processes that report their median load time and peak memory (max RSS),
-and times the analysis of all sizes taking turns in one process (see
-`analyse_turns_child` for why).
+Start-up and `check` run the real command line in fresh processes; scale times every
+size taking turns in a few fresh processes (`scale_turns_child` says why) and reads
+each size's peak memory (max RSS) in a process of its own.
 """
 
 from __future__ import annotations
@@ -212,28 +211,21 @@ def scale_text(shape: str, layers: int) -> str:
     return (chain_text if shape == "chain" else residual_text)(layers)
 
 
-def scale_child(shape: str, layers: int, runs: int) -> None:
-    """Runs in a fresh process: times loading one size, reports its peak memory as JSON."""
+def scale_child(shape: str, layers: int) -> None:
+    """Runs in a fresh process: one load and one analysis of one size; prints what
+    they made and the process's peak memory (max RSS) as JSON."""
     sys.setrecursionlimit(200)  # proof that no step recurses with depth
     from cnncalc.analysis import analyse
     from cnncalc.architecture import from_text
 
     text = scale_text(shape, layers)
-    # Peak memory of one load and one analysis (text, nodes, architecture, result),
-    # read before the timed runs, which keep an extra copy alive while they run.
-    arch = from_text(text, f"{shape}{layers}.yaml")
-    result = analyse(arch)
+    result = analyse(from_text(text, f"{shape}{layers}.yaml"))
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # Small sizes take milliseconds, where one busy spell skews a median of three:
-    # they get more runs, about the same total time as the 100,000-layer size.
-    runs = max(runs, min(runs * 100_000 // layers, 101))
-    load = median_call(lambda: from_text(text, f"{shape}{layers}.yaml"), runs)
     print(
         json.dumps(
             {
                 "layers": len(result.layers),
                 "bytes": len(text.encode()),
-                "load": load,
                 "peak_mib": peak_kib / 1024,
                 "params": result.totals.params,
             }
@@ -241,76 +233,74 @@ def scale_child(shape: str, layers: int, runs: int) -> None:
     )
 
 
-def analyse_turns_child(shape: str, sizes: Sequence[int], rounds: int) -> None:
-    """Runs in a fresh process: every size analysed once per round, the sizes taking
-    turns; prints each size's analysis times as JSON.
+def scale_turns_child(shape: str, sizes: Sequence[int], rounds: int) -> None:
+    """Runs in a fresh process: in each round every size is loaded once and analysed
+    once, the sizes taking turns; prints the load and analysis times as JSON.
 
     Why turns: this machine's speed drifts by tens of percent within seconds, so sizes
     timed one after the other meet different speeds and their ratio measures the
-    drift. And a size analysed again and again alone keeps a 1,000-layer network in
-    the CPU's L2 cache from run to run, which no real run does (the command line
-    analyses a file once, after loading it). Taking turns, every analysis meets the
-    same drift and starts with the cache full of another size's data.
+    drift. And a size analysed again and again on its own keeps a 1,000-layer network
+    in the CPU's 1 MiB L2 cache from run to run, which no real run does (the command
+    line analyses a file once, after loading it). Taking turns, every size meets the
+    same drift, and every analysis starts after a load has filled the cache.
     """
     sys.setrecursionlimit(200)
     from cnncalc.analysis import analyse
     from cnncalc.architecture import from_text
 
-    architectures = [from_text(scale_text(shape, size), f"{shape}{size}.yaml") for size in sizes]
+    texts = [scale_text(shape, size) for size in sizes]
+    architectures = [from_text(text, f"{shape}.yaml") for text in texts]
     for arch in architectures:
         analyse(arch)  # warm-up
-    times: list[list[float]] = [[] for _ in sizes]
+    load: list[list[float]] = [[] for _ in sizes]
+    analysis: list[list[float]] = [[] for _ in sizes]
     for _ in range(rounds):
-        for arch, samples in zip(architectures, times, strict=True):
+        for index, (text, arch) in enumerate(zip(texts, architectures, strict=True)):
             start = time.perf_counter()
+            from_text(text, f"{shape}.yaml")
+            middle = time.perf_counter()
             analyse(arch)
-            samples.append(time.perf_counter() - start)
-    print(json.dumps(times))
+            load[index].append(middle - start)
+            analysis[index].append(time.perf_counter() - middle)
+    print(json.dumps({"load": load, "analyse": analysis}))
 
 
-def bench_scale(runs: int, sizes: Sequence[int]) -> dict[str, Any]:
+def bench_scale(rounds: int, sizes: Sequence[int]) -> dict[str, Any]:
     processes = 3
-    rounds = 3 * runs
     heading(
-        f"scale: load in fresh processes per size (median of {runs} runs after a warm-up, "
-        "more for smaller sizes; five processes per size up to 10,000 layers, three "
-        f"above); analyse with the sizes taking turns, {rounds} rounds in each of "
-        f"{processes} processes; recursion limit 200"
+        f"scale: the sizes take turns, {rounds} rounds of load and analyse in each of "
+        f"{processes} fresh processes, medians of the {rounds * processes} runs per size; "
+        "peak memory from a fresh process per size; recursion limit 200"
     )
     report: dict[str, Any] = {}
     for shape in ("chain", "residual"):
         rows: dict[int, dict[str, Any]] = {}
         for size in sizes:
-            # One process can run fast or slow as a whole here (where its memory
-            # lands, what runs beside it): each size loads in several processes (five
-            # up to 10,000 layers, three above) and each figure is their median.
-            children = []
-            for _ in range(5 if size <= 10_000 else 3):
-                result = _run_child("_scale-child", shape, str(size), str(runs))
-                if result is None:
-                    break
-                children.append(json.loads(result))
-            else:
-                rows[size] = {
-                    key: statistics.median(child[key] for child in children)
-                    if key in ("load", "peak_mib")
-                    else children[0][key]
-                    for key in children[0]
-                }
+            result = _run_child("_scale-child", shape, str(size))
+            if result is not None:
+                rows[size] = json.loads(result)
         measured = [size for size in sizes if size in rows]
-        samples: list[list[float]] = [[] for _ in measured]
+        samples: dict[str, list[list[float]]] = {
+            "load": [[] for _ in measured],
+            "analyse": [[] for _ in measured],
+        }
         for _ in range(processes):
+            # One process can run fast or slow as a whole (where its memory lands,
+            # what runs beside it): several processes, their runs pooled.
             result = _run_child(
-                "_analyse-turns-child", shape, ",".join(map(str, measured)), str(rounds)
+                "_scale-turns-child", shape, ",".join(map(str, measured)), str(rounds)
             )
             if result is None:
                 break
-            for pooled, times in zip(samples, json.loads(result), strict=True):
-                pooled.extend(times)
+            times = json.loads(result)
+            for key, pooled in samples.items():
+                for size_samples, size_times in zip(pooled, times[key], strict=True):
+                    size_samples.extend(size_times)
         previous: dict[str, Any] | None = None
-        for size, times in zip(measured, samples, strict=True):
+        for index, size in enumerate(measured):
             row = rows[size]
-            row["analyse"] = statistics.median(times) if times else float("nan")
+            for key, pooled in samples.items():
+                row[key] = statistics.median(pooled[index]) if pooled[index] else float("nan")
             ratio = ""
             if previous:
                 growth = row["layers"] / previous["layers"]
@@ -593,7 +583,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "fuzz",
             "torchinfo",
             "_scale-child",
-            "_analyse-turns-child",
+            "_scale-turns-child",
             "_instructions-child",
         ],
     )
@@ -611,10 +601,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args(argv)
     if args.topic == "_scale-child":
-        scale_child(args.rest[0], int(args.rest[1]), int(args.rest[2]))
+        scale_child(args.rest[0], int(args.rest[1]))
         return 0
-    if args.topic == "_analyse-turns-child":
-        analyse_turns_child(
+    if args.topic == "_scale-turns-child":
+        scale_turns_child(
             args.rest[0], [int(size) for size in args.rest[1].split(",")], int(args.rest[2])
         )
         return 0
@@ -640,7 +630,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if topic == "startup":
             report[topic] = bench_startup(max(args.runs, 5))
         elif topic == "scale":
-            report[topic] = bench_scale(min(args.runs, 3), sizes)
+            report[topic] = bench_scale(args.runs, sizes)
         elif topic == "instructions":
             # 100,000 layers take minutes under valgrind: up to 10,000 unless asked.
             small = [size for size in sizes if size <= 10_000]
