@@ -9,12 +9,10 @@ from cnncalc import limits, memory, receptive
 from cnncalc.architecture import NETWORK_INPUT, Architecture, Layer
 from cnncalc.conventions import DEFAULT_COUNT, Convention, convention
 from cnncalc.errors import CnncalcError, Diagnostic, Position
-from cnncalc.graph import evaluation_order, in_file_order
 from cnncalc.layers import Figures, LayerError, Note, Shape
 from cnncalc.layers.base import units
 from cnncalc.names import FIGURE_KEYS
 from cnncalc.record import Record, replaced
-from cnncalc.ties import resolve_ties
 
 
 class LayerResult(Record):
@@ -233,6 +231,8 @@ def _analyse(
     try:
         return _analyse_in_order(arch, range(len(arch.layers)), strict, dtype, count)
     except (KeyError, CnncalcError):
+        from cnncalc.graph import evaluation_order, in_file_order  # rarely needed
+
         if in_file_order(arch):
             raise
     return _analyse_in_order(arch, evaluation_order(arch), strict, dtype, count)
@@ -459,6 +459,8 @@ def _owners(arch: Architecture, rows: tuple[LayerResult, ...]) -> dict[str, str]
             involved.update((layer.name, layer.share))
     if not involved:
         return {}
+    from cnncalc.ties import resolve_ties  # only files with `share:` get here
+
     # resolve_ties checks ties against rows; only the layers in a tie need one.
     return resolve_ties(arch, {row.name: row for row in rows if row.name in involved})
 
