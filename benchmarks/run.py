@@ -3,7 +3,7 @@ torchinfo.
 
 One command runs them all and prints medians and ratios (README, "Performance")::
 
-    python benchmarks/run.py            # everything (about 25 minutes on 2 busy cores)
+    python benchmarks/run.py            # everything (about 15 minutes on 2 busy cores)
     python benchmarks/run.py startup    # or one topic: startup scale instructions check
                                         # fuzz torchinfo
     python benchmarks/run.py scale --runs 5 --sizes 1000,10000,100000
@@ -242,7 +242,10 @@ def scale_turns_child(shape: str, sizes: Sequence[int], rounds: int) -> None:
     drift. And a size analysed again and again on its own keeps a 1,000-layer network
     in the CPU's 1 MiB L2 cache from run to run, which no real run does (the command
     line analyses a file once, after loading it). Taking turns, every size meets the
-    same drift, and every analysis starts after a load has filled the cache.
+    same drift, and every analysis starts with the cache full of another size's data.
+    The machine also switches between a fast and a slow state for seconds at a time;
+    growth is therefore the median over the runs of the ratio of two sizes timed in
+    the same round, seconds apart.
     """
     sys.setrecursionlimit(200)
     from cnncalc.analysis import analyse
@@ -255,13 +258,16 @@ def scale_turns_child(shape: str, sizes: Sequence[int], rounds: int) -> None:
     load: list[list[float]] = [[] for _ in sizes]
     analysis: list[list[float]] = [[] for _ in sizes]
     for _ in range(rounds):
-        for index, (text, arch) in enumerate(zip(texts, architectures, strict=True)):
+        # The loads, then the analyses back to back: sizes next to each other are
+        # timed within a second or two of each other (their ratio is taken per round).
+        for text, samples in zip(texts, load, strict=True):
             start = time.perf_counter()
             from_text(text, f"{shape}.yaml")
-            middle = time.perf_counter()
+            samples.append(time.perf_counter() - start)
+        for arch, samples in zip(architectures, analysis, strict=True):
+            start = time.perf_counter()
             analyse(arch)
-            load[index].append(middle - start)
-            analysis[index].append(time.perf_counter() - middle)
+            samples.append(time.perf_counter() - start)
     print(json.dumps({"load": load, "analyse": analysis}))
 
 
@@ -270,7 +276,8 @@ def bench_scale(rounds: int, sizes: Sequence[int]) -> dict[str, Any]:
     heading(
         f"scale: the sizes take turns, {rounds} rounds of load and analyse in each of "
         f"{processes} fresh processes, medians of the {rounds * processes} runs per size; "
-        "peak memory from a fresh process per size; recursion limit 200"
+        "growth: median of the ratios within a round; peak memory from a fresh process "
+        "per size; recursion limit 200"
     )
     report: dict[str, Any] = {}
     for shape in ("chain", "residual"):
@@ -302,11 +309,19 @@ def bench_scale(rounds: int, sizes: Sequence[int]) -> dict[str, Any]:
             for key, pooled in samples.items():
                 row[key] = statistics.median(pooled[index]) if pooled[index] else float("nan")
             ratio = ""
-            if previous:
+            if previous and samples["analyse"][index]:
+                # Paired: each run's ratio to the smaller size's run in the same round.
+                for key in ("load", "analyse"):
+                    row[f"{key}_growth"] = statistics.median(
+                        large / small
+                        for small, large in zip(
+                            samples[key][index - 1], samples[key][index], strict=True
+                        )
+                    )
                 growth = row["layers"] / previous["layers"]
                 ratio = (
-                    f"  ×{growth:.0f} layers → load ×{row['load'] / previous['load']:.1f},"
-                    f" analyse ×{row['analyse'] / previous['analyse']:.1f}"
+                    f"  ×{growth:.0f} layers → load ×{row['load_growth']:.1f},"
+                    f" analyse ×{row['analyse_growth']:.1f}"
                 )
             print(
                 f"  {shape:<8} {row['layers']:>7,} layers ({row['bytes'] / 2**20:5.1f} MiB): "
