@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from cnncalc import limits, memory, receptive
@@ -417,37 +417,16 @@ def _total_of_computations(
     value_bytes: int,
 ) -> Totals:
     """What `total` gives over the rows, from each computation times its rows (no ties)."""
-    neurons = params = non_trainable = unshared = dense = connections = macs = 0
-    ops = activation_bytes = 0
-    for (_, _, ops_each, _, (neurons_each, bytes_each, _), _, numbers), count in zip(
-        computations, uses, strict=True
-    ):
-        params_each, non_trainable_each, unshared_each, dense_each, connections_each, macs_each = (
-            numbers
-        )
-        params += count * params_each
-        non_trainable += count * non_trainable_each
-        if params_each > 0 or non_trainable_each > 0:  # LayerResult.has_parameters
-            neurons += count * neurons_each
-        unshared += count * unshared_each
-        dense += count * dense_each
-        connections += count * connections_each
-        macs += count * macs_each
-        ops += count * ops_each
-        activation_bytes += count * bytes_each
-    return Totals(
-        output=output,
-        neurons=neurons,
-        params=params,
-        non_trainable=non_trainable,
-        params_unshared=unshared,
-        params_dense=dense,
-        connections=connections,
-        macs=macs,
-        ops=ops,
-        activation_bytes=activation_bytes,
-        peak_activation_bytes=peak_activation_bytes,
-        param_bytes=(params + non_trainable) * value_bytes,
+    return _summed(
+        (
+            (count, False, neurons, *numbers, ops, activation_bytes)
+            for (_, _, ops, _, (neurons, activation_bytes, _), _, numbers), count in zip(
+                computations, uses, strict=True
+            )
+        ),
+        output,
+        peak_activation_bytes,
+        value_bytes,
     )
 
 
@@ -504,24 +483,57 @@ def total(
 
     ``value_bytes`` (bytes per value) gives `param_bytes`; 0 leaves it 0.
     """
-    # One pass with local sums: this runs over every row of a 100,000-layer network.
+    return _summed(
+        (
+            (
+                1,
+                row.shares is not None,
+                row.neurons,
+                row.params,
+                row.non_trainable,
+                row.params_unshared,
+                row.params_dense,
+                row.connections,
+                row.macs,
+                row.ops,
+                row.activation_bytes,
+            )
+            for row in rows
+        ),
+        output,
+        peak_activation_bytes,
+        value_bytes,
+    )
+
+
+# (rows alike, tied, neurons, params, non_trainable, params_unshared, params_dense,
+# connections, macs, ops, activation_bytes): what `_summed` adds, times the first.
+_Summand = tuple[int, bool, int, int, int, int, int, int, int, int, int]
+
+
+def _summed(
+    summands: Iterable[_Summand], output: Shape, peak_activation_bytes: int, value_bytes: int
+) -> Totals:
+    # Local sums: over the rows of a network with tied weights, this runs per row.
     neurons = params = non_trainable = unshared = dense = connections = macs = 0
     params_tied = non_trainable_tied = ops = activation_bytes = 0
-    for row in rows:
-        if row.shares is None:
-            params += row.params
-            non_trainable += row.non_trainable
+    for count, tied, *figures in summands:
+        row_neurons, row_params, row_fixed, row_unshared, row_dense, *rest = figures
+        row_connections, row_macs, row_ops, row_bytes = rest
+        if tied:
+            params_tied += count * row_params
+            non_trainable_tied += count * row_fixed
         else:
-            params_tied += row.params
-            non_trainable_tied += row.non_trainable
-        if row.params > 0 or row.non_trainable > 0:  # LayerResult.has_parameters
-            neurons += row.neurons
-        unshared += row.params_unshared
-        dense += row.params_dense
-        connections += row.connections
-        macs += row.macs
-        ops += row.ops
-        activation_bytes += row.activation_bytes
+            params += count * row_params
+            non_trainable += count * row_fixed
+        if row_params > 0 or row_fixed > 0:  # LayerResult.has_parameters
+            neurons += count * row_neurons
+        unshared += count * row_unshared
+        dense += count * row_dense
+        connections += count * row_connections
+        macs += count * row_macs
+        ops += count * row_ops
+        activation_bytes += count * row_bytes
     return Totals(
         output=output,
         neurons=neurons,
