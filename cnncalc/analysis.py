@@ -517,9 +517,19 @@ def _summed(
     # Local sums: over the rows of a network with tied weights, this runs per row.
     neurons = params = non_trainable = unshared = dense = connections = macs = 0
     params_tied = non_trainable_tied = ops = activation_bytes = 0
-    for count, tied, *figures in summands:
-        row_neurons, row_params, row_fixed, row_unshared, row_dense, *rest = figures
-        row_connections, row_macs, row_ops, row_bytes = rest
+    for (
+        count,
+        tied,
+        row_neurons,
+        row_params,
+        row_fixed,
+        row_unshared,
+        row_dense,
+        row_connections,
+        row_macs,
+        row_ops,
+        row_bytes,
+    ) in summands:
         if tied:
             params_tied += count * row_params
             non_trainable_tied += count * row_fixed

@@ -44,15 +44,6 @@ class Liveness(Record):
         self.peak_layer = peak_layer
 
 
-def last_reads(reads_in_order: Sequence[Sequence[str]]) -> dict[str, int]:
-    """The step that reads each tensor for the last time (after it, the tensor is freed)."""
-    last_read: dict[str, int] = {}
-    for step, sources in enumerate(reads_in_order):
-        for name in sources:
-            last_read[name] = step
-    return last_read
-
-
 class LiveBytes:
     """Live bytes step by step, for a caller that learns each output's size as it goes.
 
@@ -77,10 +68,13 @@ class LiveBytes:
         reads_in_order: Sequence[Sequence[str]],
         network_input: str,
         input_bytes: int,
-        last_read: dict[str, int] | None = None,  # `last_reads(reads_in_order)`, if known
     ) -> None:
         self.reads = reads_in_order
-        self.last_read = last_reads(reads_in_order) if last_read is None else last_read
+        last_read: dict[str, int] = {}  # the step reading each tensor for the last time
+        for step, sources in enumerate(reads_in_order):
+            for name in sources:
+                last_read[name] = step
+        self.last_read = last_read
         self.sizes = {network_input: input_bytes}  # the tensors held, by name
         self.current = input_bytes if network_input in self.last_read else 0
         self.peak = 0 if reads_in_order else input_bytes  # nothing runs: the input alone

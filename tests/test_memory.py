@@ -137,6 +137,7 @@ def test_explain_shows_the_new_figures() -> None:
 
 
 def test_a_tensor_read_twice_by_one_layer_is_freed_once() -> None:
+    # Worked by hand from the rules in cnncalc/memory.py's docstring:
     # x (10) → a (1); b = a + a (4). a: x + a = 11, x freed; b: a + b = 5, a freed once.
     result = liveness(["a", "b"], {"a": ["x"], "b": ["a", "a"]}, {"x": 10, "a": 1, "b": 4}, "x")
     assert result.live == {"a": 11, "b": 5}
@@ -152,6 +153,7 @@ def test_a_tensor_read_twice_by_one_layer_is_freed_once() -> None:
 
 
 def test_a_file_listed_out_of_order_runs_in_the_order_of_its_graph() -> None:
+    # Worked by hand (contract formulas, float32 = 4 bytes per value).
     # b is listed first and reads a: a runs first. Input 1×8×8 = 256 B; a: 2 filters
     # of 3×3 → 2×6×6, 2·9 + 2 = 20 params, 288 B; b: relu, 288 B.
     # Live: a runs with the input and its output, 256 + 288 = 544; b with a and b, 576.
