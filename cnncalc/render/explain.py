@@ -14,19 +14,19 @@ from rich.text import Text
 
 from cnncalc.explain import Explanation, LayerExplanation
 from cnncalc.render.glyphs import glyph_text
-from cnncalc.render.text import shape_text, thousands
+from cnncalc.render.text import shape_text, shown, shown_json, thousands
 
 STEP_KEYS = ("key", "label", "formula", "substituted", "value", "note")
 
 
 def heading(layer: LayerExplanation) -> str:
     inputs = " + ".join(shape_text(shape) for shape in layer.input_shapes)
-    return f"{layer.name} ({layer.type}): {inputs} → {shape_text(layer.output)}"
+    return f"{shown(layer.name)} ({layer.type}): {inputs} → {shape_text(layer.output)}"
 
 
 def explanation_view(explanation: Explanation) -> RenderableType:
     parts: list[RenderableType] = [
-        glyph_text(f"{explanation.name} — input {shape_text(explanation.input)}", "bold")
+        glyph_text(f"{shown(explanation.name)} — input {shape_text(explanation.input)}", "bold")
     ]
     if not explanation.layers:
         parts.append(Text("No layer has parameters; name layers to explain them.", style="dim"))
@@ -68,7 +68,7 @@ def explanation_record(explanation: Explanation) -> dict[str, Any]:
 
 
 def to_json(explanation: Explanation) -> str:
-    return json.dumps(explanation_record(explanation), indent=2, ensure_ascii=False)
+    return shown_json(json.dumps(explanation_record(explanation), indent=2, ensure_ascii=False))
 
 
 def to_csv(explanation: Explanation) -> str:
@@ -77,7 +77,7 @@ def to_csv(explanation: Explanation) -> str:
     writer.writerow(["layer", "type", *STEP_KEYS])
     for layer in explanation.layers:
         for step in layer.steps:
-            writer.writerow([layer.name, layer.type, *(getattr(step, k) for k in STEP_KEYS)])
+            writer.writerow([shown(layer.name), layer.type, *(getattr(step, k) for k in STEP_KEYS)])
     return buffer.getvalue()
 
 
