@@ -119,10 +119,17 @@ def console() -> Console:
     """
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit with 1, which `check` reserves for an exceeded budget;
+            # the entry point handles a broken pipe like every other command's.
+            self.quiet = True
+            raise BrokenPipeError
+
     width = None
     if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
         width = 200
-    return Console(width=width, highlight=False, soft_wrap=False)
+    return _Console(width=width, highlight=False, soft_wrap=False)
 
 
 def echo(text: str) -> None:
