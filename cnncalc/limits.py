@@ -23,8 +23,10 @@ class Limits(Record):
 
     def __init__(
         self,
-        # LeNet-5 is 1 KiB, ResNet-50 5 KiB, a generated 100,000-layer chain 6.6 MiB.
-        file_bytes: int = 32 * 2**20,
+        # LeNet-5 is 1 KiB, ResNet-50 5 KiB, a generated 10,000-layer chain 0.4 MiB.
+        # Larger files let long names through that a table takes long to fold
+        # (10,000 rows of 3 KiB names, 32 MiB: half a minute).
+        file_bytes: int = 4 * 2**20,
         # Values (scalars, lists, mappings, keys) in the document with every alias
         # expanded; a 100,000-layer chain of convs holds about 1.2 million.
         nodes: int = 2_000_000,
@@ -36,9 +38,10 @@ class Limits(Record):
         # more than 4,300 digits (sys.get_int_max_str_digits), and no network comes
         # near 10^600.
         figure_digits: int = 600,
-        # Layers after blocks are expanded. The largest real CNNs have a few thousand;
-        # 100,000 analyse in seconds within 1 GiB.
-        layers: int = 100_000,
+        # Layers after blocks are expanded. The largest real CNNs have a few thousand.
+        # The bound keeps every output within seconds: a table of 10,000 rows takes
+        # rich about 4 s, one of 100,000 over a minute.
+        layers: int = 10_000,
     ) -> None:
         self.file_bytes = file_bytes
         self.nodes = nodes
