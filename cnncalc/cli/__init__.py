@@ -49,7 +49,8 @@ def cli() -> None:
     list`), and cnncalc reports output shapes, neurons, connections, multiply-
     accumulates and parameters, with and without weight sharing.
 
-    Exit status: 0 success, 1 a budget exceeded, 2 bad usage or bad input.
+    Exit status: 0 success, 1 a budget exceeded, 2 bad usage, bad input or output that
+    cannot be written, 3 an internal error, 130 interrupted (docs/hostile-input.md).
     """
 
 
