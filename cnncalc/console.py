@@ -16,6 +16,8 @@ import gc
 
 def main(argv: list[str] | None = None) -> int:
     gc.disable()  # before click is imported: its import is a third of the start-up
-    from cnncalc.cli import main as run
-
+    try:
+        from cnncalc.cli import main as run
+    except KeyboardInterrupt:  # Ctrl-C while starting: the same status as later
+        return 130
     return run(argv)

@@ -162,7 +162,8 @@ def test_ctrl_c_exits_130_and_workers_end(tmp_path: Path) -> None:
     )
     time.sleep(3)
     assert process.poll() is None, "the check ended before it could be interrupted"
-    process.send_signal(signal.SIGINT)
+    # As a terminal's Ctrl-C does: to every process of the group, workers included.
+    os.killpg(process.pid, signal.SIGINT)
     started = time.monotonic()
     status = process.wait(timeout=30)
     assert status == 130
@@ -336,3 +337,21 @@ def test_api_validates_like_the_command_line() -> None:
         cnncalc.load(
             {"name": "n", "input": [1, 8, 8], "layers": [{"type": "dense", "units": 10**5000}]}
         )
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_full_disk_with_stderr_closed_still_exits_2() -> None:
+    # Nowhere to say it: the status alone tells.
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import os,sys; os.close(2); sys.stderr=None; "
+                "from cnncalc.console import main; raise SystemExit(main(['show', 'lenet5']))",
+            ],
+            stdout=full,
+            timeout=60,
+            cwd=ROOT,
+        )
+    assert result.returncode == 2

@@ -67,6 +67,8 @@ def _ascii_fallback(error: UnicodeError) -> tuple[str, int]:
 def _survive_ascii_terminals() -> None:
     # A terminal or pipe that cannot encode our glyphs must not end in a traceback.
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the stream closed
+            continue
         try:
             "×–·→".encode(stream.encoding or "ascii")
         except (UnicodeEncodeError, LookupError):
