@@ -275,12 +275,17 @@ def test_junit_write_error_is_an_error_line_before_the_report(tmp_path: Path) ->
 
 
 @pytest.mark.parametrize("fmt", ["table", "csv", "markdown"])
-def test_no_control_character_reaches_a_text_output(tmp_path: Path, fmt: str) -> None:
-    result = run(
-        "show", str(evil_file(tmp_path)), "--format", fmt, env={**os.environ, "COLUMNS": "300"}
-    )
-    assert result.returncode == 0
-    assert not any(c in result.stdout for c in CONTROLS)
+@pytest.mark.parametrize(
+    "command", [("show",), ("show", "--columns", "all"), ("explain",), ("compare",)]
+)
+def test_no_control_character_reaches_a_text_output(
+    tmp_path: Path, fmt: str, command: tuple[str, ...]
+) -> None:
+    path = str(evil_file(tmp_path))
+    arguments = [command[0], path, *command[1:], "--format", fmt]
+    result = run(*arguments, env={**os.environ, "COLUMNS": "300"})
+    assert result.returncode == 0, result.stderr
+    assert not any(c in result.stdout + result.stderr for c in CONTROLS)
     assert "evil\\x1b]0;pwned\\x07" in result.stdout
 
 

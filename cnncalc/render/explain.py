@@ -37,12 +37,13 @@ def explanation_view(explanation: Explanation) -> RenderableType:
         table.add_column("With the numbers", overflow="fold")
         table.add_column("Value", justify="right", overflow="fold")
         for step in layer.steps:
-            numbers: RenderableType = glyph_text(step.substituted)
+            # Steps name layers (memory notes list the tensors held): shown().
+            numbers: RenderableType = glyph_text(shown(step.substituted))
             if step.note:
-                numbers = Group(numbers, glyph_text(step.note, "dim italic"))
+                numbers = Group(numbers, glyph_text(shown(step.note), "dim italic"))
             table.add_row(
                 step.label,
-                glyph_text(step.formula),
+                glyph_text(shown(step.formula)),
                 numbers,
                 Text(thousands(step.value), style="bold"),
             )
@@ -77,12 +78,19 @@ def to_csv(explanation: Explanation) -> str:
     writer.writerow(["layer", "type", *STEP_KEYS])
     for layer in explanation.layers:
         for step in layer.steps:
-            writer.writerow([shown(layer.name), layer.type, *(getattr(step, k) for k in STEP_KEYS)])
+            values = (getattr(step, k) for k in STEP_KEYS)
+            writer.writerow(
+                [
+                    shown(layer.name),
+                    layer.type,
+                    *(shown(v) if isinstance(v, str) else v for v in values),
+                ]
+            )
     return buffer.getvalue()
 
 
 def _escape(cell: str) -> str:
-    return cell.replace("|", "\\|")
+    return shown(cell).replace("|", "\\|")
 
 
 def to_markdown(explanation: Explanation) -> str:
