@@ -93,7 +93,7 @@ def memory_caption(analysis: Analysis) -> str:
     return (
         f"memory at {analysis.dtype} ({DTYPES[analysis.dtype]} bytes per value), batch 1: "
         f"peak {thousands(totals.peak_activation_bytes)} bytes while "
-        f"{shown(analysis.peak_layer)} runs (network input held, every tensor freed after its "
+        f"{shown(str(analysis.peak_layer))} runs (network input held, every tensor freed after its "
         f"last reader, no in-place layers); parameters {thousands(totals.param_bytes)} bytes"
     )
 
