@@ -10,6 +10,7 @@ and compared line by line, trailing spaces aside. After a deliberate change of o
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -182,3 +183,23 @@ def test_every_pasted_output_is_what_runs(examples: Path) -> None:
 
 def test_the_readme_stays_a_front_door() -> None:
     assert len(README.read_text(encoding="utf-8").splitlines()) <= 300
+
+
+REFERENCE_SCRIPTS = sorted((ROOT / "tests" / "reference").glob("*.py"))
+
+
+@pytest.mark.parametrize("script", REFERENCE_SCRIPTS, ids=lambda script: script.name)
+def test_reference_scripts_print_what_their_header_says(script: Path) -> None:
+    # Tests cite these scripts for numbers PyTorch counted; the indented lines of each
+    # script's docstring are what it printed, with the torch version it names.
+    pytest.importorskip("torch")
+    header = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8"))) or ""
+    assert re.search(r"Produced with torch \d+\.\d+", header), "name the torch version"
+    expected = [line.strip() for line in header.splitlines() if line.startswith("    ")]
+    assert expected, "paste what the script printed, indented, in its docstring"
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.splitlines()
+    assert [line for line in expected if line not in printed] == []
