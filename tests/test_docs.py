@@ -5,7 +5,8 @@ The README shows commands in ```sh blocks; a line starting with `cnncalc` runs a
 written (redirections included) in a folder holding the files the examples name. An
 output is pasted as a ```text block right after a line "`cnncalc ...` (at N columns):"
 and compared line by line, trailing spaces aside. After a deliberate change of output,
-`CNNCALC_UPDATE_README=1 pytest tests/test_docs.py` pastes the new outputs in.
+`CNNCALC_UPDATE_README=1 pytest tests/test_docs.py` pastes the new outputs in (the
+same holds for outputs pasted in docs/).
 """
 
 from __future__ import annotations
@@ -152,14 +153,18 @@ def _lines(text: str) -> list[str]:
     return "\n".join(line.rstrip() for line in text.splitlines()).strip("\n").splitlines()
 
 
-def test_every_pasted_output_is_what_runs(examples: Path) -> None:
-    readme = README.read_text(encoding="utf-8")
-    shown = {match[1] for match in _PASTED.finditer(readme)}
+def test_the_readme_pastes_outputs() -> None:
+    shown = {match[1] for match in _PASTED.finditer(README.read_text(encoding="utf-8"))}
     assert shown >= {
         "cnncalc show lenet5",
         "cnncalc compare alexnet --no-sharing --dense",
         "cnncalc explain alexnet conv1",
     }
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(ROOT)))
+def test_every_pasted_output_is_what_runs(page: Path, examples: Path) -> None:
+    text = page.read_text(encoding="utf-8")
     stale = []
 
     def compare(match: re.Match[str]) -> str:
@@ -172,13 +177,11 @@ def test_every_pasted_output_is_what_runs(examples: Path) -> None:
         stale.append(command)
         return match[0].replace(pasted, "\n".join(printed) + "\n")
 
-    updated = _PASTED.sub(compare, readme)
+    updated = _PASTED.sub(compare, text)
     if stale and os.environ.get("CNNCALC_UPDATE_README") == "1":
-        README.write_text(updated, encoding="utf-8")
+        page.write_text(updated, encoding="utf-8")
         return
-    assert not stale, (
-        f"the README's output of {stale} is stale (CNNCALC_UPDATE_README=1 rewrites it)"
-    )
+    assert not stale, f"the output of {stale} is stale (CNNCALC_UPDATE_README=1 rewrites it)"
 
 
 def test_the_readme_stays_a_front_door() -> None:
