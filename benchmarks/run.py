@@ -1,7 +1,7 @@
 """cnncalc benchmarks: start-up, scale, instructions, `check` over many files, fuzzing,
 torchinfo.
 
-One command runs them all and prints medians and ratios (README, "Performance")::
+One command runs them all and prints medians and ratios (docs/performance.md)::
 
     python benchmarks/run.py            # everything (about 15 minutes on 2 busy cores)
     python benchmarks/run.py startup    # or one topic: startup scale instructions check

@@ -16,7 +16,7 @@ from cnncalc.record import Record, replaced
 
 
 class LayerResult(Record):
-    """One row: a layer's output shape and its figures (contract section 2)."""
+    """One row: a layer's output shape and its figures (docs/figures.md)."""
 
     __slots__ = (  # noqa: RUF023 - in field order, for repr
         "name",
@@ -53,7 +53,7 @@ class LayerResult(Record):
         params_dense: int,
         connections: int,
         macs: int,
-        # Figures beyond the contract's (issue 7); defaults keep other constructors working.
+        # Figures added beside the first ones; defaults keep other constructors working.
         receptive_field: tuple[int, int] | None = None,  # [h, w] on the network input
         jump: tuple[int, int] | None = None,  # effective stride [h, w]; None for vectors
         activation_bytes: int = 0,  # the output tensor at the analysis's dtype

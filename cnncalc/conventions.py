@@ -3,9 +3,9 @@
 Each layer kind reports its `Operations` (`LayerKind.operations`): the arithmetic it
 does besides its multiply-accumulates, and what torchinfo, fvcore and thop print for
 the PyTorch module it corresponds to. A convention combines a layer's MACs (the
-contract's `macs`) with those terms; nothing here looks at a layer's type.
+`macs` figure of docs/figures.md) with those terms; nothing here looks at a layer's type.
 
-- ``macs`` (default): conv, dense and rbf multiply-accumulates — the contract's `macs`,
+- ``macs`` (default): conv, dense and rbf multiply-accumulates — the `macs` figure,
   which is what torchvision publishes as "GFLOPS" (`_ops`).
 - ``flops``: 2 × MACs (a multiply and an add each, the tf.profiler and
   torch.utils.flop_counter convention) plus one addition per biased output unit, plus

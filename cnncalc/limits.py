@@ -3,7 +3,7 @@
 A calculator that runs in CI must refuse absurd input quickly instead of exhausting
 memory or time. Every bound has a default that no real architecture comes near, and an
 environment variable that changes it (read on every use, so tests and wrappers can set
-it per call). The README's robustness section states the same table.
+it per call). docs/hostile-input.md states the same table.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Activation and parameter memory at a chosen number format.
 
-Assumptions (stated in the README and in the table's caption):
+Assumptions (stated in docs/receptive-field-and-memory.md and in the table's caption):
 
 - Batch 1. Every layer writes a new output tensor (no in-place ReLU, no fusion);
   a tensor takes neurons × bytes-per-value.

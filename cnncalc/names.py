@@ -6,7 +6,7 @@ keeping them here lets `cnncalc --help` build its options without importing the 
 
 from __future__ import annotations
 
-# Contract section 2, in the order tables and json show them.
+# The figures of docs/figures.md, in the order tables and json show them.
 FIGURE_KEYS = (
     "neurons",
     "params",

@@ -12,7 +12,7 @@ a field::
 
 The schema checks the file's structure: keys, types, required fields, ranges, the
 layer types and their fields, budget sizes. What needs the whole network stays with
-the loader and the analysis (see the README): unique layer names, `input:` naming an
+the loader and the analysis (see docs/file-format.md): unique layer names, `input:` naming an
 earlier layer, shapes that fit, `groups` dividing the channels, `table` indices in
 range, sizes with a fraction left over (`1.5` without a suffix), and whole floats
 such as `6.0` where an integer is expected (JSON Schema counts 6.0 as an integer).

@@ -1,4 +1,4 @@
-"""The Python API documented in the README."""
+"""The Python API documented in docs/python-api.md."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ def test_load_a_file_and_analyse(write: Any) -> None:
         "name: n\ninput: [1, 32, 32]\nlayers:\n  - {name: C1, type: conv, filters: 6, kernel: 5}\n"
     )
     result = cnncalc.analyse(cnncalc.load(path))
-    # LeNet-5's C1 (contract reference): 6×28×28, 156 params, 122,304 connections.
+    # LeNet-5's C1 (LeCun et al. 1998, section II.B): 6×28×28, 156 params, 122,304 connections.
     assert result.layer("C1").output == (6, 28, 28)
     assert (result.totals.params, result.layer("C1").connections) == (156, 122_304)
 

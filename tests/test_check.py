@@ -2,7 +2,7 @@
 
 The example files live in tests/data/check; each file's first line states its
 figures by hand arithmetic: a conv 2@3×3 on 1×8×8 has params 2·(3·3·1 + 1) = 20 and
-macs 6·6·2·9 = 648 (contract §2). Budgets and positions below are read off the files.
+macs 6·6·2·9 = 648 (docs/figures.md). Budgets and positions below are read off the files.
 """
 
 from __future__ import annotations

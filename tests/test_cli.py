@@ -60,7 +60,7 @@ def test_show_table_matches_golden() -> None:
 
 
 def test_show_json_has_the_contract_keys() -> None:
-    # The contract's keys, exactly as specified; issue 7 added keys beside them
+    # The keys of docs/command-line.md, exactly; later figures added keys beside them
     # (receptive_field, jump, memory, ops, shares; top-level count, dtype, peak_layer).
     result = run_cli(["show", "alexnet", "--format", "json"])
     assert result.exit_code == 0, result.stderr
@@ -75,7 +75,7 @@ def test_show_json_has_the_contract_keys() -> None:
     for layer in document["layers"]:
         assert set(layer) >= CONTRACT_LAYER_KEYS
     conv1 = document["layers"][0]
-    # Contract reference values for AlexNet conv1.
+    # AlexNet conv1 (docs/figures.md, reference values: Krizhevsky et al. 2012, section 3.5, by hand).
     assert conv1["output"] == [96, 55, 55]
     assert (conv1["neurons"], conv1["params"], conv1["params_unshared"]) == (
         290_400,
@@ -144,7 +144,7 @@ def test_stdin(write: Any) -> None:
     assert result.exit_code == 0, result.stderr
     layer = json.loads(result.stdout)["layers"][0]
     assert layer["name"] == "conv1"  # default name: type + 1-based position
-    assert layer["params_unshared"] == 89_856  # contract reference value
+    assert layer["params_unshared"] == 89_856  # 24·24·6·(5·5 + 1), by hand (docs/figures.md)
 
 
 def test_show_a_file(write: Any) -> None:

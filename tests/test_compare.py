@@ -1,6 +1,6 @@
 """`compare`: shared, unshared and fully connected counts side by side, in every format.
 
-Expected numbers: the contract's reference values (AlexNet and LeNet-5 papers) and hand
+Expected numbers: the reference values of docs/figures.md (AlexNet and LeNet-5 papers) and hand
 arithmetic written out in the comments.
 """
 
@@ -46,7 +46,7 @@ def test_alexnet_per_layer_matches_show() -> None:
         for key in ("name", "params", "params_unshared", "params_dense"):
             assert compared[key] == reference[key]
     conv1 = document["layers"][0]
-    # contract: conv1 has 34,944 parameters, 105,705,600 without sharing;
+    # docs/figures.md: conv1 has 34,944 parameters, 105,705,600 without sharing;
     # 105,705,600 / 34,944 = 3,025 (34,944 × 3,025 = 104,832,000 + 873,600).
     assert conv1["ratio_unshared"] == 105_705_600 / 34_944 == 3025
     assert "ratio_dense" not in conv1

@@ -31,7 +31,7 @@ def test_macs_is_the_contract_figure() -> None:
     analysis = cnncalc.analyse(cnncalc.bundled("alexnet"))
     assert analysis.count == "macs"
     assert all(row.ops == row.macs for row in analysis.layers)
-    assert analysis.totals.ops == 724_406_816  # reference_figures.md §3, AlexNet at 227
+    assert analysis.totals.ops == 724_406_816  # torch's count: tests/reference/alexnet_macs.py
 
 
 def test_lenet5_flops_by_hand() -> None:
@@ -96,7 +96,7 @@ def _bundled(name: str, input_shape: tuple[int, ...] | None, count: str) -> cnnc
 
 def test_torchinfo_published_resnet50() -> None:
     # torchinfo tests/test_output/resnet50.out: "Total mult-adds (G): 8.18" at batch 2,
-    # params 25,557,032 (reference_figures.md §5): 4.09 G per image.
+    # params 25,557,032 (torchvision's ResNet50_Weights metadata): 4.09 G per image.
     analysis = _bundled("resnet50", None, "torchinfo")
     assert analysis.totals.params == 25_557_032
     assert round(2 * analysis.totals.ops / 1e9, 2) == 8.18
@@ -104,13 +104,14 @@ def test_torchinfo_published_resnet50() -> None:
 
 def test_torchinfo_published_resnet18_at_64() -> None:
     # torchinfo tests/test_output/resnet18_depth_consistency.out: 148.57 M mult-adds at
-    # 64×64 (reference_figures.md §5).
+    # 64×64.
     analysis = _bundled("resnet18", (3, 64, 64), "torchinfo")
     assert round(analysis.totals.ops / 1e6, 2) == 148.57
 
 
 def test_published_macs_of_torchvision() -> None:
-    # torchvision resnet50 `_ops` 4.089 "GFLOPS" (= giga-MACs, reference_figures.md §1).
+    # torchvision's ResNet50_Weights metadata (torchvision/models/resnet.py): `_ops` 4.089
+    # "GFLOPS", which are giga-MACs.
     assert round(_bundled("resnet50", None, "macs").totals.ops / 1e9, 3) == 4.089
 
 

@@ -1,6 +1,6 @@
 """`explain`: every step's number is what `show` reports, and its arithmetic holds.
 
-Expected numbers come from the contract's reference values (AlexNet paper, LeNet-5
+Expected numbers come from the reference values of docs/figures.md (AlexNet paper, LeNet-5
 paper) or from hand arithmetic written out in the comments.
 """
 
@@ -114,7 +114,7 @@ def test_alexnet_conv1_table() -> None:
     # (227 − 11 + 2·0) / 4 + 1 = 216 / 4 + 1 = 55 (AlexNet: 55×55 maps)
     assert "(227 − 11 + 2 × 0) / 4 + 1" in out
     assert re.search(r"output height .* 55 *\n", out)
-    # contract: 290,400 neurons, 105,705,600 without sharing, 34,944 with sharing
+    # docs/figures.md: 290,400 neurons, 105,705,600 without sharing, 34,944 with sharing
     for number in ("290,400", "105,705,600", "34,944"):
         assert re.search(rf"\s{number} *\n", out), number
     assert "96 × (11 × 11 × 3 + 1)" in out
@@ -127,7 +127,7 @@ def test_alexnet_conv1_json_steps() -> None:
     (layer,) = document["layers"]
     assert layer["name"] == "conv1" and layer["output"] == [96, 55, 55]
     values = {step["key"]: step["value"] for step in layer["steps"]}
-    # contract reference values; 55 = (227 − 11) / 4 + 1
+    # docs/figures.md reference values; 55 = (227 − 11) / 4 + 1
     assert values["output_height"] == values["output_width"] == 55
     assert values["neurons"] == 290_400
     assert values["params_unshared"] == 105_705_600

@@ -1,6 +1,6 @@
 """`--export-svg` and `--export-html` on show, compare and explain: rich's own export.
 
-Totals checked are the contract's reference values (LeNet-5 paper: 60,000 trainable
+Totals checked are the reference values of docs/figures.md (LeNet-5 paper: 60,000 trainable
 parameters, 340,908 connections) and hand arithmetic in the comments.
 """
 
@@ -67,7 +67,7 @@ def test_compare_export(tmp_path: Path) -> None:
     result = run_cli(["compare", "alexnet", "--no-sharing", "--export-svg", str(svg)])
     assert result.exit_code == 0, result.stderr
     text = svg_text(svg)
-    # AlexNet conv1: 105,705,600 / 34,944 = 3,025 (contract reference values)
+    # AlexNet conv1: 105,705,600 / 34,944 = 3,025 (docs/figures.md reference values)
     assert "3,025×" in text
     # the total: the layers' parameters summed by hand (AlexNet, 2 GPUs, groups 2)
     total = 34_944 + 307_456 + 885_120 + 663_936 + 442_624 + 37_752_832 + 16_781_312 + 4_097_000

@@ -189,8 +189,8 @@ def test_a_repeated_block_expands_to_repeat_times_its_layers() -> None:
 @pytest.mark.parametrize(
     ("settings", "size", "output", "params", "macs"),
     [
-        # torch.nn.ConvTranspose2d counted by torch 2.13's flop_counter (the notes'
-        # scratch/tconv.py): flops / 2.
+        # torch.nn.ConvTranspose2d counted by torch 2.13's flop_counter, flops / 2:
+        # tests/reference/conv_transpose_flops.py.
         ((16, 8, 3, 2, 1, 1), 16, (8, 32, 32), 1_160, 294_912),
         ((512, 256, 4, 2, 1, 0), 7, (256, 14, 14), 2_097_408, 102_760_448),
         ((1, 1, 3, 1, 0, 0), 4, (1, 6, 6), 10, 144),

@@ -1,7 +1,7 @@
 """Each layer kind's output shape and figures, one table row per case.
 
-Every expected number is worked by hand from the formulas of the contract
-(section 2) or taken from the source named in the case's comment.
+Every expected number is worked by hand from the formulas of docs/figures.md
+or taken from the source named in the case's comment.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from conftest import analyse_layers, only_layer
 from tests_support import Case
 
 CASES = [
-    # Contract reference: conv 6@5×5 on 28×28×1 → 3,456 neurons, 156 params,
+    # docs/figures.md reference value: conv 6@5×5 on 28×28×1 → 3,456 neurons, 156 params,
     # 89,856 without sharing (24·24·6·(25+1)). MACs 24·24·6·25 = 86,400.
     # Dense equivalent 784·3,456 + 3,456 = 2,712,960.
     Case(
@@ -31,7 +31,7 @@ CASES = [
             non_trainable=0,
         ),
     ),
-    # Contract / AlexNet paper: conv1 96@11×11 stride 4 on 227×227×3 → 55×55×96 =
+    # AlexNet paper (Krizhevsky et al. 2012, section 3.5): conv1 96@11×11 stride 4 on 227×227×3 → 55×55×96 =
     # 290,400 neurons; 96·(11·11·3+1) = 34,944 params; 55·55·34,944 = 105,705,600.
     Case(
         "AlexNet conv1",
@@ -46,7 +46,7 @@ CASES = [
             macs=105_415_200,
         ),
     ),
-    # Contract: Keras Conv2D(12, kernel_size=3) on 25×25×1 → 120 params (108 + 12).
+    # Keras `model.summary()` of Conv2D(12, kernel_size=3) on 25×25×1 → 120 params (108 + 12).
     Case(
         "Keras Conv2D(12, 3)",
         (1, 25, 25),

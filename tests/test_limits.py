@@ -1,4 +1,4 @@
-"""Hostile input is refused quickly, within a memory limit, with one error line (issue 6).
+"""Hostile input is refused quickly, within a memory limit, with one error line.
 
 Each case runs the real command line in a subprocess whose address space is capped with
 `resource.setrlimit(RLIMIT_AS)`, so a bound that failed would show as a MemoryError or
@@ -188,7 +188,7 @@ def test_from_python_refuses_cycles_and_depth() -> None:
 
 
 def test_defaults_are_the_documented_ones() -> None:
-    # The README's robustness table states these; change both together.
+    # docs/hostile-input.md states these; change both together.
     assert (
         limits.Limits(
             file_bytes=4 * 2**20,

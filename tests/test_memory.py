@@ -153,7 +153,7 @@ def test_a_tensor_read_twice_by_one_layer_is_freed_once() -> None:
 
 
 def test_a_file_listed_out_of_order_runs_in_the_order_of_its_graph() -> None:
-    # Worked by hand (contract formulas, float32 = 4 bytes per value).
+    # Worked by hand (docs/receptive-field-and-memory.md, float32 = 4 bytes per value).
     # b is listed first and reads a: a runs first. Input 1×8×8 = 256 B; a: 2 filters
     # of 3×3 → 2×6×6, 2·9 + 2 = 20 params, 288 B; b: relu, 288 B.
     # Live: a runs with the input and its output, 256 + 288 = 544; b with a and b, 576.

@@ -7,7 +7,8 @@
 2. Hand-worked values, with the arithmetic in the comments.
 3. Published values: google-research/receptive_field RECEPTIVE_FIELD_TABLE.md
    (alexnet_v2 and vgg_16 end-points), and VGG16 conv5_3 = 196 (the recurrence in
-   Dang Ha The Hien's guide, quoted in /work/notes/reference_figures.md §4).
+   Dang Ha The Hien's "A guide to receptive field arithmetic for Convolutional Neural
+   Networks", 2017).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import cnncalc
 
 
 def _same_padding(size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
-    # Keras/TensorFlow `same`, as the contract states it: out = ceil(W/S), total padding
+    # Keras/TensorFlow `same`, as docs/file-format.md states it: out = ceil(W/S), total padding
     # max((out − 1)·S + D·(F − 1) + 1 − W, 0), the smaller half first.
     out = -(-size // stride)
     total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)

@@ -67,7 +67,7 @@ def test_lenet_28_first_conv_from_the_weight_sharing_articles() -> None:
 #   fc6   4096·(6·6·256+1)      = 37,752,832
 #   fc7   4096·(4096+1)         = 16,781,312
 #   fc8   1000·(4096+1)         =  4,097,000
-# Total 60,965,224, the figure the issue and PipeCNN's reference constant give.
+# Total 60,965,224, the figure PipeCNN's reference constant gives.
 ALEXNET_PARAMS = {
     "conv1": 34_944,
     "conv2": 307_456,

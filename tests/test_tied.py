@@ -1,6 +1,6 @@
 """Tied weights (`share: NAME`): parameters counted once, computation in full.
 
-Expected numbers are worked by hand from the contract's formulas (comments); error
+Expected numbers are worked by hand from the formulas of docs/figures.md (comments); error
 positions are found in the test's own YAML text.
 """
 

@@ -9,9 +9,9 @@ sizes come from the tensors torch produces, never from cnncalc's arithmetic. The
   running statistics (or fixed RBF vectors);
 - macs are torch.utils.flop_counter's count divided by 2 (it counts a
   multiply-accumulate as 2 FLOPs, and counts conv, transposed conv and matrix products
-  only, as the contract does).
+  only, as docs/figures.md does).
 What torch cannot express (LeNet-5's connection table) is built as the dense conv and
-checked against the contract's formula on top of it.
+checked against the formula of docs/figures.md on top of it.
 
 Compared: every bundled architecture, plus a few hundred random networks (valid by
 construction: torch itself accepts every layer drawn) with a fixed seed.
@@ -52,7 +52,7 @@ def pair(value: Any) -> tuple[int, int]:
 
 
 def tf_same_padding(size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
-    """The contract's `same` rule, written out again here: output ceil(W/S), total
+    """The `same` rule of docs/file-format.md, written out again here: output ceil(W/S), total
     padding max((out−1)·S + D·(F−1) + 1 − W, 0), the smaller half before."""
     out = math.ceil(size / stride)
     total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
@@ -165,11 +165,11 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
 
 @dataclass
 class Built:
-    """A translated layer: what to run, and the contract figures torch cannot count
+    """A translated layer: what to run, and the figures torch cannot count
     itself (only for a conv with a connection table)."""
 
     module: nn.Module
-    params: int | None = None  # override: the contract's table formula
+    params: int | None = None  # override: the table formula of docs/figures.md
     mac_fraction: tuple[int, int] = (1, 1)  # the table's share of the dense conv's products
 
 
@@ -192,7 +192,7 @@ def conv_module(settings: dict[str, Any], x: Tensor) -> Built:
     if table is None:
         return Built(module)
     # Torch has no partial connectivity: run the dense conv (same shape), and take the
-    # contract's formula for params, Σ over filters (kh·kw·len(entry) + bias), and the
+    # formula of docs/figures.md for params, Σ over filters (kh·kw·len(entry) + bias), and the
     # table's share of the dense conv's products for MACs.
     bias = 1 if settings["bias"] else 0
     params = sum(kernel[0] * kernel[1] * len(entry) + bias for entry in table)
@@ -293,7 +293,7 @@ def run_layer(
     if type_name == "add":
         output = inputs[0]
         for other in inputs[1:]:
-            assert other.shape == output.shape  # torch would broadcast; the contract must not
+            assert other.shape == output.shape  # torch would broadcast; `add` must not
             output = output + other
         return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
     if type_name == "concat":
@@ -371,7 +371,7 @@ def test_bundled_architecture_agrees_with_torch_layer_by_layer(name: str) -> Non
 
 
 def test_the_table_conv_is_held_to_its_formula_not_to_the_dense_conv() -> None:
-    # LeNet-5's C3 [LeCun et al. 1998, and the contract]: 1,516 params; with 10×10
+    # LeNet-5's C3 [LeCun et al. 1998, section II.B]: 1,516 params; with 10×10
     # outputs and 60 maps linked of 96, MACs 10·10·25·60 = 150,000 (hand arithmetic),
     # where the dense 16-filter conv would do 10·10·25·6·16 = 240,000.
     measured = oracle(catalog.load("lenet5"))["C3"]

@@ -131,7 +131,7 @@ def test_mobilenet_v2_depthwise_convs_are_grouped_convs() -> None:
 
 def test_ceil_mode_pools_give_torchvisions_sizes() -> None:
     # googlenet 112 → 56 → 28 → 14 → 7 and squeezenet1_0 109 → 54 → 27 → 13 with ceil
-    # mode (floor would give 55/27/13 and 54/26/12): the notes' own size arithmetic,
+    # mode (floor would give 55/27/13 and 54/26/12): size arithmetic by hand,
     # e.g. ceil((112 − 3) / 2) + 1 = 56.
     google = total("googlenet")
     assert [google.layer(n).output[1] for n in ("maxpool1", "maxpool2", "maxpool3", "maxpool4")] == [

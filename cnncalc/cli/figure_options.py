@@ -94,7 +94,7 @@ def _choice(option: str, choices: tuple[str, ...]) -> Callable[..., str]:
 def table_columns(columns: tuple[str, ...] | None, count: str) -> tuple[tuple[str, ...], bool]:
     """The table's columns and whether to state the memory assumptions.
 
-    Without --columns: the contract's columns, plus `ops` when --count is not macs and
+    Without --columns: the columns of docs/figures.md, plus `ops` when --count is not macs and
     the memory columns when --dtype was given.
     """
     dtype_given = click.get_current_context().get_parameter_source("dtype") not in (

@@ -17,7 +17,7 @@ Shape = tuple[int, ...]
 
 
 class Figures(Record):
-    """The counts of section 2 of the contract that depend on the kind (neurons do not)."""
+    """The counts of docs/figures.md that depend on the kind (neurons do not)."""
 
     __slots__ = (
         "connections",
@@ -113,8 +113,8 @@ class LayerKind(Record):
     def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         """The steps of `cnncalc explain`, in the order a student would write them.
 
-        This default gives the neurons and each non-zero figure with its contract-level
-        formula; kinds with formulas of their own override it.
+        This default gives the neurons and each non-zero figure with its formula from
+        docs/figures.md; kinds with formulas of their own override it.
         """
         return [neurons_step(output), *figure_steps(self.figures(inputs, output), inputs, output)]
 

@@ -15,7 +15,7 @@ from cnncalc.receptive import UNMAPPED, AxisWindow, WindowSpec
 class Upsample(LayerKind):
     """Nearest or bilinear upsampling by an integer `scale`, or to a fixed `size`.
 
-    No parameters and no multiply-accumulates (the contract counts weights only).
+    No parameters and no multiply-accumulates (docs/figures.md counts weights only).
     Nearest copies one input unit into each output unit, like a reshape: no
     connections. Bilinear mixes a 2×2 neighbourhood: 4 connections per output unit,
     as a pool counts its window.

@@ -2,7 +2,7 @@
 
 Each layer kind builds its own steps (`LayerKind.derivation`); the helpers here are the
 pieces several kinds share: one spatial axis of a sliding window, the neuron count, and
-the contract-level fallback for figures a kind does not derive itself. Every value is
+the formulas of docs/figures.md for figures a kind does not derive itself. Every value is
 computed here from the substituted numbers, independently of the kind's `figures`, so a
 test can hold the two against each other.
 """
@@ -33,7 +33,7 @@ LABELS = {
     "macs": "multiply-accumulates",
 }
 
-# What the contract (section 2) says each figure is, for kinds without their own steps.
+# What docs/figures.md says each figure is, for kinds without their own steps.
 CONTRACT_FORMULAS = {
     "params": "trainable parameters of the layer",
     "non_trainable": "stored parameters that are not trained",
@@ -196,7 +196,7 @@ def _dropped_text(dropped: int, axis: str) -> str:
 
 
 def figure_steps(figures: object, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-    """Contract-level steps for every non-zero figure, for kinds without their own steps."""
+    """Steps of docs/figures.md for every non-zero figure, for kinds without their own."""
     steps = []
     in_units = sum(units(shape) for shape in inputs)
     out_units = units(output)

@@ -8,7 +8,7 @@ from cnncalc.analysis import Analysis, LayerResult, Totals
 from cnncalc.names import FIGURE_KEYS
 
 LAYER_KEYS = ("name", "type", "output", *FIGURE_KEYS)
-# Beyond the contract (issue 7): additions, never replacements.
+# Beyond the figures of docs/figures.md: additions, never replacements.
 EXTRA_LAYER_KEYS = (
     "receptive_field",
     "jump",

@@ -54,7 +54,7 @@ def _number_column(table: Table, header: str) -> None:
     table.add_column(_text(header), justify="right", overflow="fold")
 
 
-# Optional columns of `show --columns` (issue 7), after the contract's figures.
+# Optional columns of `show --columns`, after the figures of docs/figures.md.
 EXTRA_HEADERS = {
     "receptive_field": "Receptive\nfield",
     "jump": "Jump",
@@ -101,8 +101,8 @@ def memory_caption(analysis: Analysis) -> str:
 def analysis_table(
     analysis: Analysis, columns: Sequence[str] | None = None, memory: bool = False
 ) -> RenderableType:
-    """The `show` table. ``columns``: the figure columns in order (default: the
-    contract's); ``memory``: add the memory assumptions to the caption (implied by a
+    """The `show` table. ``columns``: the figure columns in order (default: those of
+    docs/figures.md); ``memory``: add the memory assumptions to the caption (implied by a
     memory column)."""
     from cnncalc.conventions import convention
 
