@@ -5,7 +5,7 @@ One command runs them all and prints medians and ratios (docs/performance.md)::
 
     python benchmarks/run.py            # everything (about 15 minutes on 2 busy cores)
     python benchmarks/run.py startup    # or one topic: startup scale instructions check
-                                        # fuzz torchinfo
+                                        # fuzz torchinfo hostile
     python benchmarks/run.py scale --runs 5 --sizes 1000,10000,100000
 
 Every timing is the median of several runs after one warm-up run, like hyperfine.
@@ -583,6 +583,150 @@ def bench_torchinfo(runs: int) -> dict[str, Any]:
     return report
 
 
+# -- hostile inputs ----------------------------------------------------------------------
+
+
+def hostile_cases() -> list[tuple[str, Callable[[], str], list[str], dict[str, str]]]:
+    """(what, file text, command, environment) for the inputs docs/hostile-input.md
+    names: values that ask for work out of proportion to the file, and the largest
+    files the default bounds let through. FILE in the command is the text's path; the
+    text is made when its case runs (this process stays small: a child's peak memory
+    counts the parent's at the fork)."""
+    flat = "name: n\ninput: [1, 8, 8]\nlayers:\n"
+    relu = "  - {{name: {name}, type: activation, fn: relu}}\n"
+
+    def chain(layers: int, pad: int = 0) -> str:
+        return flat + "".join(relu.format(name=f"r{i}" + "x" * pad) for i in range(layers))
+
+    def nested() -> str:
+        blocks = "".join(f"  b{i}: {{layers: [{{block: b{i + 1}}}]}}\n" for i in range(399))
+        return (
+            f"name: n\ninput: [1, 8, 8]\nblocks:\n{blocks}"
+            "  b399: {layers: [{type: flatten}]}\nlayers:\n  - {block: b0}\n"
+        )
+
+    repeats = (
+        "name: n\ninput: [1, 8, 8]\nblocks:\n"
+        "  inner: {layers: [{type: activation, fn: relu}]}\n"
+        "  outer: {layers: [{block: inner, repeat: 999}]}\n"
+        "layers:\n  - {block: outer, repeat: 1000}\n"
+    )
+    pool = flat + "  - {name: p, type: adaptive_pool, size: 1000000000}\n"
+    lenet = (ROOT / "architectures" / "lenet5.yaml").read_text(encoding="utf-8")
+    # The largest texts the default 4 MiB lets through: long names, many values, comments.
+    long_names = partial(chain, 10_000, 370)
+    values = "  - {name: c, type: conv, filters: 1, kernel: [" + "1, " * 1_390_000 + "1]}\n"
+    comments = lenet + ("# " + "c" * 1_000 + "\n") * 4_000
+    return [
+        ("adaptive_pool size 10^9, show", lambda: pool, ["show", "FILE"], {}),
+        ("adaptive_pool size 10^9, explain", lambda: pool, ["explain", "FILE", "p"], {}),
+        ("repeat 999 inside repeat 1000 (refused)", lambda: repeats, ["show", "FILE"], {}),
+        ("400 nested blocks (refused)", nested, ["show", "FILE"], {}),
+        (
+            "330,000 layers, 15 MiB (refused)",
+            partial(chain, 330_000),
+            ["show", "FILE"],
+            {},
+        ),
+        (
+            "the same, CNNCALC_MAX_FILE_BYTES=16 MiB (refused)",
+            partial(chain, 330_000),
+            ["show", "FILE"],
+            {"CNNCALC_MAX_FILE_BYTES": str(16 * 2**20)},
+        ),
+        ("1.4 million values in one list (refused)", lambda: flat + values, ["show", "FILE"], {}),
+        ("10,000 layers (the bound), table", partial(chain, 10_000), ["show", "FILE"], {}),
+        ("10,000 layers, json", partial(chain, 10_000), ["show", "FILE", "--format", "json"], {}),
+        ("10,000 layers, csv", partial(chain, 10_000), ["show", "FILE", "--format", "csv"], {}),
+        (
+            "10,000 layers, markdown",
+            partial(chain, 10_000),
+            ["show", "FILE", "--format", "markdown"],
+            {},
+        ),
+        (
+            "10,000 layers, check --format github",
+            partial(chain, 10_000),
+            ["check", "FILE", "--format", "github"],
+            {},
+        ),
+        ("10,000 layers, 370-byte names (4 MiB), table", long_names, ["show", "FILE"], {}),
+        (
+            "10,000 layers, 370-byte names (4 MiB), json",
+            long_names,
+            ["show", "FILE", "--format", "json"],
+            {},
+        ),
+        ("LeNet-5 and 4 MiB of comments", lambda: comments, ["show", "FILE"], {}),
+        (
+            "CNNCALC_MAX_FILE_BYTES at its maximum (1 GiB)",
+            lambda: lenet,
+            ["show", "FILE"],
+            {"CNNCALC_MAX_FILE_BYTES": str(2**30)},
+        ),
+    ]
+
+
+HOSTILE_LAUNCHER = """
+import os, sys
+actions = [(os.POSIX_SPAWN_OPEN, 1, os.devnull, os.O_WRONLY, 0)]
+pid = os.posix_spawn(sys.argv[1], sys.argv[1:], os.environ, file_actions=actions)
+_, status, usage = os.wait4(pid, 0)
+print(usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
+def bench_hostile() -> dict[str, Any]:
+    heading(
+        "hostile: each input once in a fresh `cnncalc` process; wall time and peak memory "
+        "(max RSS); exit status 0 = shown, 2 = refused with one error line"
+    )
+    rows = []
+    # The defaults are what is measured (main raises the layer bound for scale).
+    defaults = {k: v for k, v in os.environ.items() if not k.startswith("CNNCALC_MAX_")}
+    with tempfile.TemporaryDirectory() as folder:
+        for what, make, command, env in hostile_cases():
+            path = Path(folder) / "net.yaml"
+            text = make()
+            path.write_text(text, encoding="utf-8")
+            size = len(text.encode())
+            del text
+            arguments = [str(path) if word == "FILE" else word for word in command]
+            start = time.perf_counter()
+            # Started by a small launcher: a child's peak memory includes its parent's
+            # at the fork, and this process has held large texts.
+            launched = subprocess.run(
+                [PYTHON, "-S", "-c", HOSTILE_LAUNCHER, *cnncalc_command(), *arguments],
+                capture_output=True,
+                text=True,
+                env={**defaults, **env},
+                check=True,
+            )
+            seconds = time.perf_counter() - start
+            peak_kib, status = map(int, launched.stdout.split())
+            row = {
+                "input": what,
+                "bytes": size,
+                "status": status,
+                "seconds": round(seconds, 2),
+                "peak_mib": round(peak_kib / 1024, 1),
+            }
+            if "Traceback" in launched.stderr:
+                row["traceback"] = True
+            rows.append(row)
+            print(
+                f"  {what:<50} {row['bytes'] / 2**20:6.1f} MiB  exit {row['status']}  "
+                f"{seconds:6.2f} s  {row['peak_mib']:7.1f} MiB"
+            )
+    worst_time = max(rows, key=lambda row: row["seconds"])
+    worst_memory = max(rows, key=lambda row: row["peak_mib"])
+    print(
+        f"  worst time: {worst_time['seconds']} s ({worst_time['input']}); "
+        f"peak memory: {worst_memory['peak_mib']} MiB ({worst_memory['input']})"
+    )
+    return {"cases": rows, "worst_seconds": worst_time, "worst_peak": worst_memory}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -597,6 +741,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "check",
             "fuzz",
             "torchinfo",
+            "hostile",
             "_scale-child",
             "_scale-turns-child",
             "_instructions-child",
@@ -636,8 +781,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     report: dict[str, Any] = {}
     sizes = [int(size) for size in (args.sizes or "1000,10000,100000").split(",")]
+    # scale and instructions measure networks far beyond the default layer bound.
+    os.environ.setdefault("CNNCALC_MAX_LAYERS", "10000000")
     topics = (
-        ["startup", "scale", "instructions", "check", "torchinfo", "fuzz"]
+        ["startup", "scale", "instructions", "check", "torchinfo", "fuzz", "hostile"]
         if args.topic == "all"
         else [args.topic]
     )
@@ -654,6 +801,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report[topic] = bench_check(min(args.runs, 3), args.files)
         elif topic == "torchinfo":
             report[topic] = bench_torchinfo(args.runs)
+        elif topic == "hostile":
+            report[topic] = bench_hostile()
         elif topic == "fuzz":
             report[topic] = bench_fuzz(args.examples)
     if args.json:

@@ -8,6 +8,10 @@ The Python API (the same objects the command line renders)::
     result.layer("C1").connections               # 122304
     result.totals.params                         # 60000
 
+Bad input raises `cnncalc.CnncalcError` with the command line's message (`str(error)`
+is its `FILE:LINE:COL: message` line); a value of the wrong Python type, TypeError. The
+bounds and the rest are in docs/hostile-input.md.
+
 Imports are lazy so that `cnncalc --version` starts instantly.
 """
 

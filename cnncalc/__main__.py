@@ -1,3 +1,3 @@
 from cnncalc.console import main
 
-main()
+raise SystemExit(main())

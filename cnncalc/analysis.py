@@ -214,6 +214,21 @@ def analyse(
     value of the memory figures (`cnncalc.memory.DTYPES`), ``count`` the convention of
     `ops` (`cnncalc.conventions.CONVENTIONS`); unknown names raise ValueError.
     """
+    if not isinstance(arch, Architecture):
+        raise TypeError(
+            "analyse() needs an Architecture (cnncalc.load, cnncalc.bundled), "
+            f"got {type(arch).__name__}"
+        )
+    if input_shape is not None and (
+        len(input_shape) not in (1, 3)
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in input_shape)
+    ):
+        raise CnncalcError(
+            arch.source,
+            arch.input_position,
+            f"input must be C,H,W (or units) as positive integers, like (3, 224, 224); "
+            f"got {tuple(input_shape)!r}",
+        )
     with limits.paused_gc():
         return _analyse(arch, input_shape, strict, dtype, count)
 

@@ -112,7 +112,7 @@ def read_text(path: str | os.PathLike[str], display: str | None = None) -> str:
     origin = Position(1, 1)
     try:
         with open(path, "rb") as handle:
-            data = handle.read(limits.current().file_bytes + 1)
+            data = limits.read_bounded(handle, limits.current().file_bytes)
     except FileNotFoundError:
         raise CnncalcError(
             shown,
@@ -137,6 +137,8 @@ def decode(data: bytes, shown: str) -> str:
             f"the file is larger than {bound:,} bytes (CNNCALC_MAX_FILE_BYTES); "
             "an architecture file is a few KiB",
         )
+    if _looks_utf16(data):
+        raise CnncalcError(shown, Position(1, 1), "UTF-16: save the file as UTF-8")
     if b"\0" in data:
         raise CnncalcError(
             shown,
@@ -151,6 +153,14 @@ def decode(data: bytes, shown: str) -> str:
             _byte_position(data, exc.start),
             f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); save it as UTF-8",
         ) from None
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """A byte order mark of UTF-16, or ASCII text with a NUL beside every character."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    head = data[:64]
+    return len(head) >= 4 and (head[1::2].count(0) == len(head) // 2 or not any(head[0::2]))
 
 
 def _byte_position(data: bytes, offset: int) -> Position:
@@ -238,6 +248,13 @@ def parse_layers(node: Node, source: str) -> tuple[Layer, ...]:
     where = fields.Where(source, "layers")
     if not isinstance(node, Sequence) or not node.items:
         raise where.fail(node, f"layers must be a non-empty list of layers, got {describe(node)}")
+    bound = limits.current().layers
+    if len(node.items) > bound:
+        raise where.fail(
+            node.items[bound],
+            f"more than {bound:,} layers (CNNCALC_MAX_LAYERS); the largest real networks "
+            "have a few thousand",
+        )
     layers: list[Layer] = []
     seen: dict[str, Layer] = {}
     kinds: dict[tuple[Any, ...], LayerKind] = {}

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from cnncalc import fields
+from cnncalc import fields, limits
 from cnncalc.document import Entry, Mapping, Node, Scalar, Sequence, describe
 from cnncalc.errors import CnncalcError, Position
 from cnncalc.layers import KINDS
@@ -32,8 +32,9 @@ from cnncalc.record import Record
 NETWORK_INPUT = "input"  # as in architecture.py: `input` names the network input
 BLOCK_KEYS = ("params", "layers", "description")
 INSTANCE_KEYS = ("name", "block", "input", "repeat", "first")
-# Bounds an expansion (repeat inside repeat) so a small file cannot ask for billions.
-MAX_LAYERS = 1_000_000
+# Blocks inside blocks: real networks nest two or three deep. Expansion recurses once
+# per level, so the bound also keeps it far from Python's recursion limit.
+MAX_NESTING = 100
 
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)\Z")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -85,6 +86,9 @@ class _Expander:
         self.aliases: dict[str, str] = {}  # instance → its output layer
         self.alias_positions: dict[str, Position] = {}
         self.locals: dict[str, frozenset[str]] = {}  # block → its layers' own names
+        # Bounds an expansion (repeat inside repeat) so a small file cannot ask for
+        # billions of layers; repetitions are counted before they are expanded.
+        self.max_layers = limits.current().layers
 
     def fail(self, node: Node | Position, message: str) -> CnncalcError:
         position = node if isinstance(node, Position) else node.position
@@ -105,11 +109,8 @@ class _Expander:
                 previous = self.instance(item, index, scope, previous)
             else:
                 previous = self.layer(item, index, scope, previous)
-            if len(self.out) > MAX_LAYERS:
-                raise self.fail(
-                    item,
-                    f"the blocks expand to more than {MAX_LAYERS:,} layers; lower a repeat count",
-                )
+            if len(self.out) > self.max_layers:
+                raise self.too_many(item)
         return previous
 
     def layer(self, item: Mapping, index: int, scope: Scope, previous: str) -> str:
@@ -167,14 +168,22 @@ class _Expander:
             count = fields.positive(
                 self.substitute(repeat_node, scope), "repeat", fields.Where(self.source, owner)
             )
-            if count > MAX_LAYERS:
+            if count > self.max_layers:
                 raise self.fail(
                     repeat_node,
                     f"{owner}: repeat {count:,} is more than "
-                    f"{MAX_LAYERS:,}; cnncalc expands every repetition",
+                    f"{self.max_layers:,} (CNNCALC_MAX_LAYERS); cnncalc expands every repetition",
                 )
         first = self.first(item, owner, repeat_node is not None)
+        before = len(self.out)
         for rep in range(count):
+            # Every copy after the first expands alike: once one is done, the rest
+            # are counted before they are made.
+            if rep == (1 if first is None else 2):
+                size = len(self.out) - before
+                if len(self.out) + size * (count - rep) > self.max_layers:
+                    raise self.too_many(repeat_node or item)
+            before = len(self.out)
             use_block, use_args = block, args
             if rep == 0 and first is not None:
                 use_block = self.block_of(first, scope) if "block" in first.entries else block
@@ -187,6 +196,13 @@ class _Expander:
         if repeat_node is not None:
             self.alias(scope.prefix + name, source, item.position)
         return source
+
+    def too_many(self, at: Node) -> CnncalcError:
+        return self.fail(
+            at,
+            f"the blocks expand to more than {self.max_layers:,} layers "
+            "(CNNCALC_MAX_LAYERS); lower a repeat count",
+        )
 
     def first(self, item: Mapping, owner: str, repeated: bool) -> Mapping | None:
         node = item.get("first")
@@ -222,6 +238,12 @@ class _Expander:
                 at,
                 f"block {block.name!r} contains itself ({path}); "
                 "a block cannot be instantiated inside itself",
+            )
+        if len(scope.chain) >= MAX_NESTING:
+            raise self.fail(
+                at,
+                f"blocks nested more than {MAX_NESTING} deep ({' → '.join(scope.chain[:3])} → …); "
+                "a network needs a few levels",
             )
         args: dict[str, Node] = {}
         for key, entry in given.items():

@@ -120,14 +120,21 @@ def expand_arguments(arguments: Iterable[str]) -> list[str]:
 
 
 def _yaml_files(directory: str) -> list[str]:
-    root = Path(directory)
-    found = []
-    for path in root.rglob("*"):
-        relative = path.relative_to(root).parts
-        if any(part.startswith(".") for part in relative):
-            continue
-        if path.suffix.lower() in YAML_SUFFIXES and path.is_file():
-            found.append(str(path))
+    """The *.yaml/*.yml names under ``directory``, and every folder it could not read.
+
+    A dangling or looping symbolic link, or an unreadable folder, stays in the list, so
+    that checking it reports an error naming it instead of passing it over.
+    """
+    found: list[str] = []
+
+    def unreadable(error: OSError) -> None:
+        found.append(str(error.filename))
+
+    for folder, subfolders, files in os.walk(directory, onerror=unreadable):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and Path(name).suffix.lower() in YAML_SUFFIXES:
+                found.append(os.path.join(folder, name))
     return sorted(found)
 
 
@@ -196,8 +203,13 @@ def _check_files(
     warnings: list[Diagnostic] = []
     for argument in names:
         if expand and os.path.isdir(argument):
+            readable = os.access(argument, os.R_OK | os.X_OK)
             error = CnncalcError(
-                argument, Position(1, 1), "this directory holds no *.yaml or *.yml file"
+                argument,
+                Position(1, 1),
+                "this directory holds no *.yaml or *.yml file"
+                if readable
+                else "permission denied: cannot read this folder, so its files were not checked",
             )
             results.append(CheckResult("error", argument, error=error))
             continue

@@ -6,6 +6,7 @@ import os
 from importlib.util import find_spec
 
 from cnncalc.architecture import Architecture, from_text
+from cnncalc.errors import CnncalcError, Position
 
 SUFFIX = ".yaml"
 
@@ -48,10 +49,23 @@ def exists(name: str) -> bool:
     return os.path.isfile(_path(name))
 
 
+class UnknownArchitecture(CnncalcError, KeyError):
+    """No bundled architecture of that name (a KeyError too, as a lookup by name)."""
+
+
 def load(name: str) -> Architecture:
     """Load a bundled architecture by name (`lenet5`, `alexnet`, ...)."""
+    if not isinstance(name, str):
+        raise TypeError(f"a bundled architecture's name is text, got {type(name).__name__}")
     path = _path(name)
-    if not os.path.isfile(path):
-        raise KeyError(name)
+    if not name or os.sep in name or "/" in name or not os.path.isfile(path):
+        from cnncalc.fields import nearest
+
+        raise UnknownArchitecture(
+            name,
+            Position(1, 1),
+            f"no bundled architecture of that name{nearest(name, names())}; "
+            "`cnncalc list` shows the bundled ones",
+        )
     with open(path, encoding="utf-8") as handle:
         return from_text(handle.read(), display_path(name))

@@ -12,11 +12,12 @@ exit to reclaim. The library (`import cnncalc`) leaves the collector alone.
 from __future__ import annotations
 
 import gc
-from typing import Any
 
 
-def main(argv: list[str] | None = None) -> Any:
+def main(argv: list[str] | None = None) -> int:
     gc.disable()  # before click is imported: its import is a third of the start-up
-    from cnncalc.cli import main as run
-
+    try:
+        from cnncalc.cli import main as run
+    except KeyboardInterrupt:  # Ctrl-C while starting: the same status as later
+        return 130
     return run(argv)

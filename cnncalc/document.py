@@ -12,6 +12,7 @@ before anything grows), the file size and the digits of an integer are all bound
 from __future__ import annotations
 
 import operator
+import re
 import sys
 from collections.abc import Iterator
 from numbers import Integral, Real
@@ -497,6 +498,8 @@ class _Composer:
 
     def scalar(self, event: Any, position: Position) -> Scalar:
         text: str = event.value
+        if event.style == '"':
+            _refuse_surrogates(text, position, self.source)
         tag = event.tag
         if tag is None or tag == "!":
             if event.implicit == _PLAIN:
@@ -609,8 +612,37 @@ def from_python(value: object, bounds: limits.Limits | None = None) -> Node:
             parts = list(item.values()) if isinstance(item, dict) else list(item)
             stack.extend((part, depth + 1, False) for part in reversed(parts))
             continue
+        if isinstance(item, str):
+            _refuse_surrogates(item, None, source)
+        elif isinstance(item, int) and item.bit_length() > 3 * bounds.int_digits:
+            # Below 3·d bits an integer has at most d digits; above 14,000 bits, more
+            # than Python will print (4,300), so it is never converted to text.
+            digits = len(str(abs(item))) if item.bit_length() <= 14_000 else 4_300
+            if digits > bounds.int_digits:
+                raise CnncalcError(
+                    source,
+                    None,
+                    f"an integer has {digits:,}{'+' if digits == 4_300 else ''} digits; cnncalc "
+                    f"reads integers of up to {bounds.int_digits} digits (CNNCALC_MAX_INT_DIGITS)",
+                )
         done.append(_python_scalar(item))
     return done[0]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _refuse_surrogates(text: str, position: Position | None, source: str) -> None:
+    """A lone surrogate (written as an escape, `"\\ud800"`) is no character: no output
+    could encode it, so it is refused where it is written."""
+    found = _SURROGATE.search(text)
+    if found is not None:
+        raise CnncalcError(
+            source,
+            position,
+            f"the text holds a lone surrogate (\\u{ord(found.group()):04x}), which is not a "
+            "character; write the character itself, or a pair of surrogates",
+        )
 
 
 def _python_scalar(value: object) -> Scalar:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from cnncalc.record import Record
+from cnncalc.visible import visible
 
 
 class Position(Record):
@@ -28,7 +29,8 @@ class CnncalcError(Exception):
         self.message = message
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.position.line}:{self.position.column}: {self.message}"
+        # One line, whatever a path or a name from the file holds.
+        return visible(f"{self.source}:{self.position.line}:{self.position.column}: {self.message}")
 
     def __reduce__(self) -> tuple[type[CnncalcError], tuple[str, Position, str]]:
         # Rebuilt from its three parts (``Exception`` would pass only the message),
@@ -47,7 +49,7 @@ class Diagnostic(Record):
         self.message = message
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.position.line}:{self.position.column}: {self.message}"
+        return visible(f"{self.source}:{self.position.line}:{self.position.column}: {self.message}")
 
     def as_error(self) -> CnncalcError:
         return CnncalcError(self.source, self.position, self.message)

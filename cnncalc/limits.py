@@ -11,19 +11,22 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from typing import BinaryIO
 
 from cnncalc.errors import CnncalcError, Position
 from cnncalc.record import Record
 
 
 class Limits(Record):
-    __slots__ = ("depth", "figure_digits", "file_bytes", "int_digits", "nodes")
+    __slots__ = ("depth", "figure_digits", "file_bytes", "int_digits", "layers", "nodes")
 
     def __init__(
         self,
-        # LeNet-5 is 1 KiB, ResNet-50 5 KiB, a generated 100,000-layer chain 6.6 MiB.
-        file_bytes: int = 32 * 2**20,
+        # LeNet-5 is 1 KiB, ResNet-50 5 KiB, a generated 10,000-layer chain 0.4 MiB.
+        # Larger files let long names through that a table takes long to fold
+        # (10,000 rows of 3 KiB names, 32 MiB: half a minute).
+        file_bytes: int = 4 * 2**20,
         # Values (scalars, lists, mappings, keys) in the document with every alias
         # expanded; a 100,000-layer chain of convs holds about 1.2 million.
         nodes: int = 2_000_000,
@@ -35,12 +38,17 @@ class Limits(Record):
         # more than 4,300 digits (sys.get_int_max_str_digits), and no network comes
         # near 10^600.
         figure_digits: int = 600,
+        # Layers after blocks are expanded. The largest real CNNs have a few thousand.
+        # The bound keeps every output within seconds: a table of 10,000 rows takes
+        # rich about 4 s, one of 100,000 over a minute.
+        layers: int = 10_000,
     ) -> None:
         self.file_bytes = file_bytes
         self.nodes = nodes
         self.depth = depth
         self.int_digits = int_digits
         self.figure_digits = figure_digits
+        self.layers = layers
 
     @property
     def figure_bits(self) -> int:
@@ -56,7 +64,21 @@ ENVIRONMENT = {
     "depth": "CNNCALC_MAX_DEPTH",
     "int_digits": "CNNCALC_MAX_INT_DIGITS",
     "figure_digits": "CNNCALC_MAX_FIGURE_DIGITS",
+    "layers": "CNNCALC_MAX_LAYERS",
 }
+
+# The largest value each variable accepts: beyond these the bound no longer protects
+# (Python itself refuses to print integers of more than 4,300 digits; a depth past a
+# few thousand levels meets the interpreter's recursion limit in PyYAML's own code).
+MAXIMUM = {
+    "file_bytes": 2**30,
+    "nodes": 100_000_000,
+    "depth": 1_000,
+    "int_digits": 4_300,
+    "figure_digits": 4_300,
+    "layers": 10_000_000,
+}
+READ_CHUNK = 2**20
 
 
 def current() -> Limits:
@@ -66,19 +88,33 @@ def current() -> Limits:
         text = os.environ.get(variable)
         if text is None or not text.strip():
             continue
-        try:
-            value = int(text.strip().replace("_", ""))
-        except ValueError:
-            value = 0
-        if value <= 0 or len(text) > 20:
+        value = 0
+        if len(text) <= 40:
+            with suppress(ValueError):
+                value = int(text.strip().replace("_", ""))
+        if not 0 < value <= MAXIMUM[name]:
             raise CnncalcError(
                 "$" + variable,
                 Position(1, 1),
-                f"must be a positive whole number (default {getattr(DEFAULT, name)}), "
-                f"got {text[:40]!r}",
+                f"must be a positive whole number up to {MAXIMUM[name]:,} "
+                f"(default {getattr(DEFAULT, name):,}), got {text[:40]!r}",
             )
         changes[name] = value
     return Limits(**changes) if changes else DEFAULT
+
+
+def read_bounded(stream: BinaryIO, bound: int) -> bytes:
+    """At most ``bound`` + 1 bytes of ``stream`` (one more tells that it is too long),
+    read in pieces: no buffer is sized by the limit, whatever the limit is set to."""
+    pieces = []
+    left = bound + 1
+    while left > 0:
+        piece = stream.read(min(left, READ_CHUNK))
+        if not piece:
+            break
+        pieces.append(piece)
+        left -= len(piece)
+    return b"".join(pieces)
 
 
 @contextmanager

@@ -10,7 +10,10 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -38,6 +41,24 @@ def chunked(items: Sequence[T], workers: int, min_size: int) -> list[list[T]]:
     return runs
 
 
+def _leave_interrupts_to_parent() -> None:
+    # Ctrl-C in a terminal reaches every process of the group; the parent alone
+    # decides, and ends the workers itself.
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop(executor: ProcessPoolExecutor) -> None:
+    """End the workers now: queued tasks cancelled, running ones killed."""
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    for process in processes:
+        process.terminate()
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.join(timeout=1)
+
+
 def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], workers: int) -> list[R]:
     """``[function(task) for task in tasks]``, computed by ``workers`` processes.
 
@@ -56,7 +77,9 @@ def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], workers: in
         else multiprocessing.get_context()
     )
     try:
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_parent
+        )
     except (OSError, NotImplementedError, ImportError):
         return [function(task) for task in tasks]
     with executor:
@@ -64,6 +87,10 @@ def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], workers: in
             return list(executor.map(function, tasks))
         except BrokenProcessPool:
             pass
+        except KeyboardInterrupt:
+            # Leaving the `with` waits for the running tasks; Ctrl-C must not.
+            _stop(executor)
+            raise
     # A worker was killed from outside (the OOM killer, a signal): the work is done
     # again here, where a failure shows as it would without workers, not as a
     # traceback from the pool.

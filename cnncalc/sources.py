@@ -11,14 +11,29 @@ from cnncalc.errors import CnncalcError, Position
 from cnncalc.fields import nearest
 
 STDIN = "-"
+_READ: list[str] = []  # files loaded by this process, never to be written over
+
+
+def files_read() -> tuple[str, ...]:
+    """The architecture files this process has loaded (what an export must not replace)."""
+    return tuple(_READ)
 
 
 def load_arch(argument: str) -> Architecture:
     if argument == STDIN:
-        data = sys.stdin.buffer.read(limits.current().file_bytes + 1)
+        if sys.stdin is None:
+            raise CnncalcError("<stdin>", Position(1, 1), "standard input is closed")
+        try:
+            data = limits.read_bounded(sys.stdin.buffer, limits.current().file_bytes)
+        except OSError as exc:
+            raise CnncalcError(
+                "<stdin>", Position(1, 1), f"cannot read standard input: {exc.strerror}"
+            ) from None
         return from_text(decode(data, "<stdin>"), "<stdin>")
     if os.path.exists(argument) or _looks_like_path(argument):
-        return load_file(argument)
+        arch = load_file(argument)
+        _READ.append(argument)
+        return arch
     if catalog.exists(argument):
         return catalog.load(argument)
     raise CnncalcError(

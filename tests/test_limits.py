@@ -73,11 +73,11 @@ def test_alias_bomb_is_refused(tmp_path: Path) -> None:
 
 def test_oversized_file_is_refused_before_reading_it_all(tmp_path: Path) -> None:
     path = tmp_path / "big.yaml"
-    with path.open("w") as handle:  # 33 MiB of comments: over the 32 MiB bound
+    with path.open("w") as handle:  # 5 MiB of comments: over the 4 MiB bound
         line = "# " + "x" * 1021 + "\n"
-        for _ in range(33 * 1024):
+        for _ in range(5 * 1024):
             handle.write(line)
-    refused(path, "larger than 33,554,432 bytes")
+    refused(path, "larger than 4,194,304 bytes")
 
 
 def test_oversized_stdin_is_refused() -> None:
@@ -191,7 +191,12 @@ def test_defaults_are_the_documented_ones() -> None:
     # docs/hostile-input.md states these; change both together.
     assert (
         limits.Limits(
-            file_bytes=32 * 2**20, nodes=2_000_000, depth=100, int_digits=100, figure_digits=600
+            file_bytes=4 * 2**20,
+            nodes=2_000_000,
+            depth=100,
+            int_digits=100,
+            figure_digits=600,
+            layers=10_000,
         )
         == limits.DEFAULT
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 import importlib
 import io
+import os
 import sys
-from typing import Any
 
 import click
 
@@ -49,7 +49,8 @@ def cli() -> None:
     list`), and cnncalc reports output shapes, neurons, connections, multiply-
     accumulates and parameters, with and without weight sharing.
 
-    Exit status: 0 success, 1 a budget exceeded, 2 bad usage or bad input.
+    Exit status: 0 success, 1 a budget exceeded, 2 bad usage, bad input or output that
+    cannot be written, 3 an internal error, 130 interrupted (docs/hostile-input.md).
     """
 
 
@@ -66,6 +67,8 @@ def _ascii_fallback(error: UnicodeError) -> tuple[str, int]:
 def _survive_ascii_terminals() -> None:
     # A terminal or pipe that cannot encode our glyphs must not end in a traceback.
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # started with the stream closed
+            continue
         try:
             "×–·→".encode(stream.encoding or "ascii")
         except (UnicodeEncodeError, LookupError):
@@ -74,6 +77,75 @@ def _survive_ascii_terminals() -> None:
                 stream.reconfigure(errors="cnncalc-ascii")
 
 
-def main(argv: list[str] | None = None) -> Any:
-    _survive_ascii_terminals()
-    return cli.main(args=argv, prog_name="cnncalc")
+def main(argv: list[str] | None = None) -> int:
+    """Run a command; every way it can end becomes one line on stderr and a status.
+
+    Failures of the environment (a full disk, a closed stream), Ctrl-C and unexpected
+    exceptions are handled here, once, rather than in each command.
+    """
+    from cnncalc.cli.common import ExitStatus
+
+    if sys.stdout is None:
+        # Started with standard output closed (`cnncalc list >&-`).
+        _complain("error: cannot write the output: standard output is closed")
+        return ExitStatus.BAD_INPUT
+    try:
+        _survive_ascii_terminals()
+        try:
+            cli.main(args=argv, prog_name="cnncalc", standalone_mode=False)
+            status: object = ExitStatus.OK
+        except SystemExit as exit_:
+            status = exit_.code
+        except click.exceptions.Exit as exit_:
+            status = exit_.exit_code
+        except click.ClickException as error:
+            error.show()
+            status = error.exit_code
+        # Buffered output reaches a full disk only when it is flushed: here, inside the
+        # handlers, rather than at interpreter exit.
+        sys.stdout.flush()
+    except (KeyboardInterrupt, click.Abort):
+        return ExitStatus.INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitStatus.BROKEN_PIPE
+    except OSError as error:
+        _silence_stdout()
+        _complain(f"error: cannot write the output: {error.strerror or error}")
+        return ExitStatus.BAD_INPUT
+    except Exception as error:  # a defect: one line, the traceback only on request
+        if os.environ.get("CNNCALC_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        from cnncalc.visible import visible
+
+        _complain(
+            f"error: internal error: {type(error).__name__}: {visible(str(error))[:500]}; "
+            "please report it (set CNNCALC_DEBUG=1 to see the traceback)"
+        )
+        return ExitStatus.INTERNAL_ERROR
+    if status is None:
+        return ExitStatus.OK
+    if isinstance(status, int):
+        return status
+    _complain(str(status))
+    return ExitStatus.BAD_INPUT
+
+
+def _complain(line: str) -> None:
+    try:
+        if sys.stderr is not None:
+            print(line, file=sys.stderr, flush=True)
+    except OSError:
+        pass  # nowhere left to say it; the status still tells
+
+
+def _silence_stdout() -> None:
+    # What is still buffered cannot be written; without this, the interpreter's own
+    # flush at exit would report the same failure again.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass

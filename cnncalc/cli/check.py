@@ -44,6 +44,7 @@ def budget_options(function: F) -> F:
     "--junit",
     "junit_path",
     metavar="FILE",
+    callback=common.output_path,
     help="Also write a JUnit XML report (one testcase per architecture and budget).",
 )
 @common.strict_option
@@ -81,6 +82,11 @@ def check(
     except SizeError as exc:
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(common.EXIT_BAD_INPUT) from None
+    if junit_path is not None:
+        from cnncalc import output_files
+
+        with common.reporting_errors():  # before any work: a bad target wastes none
+            output_files.prepare(junit_path, "JUnit report", arch)
     if arch:
         report = run_check(arch, limits, strict=strict, jobs=jobs)
     else:
@@ -90,12 +96,22 @@ def check(
             catalog.names(), limits, loader=catalog.load, strict=strict, expand=False
         )
 
-    for error in report.errors:
+    from cnncalc.render import check as render
+
+    errors = list(report.errors)
+    if junit_path is not None:
+        from cnncalc import output_files
+        from cnncalc.errors import CnncalcError
+
+        # Written before the report is shown, so a failure reads like any other error.
+        try:
+            output_files.write(junit_path, render.to_junit(report), "JUnit report", arch)
+        except CnncalcError as failure:
+            errors.append(failure)
+    for error in errors:
         click.echo(f"error: {error}", err=True)
     if output_format != "github":
         common.warn(report.warnings)
-
-    from cnncalc.render import check as render
 
     if output_format == "table":
         common.console().print(render.check_table(report))
@@ -104,16 +120,8 @@ def check(
     else:
         common.echo(render.to_github(report))
 
-    if junit_path is not None:
-        try:
-            with open(junit_path, "wb") as handle:
-                handle.write(render.to_junit(report))
-        except OSError as exc:
-            click.echo(
-                f"error: {junit_path}: cannot write the JUnit report: {exc.strerror}", err=True
-            )
-            raise SystemExit(common.EXIT_BAD_INPUT) from None
-
+    if len(errors) > len(report.errors):
+        raise SystemExit(common.EXIT_BAD_INPUT)
     exit_codes = {
         "passed": common.EXIT_OK,
         "failed": common.EXIT_BUDGET,

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import IntEnum
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -15,9 +16,21 @@ from cnncalc.errors import CnncalcError, Diagnostic
 if TYPE_CHECKING:
     from rich.console import Console
 
-EXIT_OK = 0
-EXIT_BUDGET = 1
-EXIT_BAD_INPUT = 2
+
+class ExitStatus(IntEnum):
+    """Every status the command exits with (docs/hostile-input.md lists them too)."""
+
+    OK = 0
+    BUDGET_EXCEEDED = 1  # `check` only: never used for any other failure
+    BAD_INPUT = 2  # bad usage, bad input, or output that cannot be written
+    INTERNAL_ERROR = 3  # a defect in cnncalc: please report it
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
+    BROKEN_PIPE = 141  # the reader went away (128 + SIGPIPE, as shells report it)
+
+
+EXIT_OK = ExitStatus.OK
+EXIT_BUDGET = ExitStatus.BUDGET_EXCEEDED
+EXIT_BAD_INPUT = ExitStatus.BAD_INPUT
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -48,6 +61,13 @@ def input_option(function: F) -> F:
         metavar="C,H,W",
         help="Override the file's input shape, e.g. 3,224,224.",
     )(function)
+
+
+def output_path(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A file to write: an empty name is a usage error, not a silent no-op."""
+    if value is not None and not value.strip():
+        raise click.BadParameter("needs a file name, got an empty one")
+    return value
 
 
 def format_option(*formats: str) -> Callable[[F], F]:
@@ -99,10 +119,17 @@ def console() -> Console:
     """
     from rich.console import Console
 
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            # rich would exit with 1, which `check` reserves for an exceeded budget;
+            # the entry point handles a broken pipe like every other command's.
+            self.quiet = True
+            raise BrokenPipeError
+
     width = None
     if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
         width = 200
-    return Console(width=width, highlight=False, soft_wrap=False)
+    return _Console(width=width, highlight=False, soft_wrap=False)
 
 
 def echo(text: str) -> None:

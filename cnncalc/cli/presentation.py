@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from cnncalc.cli import common
-from cnncalc.errors import CnncalcError, Position
+from cnncalc.visible import visible
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -43,11 +43,13 @@ def export_options(function: F) -> F:
     function = click.option(
         "--export-html",
         metavar="FILE",
+        callback=common.output_path,
         help="Also write the table, as rich renders it, to FILE as HTML.",
     )(function)
     return click.option(
         "--export-svg",
         metavar="FILE",
+        callback=common.output_path,
         help="Also write the table, as rich renders it, to FILE as an SVG picture.",
     )(function)
 
@@ -57,7 +59,7 @@ def export(renderable: RenderableType, svg: str | None, html: str | None, title:
 
     The picture is as wide as the table needs (within limits), not the terminal.
     """
-    if not svg and not html:
+    if svg is None and html is None:
         return
     from rich.console import Console
     from rich.measure import Measurement
@@ -77,16 +79,15 @@ def export(renderable: RenderableType, svg: str | None, html: str | None, title:
         soft_wrap=False,
     )
     recorder.print(renderable)
-    if svg:
-        _write(svg, recorder.export_svg(title=title, clear=False))
-    if html:
+    if svg is not None:
+        _write(svg, recorder.export_svg(title=visible(title), clear=False))
+    if html is not None:
         _write(html, recorder.export_html(clear=False))
 
 
 def _write(path: str, text: str) -> None:
-    try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        common.fail(CnncalcError(path, Position(1, 1), f"cannot write the export file: {reason}"))
+    from cnncalc import output_files
+    from cnncalc.sources import files_read
+
+    with common.reporting_errors():
+        output_files.write(path, text.encode("utf-8"), "export file", files_read())

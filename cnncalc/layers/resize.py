@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from cnncalc import fields as f
@@ -103,8 +104,13 @@ class Upsample(LayerKind):
 
 def adaptive_windows(size: int, out: int) -> int:
     """Σ over output positions of the window length PyTorch uses along one axis:
-    from floor(i·W/out) to ceil((i+1)·W/out)."""
-    return sum(-(-((i + 1) * size) // out) - (i * size) // out for i in range(out))
+    from floor(i·W/out) to ceil((i+1)·W/out).
+
+    In closed form, so the work does not grow with `out`: the floors telescope to W,
+    and each ceiling adds 1 except where out divides j·W, which happens gcd(W, out)
+    times for j = 1..out.
+    """
+    return size + out - math.gcd(size, out)
 
 
 class AdaptivePool(LayerKind):
@@ -177,14 +183,17 @@ class AdaptivePool(LayerKind):
             ("rows", "H", "h", h, self.size[0]),
             ("columns", "W", "w", w, self.size[1]),
         ):
-            lengths = [-(-((i + 1) * size) // out) - (i * size) // out for i in range(out)]
-            text = " + ".join(map(n, lengths)) if out <= 16 else n(sum(lengths))
+            total = adaptive_windows(size, out)
+            text = n(total)
+            if out <= 16:
+                lengths = [-(-((i + 1) * size) // out) - (i * size) // out for i in range(out)]
+                text = " + ".join(map(n, lengths))
             sums.append(
                 step(
                     f"window_{axis}",
                     f"Σ over i of ceil((i + 1) × {big} / {small}) − floor(i × {big} / {small})",
                     text,
-                    sum(lengths),
+                    total,
                     f"input {axis} read by each output, summed (PyTorch's windows)",
                 )
             )

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cnncalc.budget_check import CheckReport, CheckResult
-from cnncalc.render.text import thousands
+from cnncalc.render.text import shown, shown_json, thousands
 
 STATUS_WORDS = {"pass": "pass", "fail": "FAIL", "unchecked": "unchecked", "error": "invalid"}
 STATUS_STYLES = {"pass": "green", "fail": "bold red", "unchecked": "yellow", "error": "bold red"}
@@ -58,14 +58,14 @@ def check_table(report: CheckReport) -> RenderableType:
     for result in report.results:
         status = Text(STATUS_WORDS[result.status], style=STATUS_STYLES[result.status])
         if result.status == "error":
-            table.add_row("", result.source, "", "", "", "", status)
+            table.add_row("", shown(result.source), "", "", "", "", status)
             continue
         limit = "" if result.limit is None else thousands(result.limit)
         if result.origin == "flag":
             limit += " (flag)"
         table.add_row(
-            result.architecture or "",
-            result.source,
+            shown(result.architecture or ""),
+            shown(result.source),
             result.figure or "—",
             "" if result.value is None else thousands(result.value),
             limit,
@@ -105,7 +105,7 @@ def to_json(report: CheckReport) -> str:
         "results": [result_record(result) for result in report.results],
         "passed": report.passed,
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return shown_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
 
 
 # --- GitHub workflow commands --------------------------------------------------------
@@ -113,7 +113,8 @@ def to_json(report: CheckReport) -> str:
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # Other controls made visible too: a log line must not carry escape sequences.
+    return shown(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(text: str) -> str:
@@ -163,7 +164,7 @@ def to_github(report: CheckReport) -> str:
     for result in report.results:
         message = result_message(result)
         if result.status == "pass":
-            lines.append(f"ok {message}")
+            lines.append(f"ok {shown(message)}")
         elif result.status == "error":
             assert result.error is not None
             position = result.error.position
@@ -235,18 +236,19 @@ def to_junit(report: CheckReport) -> bytes:
         else:
             name = f"{result.architecture}: {result.figure} <= {result.limit}"
             line = result.position.line
+        # shown(): XML 1.0 forbids most controls even as character references.
         case = ET.SubElement(
             suite,
             "testcase",
             {
-                "classname": result.source,
-                "name": name,
-                "file": result.source,
+                "classname": shown(result.source),
+                "name": shown(name),
+                "file": shown(result.source),
                 "line": str(line),
                 "time": "0",
             },
         )
-        message = result_message(result)
+        message = shown(result_message(result))
         if result.status == "fail":
             failure = ET.SubElement(case, "failure", {"message": message, "type": "OverBudget"})
             failure.text = message

@@ -20,7 +20,8 @@ from rich.text import Text
 from cnncalc.compare import Comparison, Counts
 from cnncalc.render.glyphs import Fallback, glyph_text
 from cnncalc.render.records import analysis_record
-from cnncalc.render.text import thousands
+from cnncalc.render.text import shown as _shown
+from cnncalc.render.text import shown_json, thousands
 
 BAR_WIDTH = 36  # characters the longest bar may take
 
@@ -125,7 +126,7 @@ def comparison_table(
     largest = max((getattr(row, s.key) for row in everything for s in shown), default=1)
     span = decades(largest)
     if comparison.per_layer:
-        title = f"{comparison.documents[0].analysis.name}: parameters and weight sharing"
+        title = f"{_shown(comparison.documents[0].analysis.name)}: parameters and weight sharing"
     else:
         title = "Parameters and weight sharing"
     table = Table(title=title, box=box.SIMPLE_HEAD)
@@ -143,7 +144,7 @@ def comparison_table(
 
     def cells(row: Counts, bold: bool) -> list[RenderableType]:
         style = "bold" if bold else ""
-        out: list[RenderableType] = [Text(row.name, style=style)]
+        out: list[RenderableType] = [Text(_shown(row.name), style=style)]
         if comparison.per_layer:
             out.append(row.type)
         out.append(Text(thousands(row.params), style=style))
@@ -190,7 +191,7 @@ def to_json(comparison: Comparison, no_sharing: bool, dense: bool) -> str:
             _with_ratios(layer, row, no_sharing, dense)
         _with_ratios(record["totals"], doc.total, no_sharing, dense)
         documents.append(record)
-    return json.dumps(documents, indent=2, ensure_ascii=False)
+    return shown_json(json.dumps(documents, indent=2, ensure_ascii=False))
 
 
 def _columns(comparison: Comparison, no_sharing: bool, dense: bool) -> list[str]:
@@ -207,7 +208,7 @@ def _csv_row(comparison: Comparison, row: Counts, no_sharing: bool, dense: bool)
     def number(value: Fraction | None) -> str:
         return "" if value is None else repr(float(value))
 
-    cells = [row.name, row.type] if comparison.per_layer else [row.name]
+    cells = [_shown(row.name), row.type] if comparison.per_layer else [_shown(row.name)]
     cells.append(str(row.params))
     if no_sharing:
         cells += [str(row.params_unshared), number(row.ratio_unshared)]
@@ -229,7 +230,7 @@ def to_csv(comparison: Comparison, no_sharing: bool, dense: bool) -> str:
 
 
 def _escape(cell: str) -> str:
-    return cell.replace("|", "\\|")
+    return _shown(cell).replace("|", "\\|")
 
 
 def to_markdown(comparison: Comparison, no_sharing: bool, dense: bool) -> str:

@@ -9,7 +9,7 @@ import json
 from cnncalc.analysis import Analysis
 from cnncalc.names import FIGURE_KEYS
 from cnncalc.render.records import LAYER_KEYS, analysis_record
-from cnncalc.render.text import shape_text, thousands
+from cnncalc.render.text import shape_text, shown, shown_json, thousands
 
 HEADERS = {
     "name": "Layer",
@@ -27,7 +27,7 @@ HEADERS = {
 
 def to_json(analysis: Analysis) -> str:
     # Python ints print exactly, however large: no float ever touches a figure.
-    return json.dumps(analysis_record(analysis), indent=2, ensure_ascii=False)
+    return shown_json(json.dumps(analysis_record(analysis), indent=2, ensure_ascii=False))
 
 
 def to_csv(analysis: Analysis) -> str:
@@ -36,7 +36,12 @@ def to_csv(analysis: Analysis) -> str:
     writer.writerow(LAYER_KEYS)
     for row in analysis.layers:
         writer.writerow(
-            [row.name, row.type, shape_text(row.output, "x"), *(row.figure(k) for k in FIGURE_KEYS)]
+            [
+                shown(row.name),
+                row.type,
+                shape_text(row.output, "x"),
+                *(row.figure(k) for k in FIGURE_KEYS),
+            ]
         )
     totals = analysis.totals
     writer.writerow(
@@ -46,7 +51,7 @@ def to_csv(analysis: Analysis) -> str:
 
 
 def _escape(cell: str) -> str:
-    return cell.replace("|", "\\|")
+    return shown(cell).replace("|", "\\|")
 
 
 def to_markdown(analysis: Analysis) -> str:

@@ -14,19 +14,19 @@ from rich.text import Text
 
 from cnncalc.explain import Explanation, LayerExplanation
 from cnncalc.render.glyphs import glyph_text
-from cnncalc.render.text import shape_text, thousands
+from cnncalc.render.text import shape_text, shown, shown_json, thousands
 
 STEP_KEYS = ("key", "label", "formula", "substituted", "value", "note")
 
 
 def heading(layer: LayerExplanation) -> str:
     inputs = " + ".join(shape_text(shape) for shape in layer.input_shapes)
-    return f"{layer.name} ({layer.type}): {inputs} → {shape_text(layer.output)}"
+    return f"{shown(layer.name)} ({layer.type}): {inputs} → {shape_text(layer.output)}"
 
 
 def explanation_view(explanation: Explanation) -> RenderableType:
     parts: list[RenderableType] = [
-        glyph_text(f"{explanation.name} — input {shape_text(explanation.input)}", "bold")
+        glyph_text(f"{shown(explanation.name)} — input {shape_text(explanation.input)}", "bold")
     ]
     if not explanation.layers:
         parts.append(Text("No layer has parameters; name layers to explain them.", style="dim"))
@@ -37,12 +37,13 @@ def explanation_view(explanation: Explanation) -> RenderableType:
         table.add_column("With the numbers", overflow="fold")
         table.add_column("Value", justify="right", overflow="fold")
         for step in layer.steps:
-            numbers: RenderableType = glyph_text(step.substituted)
+            # Steps name layers (memory notes list the tensors held): shown().
+            numbers: RenderableType = glyph_text(shown(step.substituted))
             if step.note:
-                numbers = Group(numbers, glyph_text(step.note, "dim italic"))
+                numbers = Group(numbers, glyph_text(shown(step.note), "dim italic"))
             table.add_row(
                 step.label,
-                glyph_text(step.formula),
+                glyph_text(shown(step.formula)),
                 numbers,
                 Text(thousands(step.value), style="bold"),
             )
@@ -68,7 +69,7 @@ def explanation_record(explanation: Explanation) -> dict[str, Any]:
 
 
 def to_json(explanation: Explanation) -> str:
-    return json.dumps(explanation_record(explanation), indent=2, ensure_ascii=False)
+    return shown_json(json.dumps(explanation_record(explanation), indent=2, ensure_ascii=False))
 
 
 def to_csv(explanation: Explanation) -> str:
@@ -77,12 +78,19 @@ def to_csv(explanation: Explanation) -> str:
     writer.writerow(["layer", "type", *STEP_KEYS])
     for layer in explanation.layers:
         for step in layer.steps:
-            writer.writerow([layer.name, layer.type, *(getattr(step, k) for k in STEP_KEYS)])
+            values = (getattr(step, k) for k in STEP_KEYS)
+            writer.writerow(
+                [
+                    shown(layer.name),
+                    layer.type,
+                    *(shown(v) if isinstance(v, str) else v for v in values),
+                ]
+            )
     return buffer.getvalue()
 
 
 def _escape(cell: str) -> str:
-    return cell.replace("|", "\\|")
+    return shown(cell).replace("|", "\\|")
 
 
 def to_markdown(explanation: Explanation) -> str:

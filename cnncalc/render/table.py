@@ -13,7 +13,7 @@ from rich.text import Text
 from cnncalc.analysis import Analysis, LayerResult, Totals
 from cnncalc.names import FIGURE_KEYS
 from cnncalc.render.cells import Cell
-from cnncalc.render.text import shape_text, thousands
+from cnncalc.render.text import shape_text, shown, thousands
 
 SHORT_HEADERS = {
     "neurons": "Neurons",
@@ -93,7 +93,7 @@ def memory_caption(analysis: Analysis) -> str:
     return (
         f"memory at {analysis.dtype} ({DTYPES[analysis.dtype]} bytes per value), batch 1: "
         f"peak {thousands(totals.peak_activation_bytes)} bytes while "
-        f"{analysis.peak_layer} runs (network input held, every tensor freed after its "
+        f"{shown(str(analysis.peak_layer))} runs (network input held, every tensor freed after its "
         f"last reader, no in-place layers); parameters {thousands(totals.param_bytes)} bytes"
     )
 
@@ -108,7 +108,7 @@ def analysis_table(
 
     keys = tuple(FIGURE_KEYS if columns is None else columns)
     counting = convention(analysis.count)
-    title = analysis.name
+    title = shown(analysis.name)
     caption = f"input {shape_text(analysis.input)} · counting {counting.summary}"
     if memory or any(key in MEMORY_COLUMNS for key in keys):
         caption += "\n" + memory_caption(analysis)
@@ -126,7 +126,7 @@ def analysis_table(
         _number_column(table, header or key)
     for row in analysis.layers:
         table.add_row(
-            _cell(row.name),
+            _cell(shown(row.name)),
             _cell(row.type),
             _cell(shape_text(row.output)),
             *(_cell(_figure_text(row, k)) for k in keys),
@@ -153,7 +153,7 @@ def analysis_table(
     )
     tied = [row for row in analysis.layers if row.shares is not None]
     if tied and "params" in keys:
-        pairs = ", ".join(f"{row.name} → {row.shares}" for row in tied)
+        pairs = ", ".join(f"{shown(row.name)} → {shown(str(row.shares))}" for row in tied)
         summary.append_text(
             Text(
                 f"\nTied weights ({pairs}): each tied row shows the parameters it uses; the "
@@ -176,7 +176,7 @@ def list_table(entries: Sequence[tuple[str, Analysis]]) -> RenderableType:
         totals = analysis.totals
         cells = (
             name,
-            analysis.name,
+            shown(analysis.name),
             shape_text(analysis.input),
             thousands(len(analysis.layers)),
             thousands(totals.params),
