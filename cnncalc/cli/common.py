@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ from cnncalc.errors import CnncalcError, Diagnostic
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.text import Text
 
 EXIT_OK = 0
 EXIT_BUDGET = 1
@@ -91,6 +93,19 @@ def warn(diagnostics: tuple[Diagnostic, ...]) -> None:
         click.echo(f"warning: {diagnostic}", err=True)
 
 
+def _columns_variable() -> int | None:
+    """COLUMNS as a width, or None when unset; a value that is not a positive whole
+    number is ignored, as if unset (it must not blank the output)."""
+    value = os.environ.get("COLUMNS")
+    if value is None:
+        return None
+    try:
+        width = int(value)
+    except ValueError:
+        return None
+    return width if width > 0 else None
+
+
 def console() -> Console:
     """The one place the output console is made: NO_COLOR and terminal width respected.
 
@@ -99,10 +114,17 @@ def console() -> Console:
     """
     from rich.console import Console
 
-    width = None
-    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
-        width = 200
+    width = _columns_variable()
+    if width is None:
+        width = shutil.get_terminal_size((80, 25)).columns if sys.stdout.isatty() else 200
     return Console(width=width, highlight=False, soft_wrap=False)
+
+
+def print_text(text_for_width: Callable[[int], Text]) -> None:
+    """Print a view laid out for the console's width: its lines are printed whole, never
+    wrapped or cut by rich (the view keeps to the width itself)."""
+    out = console()
+    out.print(text_for_width(out.width), soft_wrap=True, crop=False)
 
 
 def echo(text: str) -> None:

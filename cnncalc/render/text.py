@@ -11,3 +11,8 @@ def thousands(value: int) -> str:
 
 def shape_text(shape: Shape, times: str = "×") -> str:
     return times.join(str(n) for n in shape)
+
+
+def shown(text: str) -> str:
+    """File-supplied text (layer, architecture and file names) as a table shows it."""
+    return text
