@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cnncalc.compare import Comparison, Counts
+from cnncalc.render.data import json_document
 from cnncalc.render.glyphs import Fallback, glyph_text
 from cnncalc.render.records import analysis_record
 from cnncalc.render.text import thousands
@@ -190,7 +190,9 @@ def to_json(comparison: Comparison, no_sharing: bool, dense: bool) -> str:
             _with_ratios(layer, row, no_sharing, dense)
         _with_ratios(record["totals"], doc.total, no_sharing, dense)
         documents.append(record)
-    return json.dumps(documents, indent=2, ensure_ascii=False)
+    if not documents:
+        return "[]"
+    return "[\n  " + ",\n  ".join(json_document(doc, "  ") for doc in documents) + "\n]"
 
 
 def _columns(comparison: Comparison, no_sharing: bool, dense: bool) -> list[str]:

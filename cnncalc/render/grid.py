@@ -50,16 +50,12 @@ _STACKED = _Style("", " ", stacked=True)
 _INDENT = "  "  # of a stacked row's second line
 
 
-def _length(cell: CellText) -> int:
-    return cell_len(cell.plain if isinstance(cell, Text) else cell)
-
-
 def _widths(grid: Grid) -> list[int]:
     widths = [max(cell_len(line) for line in c.header.split("\n")) for c in grid.columns]
     rows = [*grid.rows, *([grid.total] if grid.total is not None else [])]
     for row in rows:
         for i, cell in enumerate(row):
-            size = _length(cell)
+            size = cell_len(cell.plain if isinstance(cell, Text) else cell)
             if size > widths[i]:
                 widths[i] = size
     return widths
@@ -71,9 +67,8 @@ def _table_width(widths: Sequence[int], style: _Style) -> int:
     return sum(widths) + len(style.gap) * (len(widths) - 1) + 2 * len(style.edge)
 
 
-def _layout(grid: Grid, width: int) -> tuple[list[int], _Style]:
+def _layout(grid: Grid, widths: list[int], width: int) -> tuple[list[int], _Style]:
     """Which columns to keep (their indices) and the spacing, for ``width``."""
-    widths = _widths(grid)
     kept = list(range(len(grid.columns)))
     droppable = sorted(
         (i for i, c in enumerate(grid.columns) if c.rank is not None),
@@ -86,11 +81,6 @@ def _layout(grid: Grid, width: int) -> tuple[list[int], _Style]:
     while not fits(_ROOMY) and droppable:
         kept.remove(droppable.pop(0))
     return kept, next((style for style in (_ROOMY, _TIGHT) if fits(style)), _STACKED)
-
-
-def _aligned(cell: CellText, size: int, right: bool) -> list[CellText]:
-    space = " " * (size - _length(cell))
-    return [space, cell] if right else [cell, space]
 
 
 def _centred(text: str, width: int) -> list[str]:
@@ -130,29 +120,36 @@ class _Builder:
 
 def render(grid: Grid, width: int) -> Text:
     """The table as it fits ``width`` columns (see the module's note)."""
-    kept, style = _layout(grid, width)
     all_widths = _widths(grid)
+    kept, style = _layout(grid, all_widths, width)
     widths = [all_widths[i] for i in kept]
     columns = [grid.columns[i] for i in kept]
     table_width = _table_width(widths, style)
     out = _Builder()
 
+    joiners = [style.edge] + [style.gap] * (len(kept) - 1)
+    if style.stacked and len(kept) > 1:
+        joiners[1] = " " * (table_width - widths[0]) + "\n" + _INDENT
+    specs = [(i, size, grid.columns[i].right) for i, size in zip(kept, widths, strict=True)]
+
     def row(cells: Sequence[CellText], row_style: str = "") -> None:
-        pieces: list[CellText] = [style.edge]
-        for n, (i, size, column) in enumerate(zip(kept, widths, columns, strict=True)):
-            if n == 1 and style.stacked:
-                pieces.append(" " * (table_width - widths[0]) + "\n" + _INDENT)
-            elif n:
-                pieces.append(style.gap)
-            pieces += _aligned(cells[i], size, column.right)
-        pieces.append(style.edge)
-        if row_style and all(isinstance(piece, str) for piece in pieces):
-            # One styled run, spaces included, as rich pads a styled cell.
+        pieces: list[CellText] = []
+        plain = True
+        for joiner, (i, size, right) in zip(joiners, specs, strict=True):
+            cell = cells[i]
+            if isinstance(cell, Text):
+                plain = False
+                space = " " * (size - cell_len(cell.plain))
+            else:
+                space = " " * (size - cell_len(cell))
+            pieces += (joiner, space, cell) if right else (joiner, cell, space)
+        pieces.append(style.edge + "\n")
+        if plain:
+            # One run, spaces included, as rich pads a styled cell.
             out.add("".join(str(piece) for piece in pieces), row_style)
         else:
             for piece in pieces:
                 out.add(piece)
-        out.add("\n")
 
     for line in _centred(grid.title, table_width):
         out.add(line, "table.title")
