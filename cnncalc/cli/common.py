@@ -120,11 +120,12 @@ def console() -> Console:
     return Console(width=width, highlight=False, soft_wrap=False)
 
 
-def print_text(text_for_width: Callable[[int], Text]) -> None:
-    """Print a view laid out for the console's width: its lines are printed whole, never
-    wrapped or cut by rich (the view keeps to the width itself)."""
+def print_text(view: Callable[[int, bool], Text]) -> None:
+    """Print ``view(width, ascii_only)``, laid out for the console's width and encoding:
+    its lines are printed whole, never wrapped or cut by rich (the view keeps to the
+    width itself)."""
     out = console()
-    out.print(text_for_width(out.width), soft_wrap=True, crop=False)
+    out.print(view(out.width, out.options.ascii_only), soft_wrap=True, crop=False)
 
 
 def echo(text: str) -> None:

@@ -51,8 +51,8 @@ def show(
         from cnncalc.render.grid import wrapped
         from cnncalc.render.table import analysis_table
 
-        def view(width: int) -> Text:
-            text = analysis_table(analysis, columns, memory, width)
+        def view(width: int, ascii_only: bool = False) -> Text:
+            text = analysis_table(analysis, columns, memory, width, ascii_only)
             if sort or top:
                 text.append("\n" + wrapped(note, width), "dim")
             return text

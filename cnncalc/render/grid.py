@@ -67,6 +67,11 @@ def _table_width(widths: Sequence[int], style: _Style) -> int:
     return sum(widths) + len(style.gap) * (len(widths) - 1) + 2 * len(style.edge)
 
 
+def natural_width(grid: Grid) -> int:
+    """The width of ``grid`` with every column, roomy."""
+    return _table_width(_widths(grid), _ROOMY)
+
+
 def _layout(grid: Grid, widths: list[int], width: int) -> tuple[list[int], _Style]:
     """Which columns to keep (their indices) and the spacing, for ``width``."""
     kept = list(range(len(grid.columns)))
@@ -118,8 +123,9 @@ class _Builder:
             self.plain = []
 
 
-def render(grid: Grid, width: int) -> Text:
-    """The table as it fits ``width`` columns (see the module's note)."""
+def render(grid: Grid, width: int, ascii_only: bool = False) -> Text:
+    """The table as it fits ``width`` columns (see the module's note); ``ascii_only``:
+    the rule is drawn with "-" for a console that cannot encode "─"."""
     all_widths = _widths(grid)
     kept, style = _layout(grid, all_widths, width)
     widths = [all_widths[i] for i in kept]
@@ -165,7 +171,8 @@ def render(grid: Grid, width: int) -> Text:
         )
         row([next(heads) if i in kept else "" for i in range(len(grid.columns))], "table.header")
     edge = len(style.edge) // 2
-    out.add(" " * edge + "─" * (table_width - 2 * edge) + " " * edge + "\n")
+    rule = "-" if ascii_only else "─"
+    out.add(" " * edge + rule * (table_width - 2 * edge) + " " * edge + "\n")
     for cells in grid.rows:
         row(cells)
     if grid.total is not None:

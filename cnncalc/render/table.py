@@ -99,6 +99,7 @@ def analysis_table(
     columns: Sequence[str] | None = None,
     memory: bool = False,
     width: int = 200,
+    ascii_only: bool = False,
 ) -> Text:
     """The `show` table as it fits ``width`` columns. ``columns``: the figure columns in
     order (default: the contract's); ``memory``: add the memory assumptions to the
@@ -135,7 +136,7 @@ def analysis_table(
         total=("Total", "", shape_text(totals.output), *(_total_cell(totals, k) for k in keys)),
         caption=caption,
     )
-    view = render(grid, width)
+    view = render(grid, width, ascii_only)
     view.append("\n")
     view.append_text(
         Text.assemble(
@@ -162,7 +163,9 @@ def analysis_table(
     return view
 
 
-def list_table(entries: Sequence[tuple[str, Analysis]], width: int = 200) -> Text:
+def list_table(
+    entries: Sequence[tuple[str, Analysis]], width: int = 200, ascii_only: bool = False
+) -> Text:
     grid = Grid(
         title="Bundled architectures",
         columns=(
@@ -187,4 +190,4 @@ def list_table(entries: Sequence[tuple[str, Analysis]], width: int = 200) -> Tex
             for name, analysis in entries
         ],
     )
-    return render(grid, width)
+    return render(grid, width, ascii_only)
