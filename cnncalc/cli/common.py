@@ -89,8 +89,22 @@ def reporting_errors() -> Iterator[None]:
 
 
 def warn(diagnostics: tuple[Diagnostic, ...]) -> None:
-    for diagnostic in diagnostics:
-        click.echo(f"warning: {diagnostic}", err=True)
+    """Warnings summarised: one line per file and kind, and a count past a few files."""
+    if not diagnostics:
+        return
+    from cnncalc.render.warnings import summary
+
+    for line in summary(diagnostics, _known_as):
+        click.echo(f"warning: {line}", err=True)
+
+
+def _known_as(source: str) -> str:
+    """A file as the user knows it: a bundled architecture by its name (its path is
+    inside the package), any other file by the path given."""
+    from cnncalc import catalog
+
+    name = source.removeprefix("architectures/").removesuffix(catalog.SUFFIX)
+    return name if source == catalog.display_path(name) and catalog.exists(name) else source
 
 
 def _columns_variable() -> int | None:
