@@ -9,6 +9,7 @@ Nothing here prints, and nothing here knows about click or rich.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ class CheckResult:
     origin: Origin | None = None  # the budget came from the file or from a --max-* flag
     position: Position = UNKNOWN_POSITION  # the budget's line, else the `budgets:` line
     error: CnncalcError | None = None
+    seconds: float = 0.0  # this row's share of the time spent loading and analysing
 
     @property
     def headroom(self) -> float | None:
@@ -201,14 +203,19 @@ def _check_files(
             )
             results.append(CheckResult("error", argument, error=error))
             continue
+        start = time.perf_counter()
         try:
             arch = loader(argument)
             analysis = analyse(arch, strict=strict)
         except CnncalcError as error:
             # Only the message travels (a worker's traceback would pin its frames).
             error.__traceback__ = None
-            results.append(CheckResult("error", error.source or argument, error=error))
+            seconds = time.perf_counter() - start
+            results.append(
+                CheckResult("error", error.source or argument, error=error, seconds=seconds)
+            )
             continue
+        seconds = time.perf_counter() - start
         warnings.extend(analysis.warnings)
         totals = analysis.totals
         budgets = effective_budgets(arch, flags)
@@ -219,6 +226,7 @@ def _check_files(
                     arch.source,
                     architecture=arch.name,
                     position=arch.budgets_position or UNKNOWN_POSITION,
+                    seconds=seconds,
                 )
             )
             continue
@@ -234,6 +242,7 @@ def _check_files(
                     limit=budget.limit,
                     origin=origin,
                     position=budget.position,
+                    seconds=seconds / len(budgets),
                 )
             )
     return CheckReport(tuple(results), tuple(warnings))

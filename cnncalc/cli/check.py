@@ -36,6 +36,17 @@ def budget_options(function: F) -> F:
     return function
 
 
+def _check_junit_folder(path: str) -> None:
+    """Before any work: the report's folder must exist (a typo would otherwise be found
+    only after every file was checked)."""
+    import os
+
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        click.echo(f"error: {path}: cannot write the JUnit report: no folder {folder}", err=True)
+        raise SystemExit(common.EXIT_BAD_INPUT)
+
+
 @click.command()
 @click.argument("arch", nargs=-1)
 @budget_options
@@ -72,6 +83,8 @@ def check(
     61k, 25M or 4.1G. Exit status: 0 all within budget, 1 a budget exceeded, 2 an
     invalid file or option (the other files are still checked).
     """
+    if junit_path is not None:
+        _check_junit_folder(junit_path)
     from cnncalc.budget_check import check as run_check
     from cnncalc.budget_check import parse_limits
     from cnncalc.sizes import SizeError

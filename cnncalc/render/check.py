@@ -6,6 +6,7 @@ They format the report's results; the figures, limits and headroom come computed
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -208,11 +209,25 @@ def to_github(report: CheckReport) -> str:
 # --- JUnit XML --------------------------------------------------------------------------
 
 
+def junit_classname(source: str) -> str:
+    """The file as a JUnit class name: without its suffix and without dots, which CI
+    servers read as package separators (nets/resnet.v2.yaml -> nets/resnet_v2)."""
+    stem, suffix = os.path.splitext(os.path.normpath(source))
+    if suffix not in (".yaml", ".yml"):
+        stem += suffix
+    return stem.replace(".", "_")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.6f}"
+
+
 def to_junit(report: CheckReport) -> bytes:
     """One testsuite; one testcase per architecture and budget.
 
-    An exceeded budget is a <failure>, an invalid file an <error>, a file without any
-    budget a <skipped> testcase.
+    An exceeded budget is a <failure>, an invalid file an <error> (its testcase named
+    after the file), a file without any budget a <skipped> testcase. Times are the
+    seconds spent loading and analysing, a file's shared among its budgets.
     """
     suite = ET.Element(
         "testsuite",
@@ -222,12 +237,12 @@ def to_junit(report: CheckReport) -> bytes:
             "failures": str(report.count("fail")),
             "errors": str(report.count("error")),
             "skipped": str(report.count("unchecked")),
-            "time": "0",
+            "time": _seconds(sum(result.seconds for result in report.results)),
         },
     )
     for result in report.results:
         if result.status == "error":
-            name = "load"
+            name = result.source
             line = result.error.position.line if result.error else 1
         elif result.status == "unchecked":
             name = f"{result.architecture}: no budget"
@@ -239,11 +254,11 @@ def to_junit(report: CheckReport) -> bytes:
             suite,
             "testcase",
             {
-                "classname": result.source,
+                "classname": junit_classname(result.source),
                 "name": name,
                 "file": result.source,
                 "line": str(line),
-                "time": "0",
+                "time": _seconds(result.seconds),
             },
         )
         message = result_message(result)
@@ -266,6 +281,7 @@ def to_junit(report: CheckReport) -> bytes:
             "failures": suite.get("failures", "0"),
             "errors": suite.get("errors", "0"),
             "skipped": suite.get("skipped", "0"),
+            "time": suite.get("time", "0"),
         },
     )
     root.append(suite)
