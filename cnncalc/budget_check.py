@@ -148,6 +148,7 @@ def check(
     strict: bool = False,
     expand: bool = True,
     jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> CheckReport:
     """Check every file (directories expanded) against its budgets; flags win.
 
@@ -155,7 +156,8 @@ def check(
     bundled name, as every command reads ARCH). With ``expand`` false the arguments
     are passed to the loader as they are (bundled names, say). ``jobs`` > 1 checks
     many files in that many worker processes (see `worker_count`); the report is the
-    same, in the same order, as with one.
+    same, in the same order, as with one. ``progress`` is told how many more files
+    are done, as they finish.
     """
     if loader is None:
         from cnncalc.sources import load_arch
@@ -169,8 +171,16 @@ def check(
 
         chunks = parallel.chunked(names, workers, PARALLEL_MIN_FILES)
         parts = parallel.map_in_processes(
-            _check_files, [(chunk, flags, loader, strict, expand) for chunk in chunks], workers
+            _check_files,
+            [(chunk, flags, loader, strict, expand) for chunk in chunks],
+            workers,
+            None if progress is None else lambda index: progress(len(chunks[index])),
         )
+    elif progress is not None:
+        parts = []
+        for name in names:
+            parts.append(_check_files(([name], flags, loader, strict, expand)))
+            progress(1)
     else:
         parts = [_check_files((names, flags, loader, strict, expand))]
     results = [result for part in parts for result in part.results]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -38,7 +38,12 @@ def chunked(items: Sequence[T], workers: int, min_size: int) -> list[list[T]]:
     return runs
 
 
-def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], workers: int) -> list[R]:
+def map_in_processes(
+    function: Callable[[T], R],
+    tasks: Sequence[T],
+    workers: int,
+    done: Callable[[int], None] | None = None,
+) -> list[R]:
     """``[function(task) for task in tasks]``, computed by ``workers`` processes.
 
     On Linux the workers are forked, so they start with cnncalc already imported (a
@@ -58,10 +63,10 @@ def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], workers: in
     try:
         executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     except (OSError, NotImplementedError, ImportError):
-        return [function(task) for task in tasks]
+        return _each(function, tasks, done)
     with executor:
         try:
-            return list(executor.map(function, tasks))
+            return _each(lambda result: result, executor.map(function, tasks), done)
         except BrokenProcessPool:
             pass
     # A worker was killed from outside (the OOM killer, a signal): the work is done
@@ -72,3 +77,15 @@ def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], workers: in
         file=sys.stderr,
     )
     return [function(task) for task in tasks]
+
+
+def _each(
+    function: Callable[[T], R], items: Iterable[T], done: Callable[[int], None] | None
+) -> list[R]:
+    """``[function(item) for item in items]``, telling ``done`` each index finished."""
+    results = []
+    for index, item in enumerate(items):
+        results.append(function(item))
+        if done is not None:
+            done(index)
+    return results

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 import click
 
@@ -45,6 +46,34 @@ def _check_junit_folder(path: str) -> None:
     if not os.path.isdir(folder):
         click.echo(f"error: {path}: cannot write the JUnit report: no folder {folder}", err=True)
         raise SystemExit(common.EXIT_BAD_INPUT)
+
+
+def wants_progress(stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """A progress bar only for a person watching: stderr a terminal, not CI, not dumb."""
+    return stream.isatty() and not environ.get("CI") and environ.get("TERM") != "dumb"
+
+
+@contextmanager
+def _progress_bar(arguments: tuple[str, ...]) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr while many files are checked, else nothing."""
+    import os
+    import sys
+
+    if not wants_progress(sys.stderr, os.environ):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from cnncalc.budget_check import expand_arguments
+
+    total = len(expand_arguments(arguments))
+    if total < 2:
+        yield None
+        return
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("checking", total=total)
+        yield lambda files: bar.advance(task, files)
 
 
 @click.command()
@@ -95,7 +124,8 @@ def check(
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(common.EXIT_BAD_INPUT) from None
     if arch:
-        report = run_check(arch, limits, strict=strict, jobs=jobs)
+        with _progress_bar(arch) as progress:
+            report = run_check(arch, limits, strict=strict, jobs=jobs, progress=progress)
     else:
         from cnncalc import catalog
 
