@@ -77,7 +77,7 @@ def _progress_bar(arguments: tuple[str, ...]) -> Iterator[Callable[[int], None] 
 
 
 @click.command()
-@click.argument("arch", nargs=-1)
+@click.argument("arch", nargs=-1, shell_complete=common.complete_arch)
 @budget_options
 @common.format_option("table", "json", "github")
 @click.option(

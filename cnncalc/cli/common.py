@@ -14,6 +14,7 @@ import click
 from cnncalc.errors import CnncalcError, Diagnostic
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
     from rich.console import Console
     from rich.text import Text
 
@@ -40,6 +41,19 @@ def parse_input_shape(
             f"expected C,H,W as positive integers, like 3,224,224; got {value!r}"
         )
     return numbers
+
+
+def complete_arch(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of ARCH: the bundled names that start so, and file paths (the
+    shell completes those itself)."""
+    from click.shell_completion import CompletionItem
+
+    from cnncalc import catalog
+
+    names = [CompletionItem(name) for name in catalog.names() if name.startswith(incomplete)]
+    return [*names, CompletionItem(incomplete, type="file")]
 
 
 def input_option(function: F) -> F:

@@ -8,7 +8,7 @@ from cnncalc.cli import common, presentation
 
 
 @click.command()
-@click.argument("archs", nargs=-1, metavar="[ARCH]...")
+@click.argument("archs", nargs=-1, metavar="[ARCH]...", shell_complete=common.complete_arch)
 @click.option(
     "--no-sharing",
     is_flag=True,

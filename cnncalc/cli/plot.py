@@ -8,7 +8,9 @@ from cnncalc.cli import common
 
 
 @click.command()
-@click.argument("archs", nargs=-1, required=True, metavar="ARCH...")
+@click.argument(
+    "archs", nargs=-1, required=True, metavar="ARCH...", shell_complete=common.complete_arch
+)
 @click.option(
     "-o",
     "--output",

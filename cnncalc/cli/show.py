@@ -8,7 +8,7 @@ from cnncalc.cli import common, figure_options, presentation
 
 
 @click.command()
-@click.argument("arch")
+@click.argument("arch", shell_complete=common.complete_arch)
 @common.input_option
 @common.format_option("table", "json", "csv", "markdown")
 @common.strict_option
