@@ -111,3 +111,15 @@ def test_list_fits_eighty_columns() -> None:
     assert max(cell_len(line) for line in text.splitlines()) <= 80
     # AlexNet paper: 60 million parameters (torchvision's count, 60,965,224).
     assert "60,965,224" in text
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 120])
+def test_check_table_keeps_every_value_whole(width: int) -> None:
+    env = {"NO_COLOR": "1", "COLUMNS": str(width), "TERM": "dumb"}
+    table = CliRunner().invoke(cli, ["check"], env=env).stdout
+    results = json.loads(CliRunner().invoke(cli, ["check", "--format", "json"]).stdout)["results"]
+    assert max(cell_len(line) for line in table.splitlines()) <= width
+    tokens = table.split()
+    for result in results:
+        # The value and limit as the table prints them, each a whole token.
+        assert f"{result['value']:,}" in tokens and f"{result['limit']:,}" in tokens

@@ -141,7 +141,9 @@ def check(
     from cnncalc.render import check as render
 
     if output_format == "table":
-        common.console().print(render.check_table(report))
+        common.print_text(
+            lambda width, ascii_only: render.check_table(report, width, ascii_only, common.known_as)
+        )
     elif output_format == "json":
         common.echo(render.to_json(report))
     else:

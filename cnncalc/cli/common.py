@@ -108,11 +108,11 @@ def warn(diagnostics: tuple[Diagnostic, ...]) -> None:
         return
     from cnncalc.render.warnings import summary
 
-    for line in summary(diagnostics, _known_as):
+    for line in summary(diagnostics, known_as):
         click.echo(f"warning: {line}", err=True)
 
 
-def _known_as(source: str) -> str:
+def known_as(source: str) -> str:
     """A file as the user knows it: a bundled architecture by its name (its path is
     inside the package), any other file by the path given."""
     from cnncalc import catalog

@@ -8,15 +8,14 @@ from __future__ import annotations
 import json
 import os
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from typing import Any
 
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from cnncalc.budget_check import CheckReport, CheckResult
-from cnncalc.render.text import thousands
+from cnncalc.render.grid import CellText, Column, Grid, render, wrapped
+from cnncalc.render.text import shown, thousands
 
 STATUS_WORDS = {"pass": "pass", "fail": "FAIL", "unchecked": "unchecked", "error": "invalid"}
 STATUS_STYLES = {"pass": "green", "fail": "bold red", "unchecked": "yellow", "error": "bold red"}
@@ -47,33 +46,46 @@ def summary_text(report: CheckReport) -> str:
 # --- table ------------------------------------------------------------------------
 
 
-def check_table(report: CheckReport) -> RenderableType:
-    table = Table(title="Budgets", box=box.SIMPLE_HEAD)
-    table.add_column("Architecture", overflow="fold")
-    table.add_column("File", overflow="fold")
-    table.add_column("Figure", overflow="fold")
-    # fold, never ellipsis: a narrow terminal must not hide digits.
-    for header in ("Value", "Limit", "Headroom"):
-        table.add_column(header, justify="right", overflow="fold")
-    table.add_column("Status", overflow="fold")
+def check_table(
+    report: CheckReport,
+    width: int = 200,
+    ascii_only: bool = False,
+    display: Callable[[str], str] = lambda source: source,
+) -> Text:
+    """The results as a table fitting ``width`` (numbers and names never split);
+    ``display`` names a file as the user knows it."""
+    columns = (
+        Column("Architecture", rank=1),
+        Column("File"),
+        Column("Figure"),
+        Column("Value", right=True),
+        Column("Limit", right=True),
+        Column("Headroom", right=True, rank=0),
+        Column("Status"),
+    )
+    rows: list[list[CellText]] = []
     for result in report.results:
         status = Text(STATUS_WORDS[result.status], style=STATUS_STYLES[result.status])
         if result.status == "error":
-            table.add_row("", result.source, "", "", "", "", status)
+            rows.append(["", shown(display(result.source)), "", "", "", "", status])
             continue
         limit = "" if result.limit is None else thousands(result.limit)
         if result.origin == "flag":
             limit += " (flag)"
-        table.add_row(
-            result.architecture or "",
-            result.source,
-            result.figure or "—",
-            "" if result.value is None else thousands(result.value),
-            limit,
-            headroom_text(result),
-            status,
+        rows.append(
+            [
+                shown(result.architecture or ""),
+                shown(display(result.source)),
+                result.figure or "—",
+                "" if result.value is None else thousands(result.value),
+                limit,
+                headroom_text(result),
+                status,
+            ]
         )
-    return Group(table, Text(summary_text(report)))
+    view = render(Grid("Budgets", columns, rows), width, ascii_only)
+    view.append("\n" + wrapped(summary_text(report), width))
+    return view
 
 
 # --- json -------------------------------------------------------------------------
