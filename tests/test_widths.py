@@ -123,3 +123,16 @@ def test_check_table_keeps_every_value_whole(width: int) -> None:
     for result in results:
         # The value and limit as the table prints them, each a whole token.
         assert f"{result['value']:,}" in tokens and f"{result['limit']:,}" in tokens
+
+
+def test_legend_explains_the_columns_shown() -> None:
+    wide = " ".join(show("lenet5", "120").split())
+    for words in (
+        "Fully connected: parameters if every output were wired to every input",
+        "Connections: links into each output, bias included",
+        "MACs: conv, dense and rbf multiply-accumulates",
+    ):
+        assert words in wide
+    # At 60 columns those three columns are hidden, and so is their legend.
+    narrow = show("lenet5", "60")
+    assert "Connections:" not in narrow and "MACs:" not in narrow

@@ -72,6 +72,11 @@ def natural_width(grid: Grid) -> int:
     return _table_width(_widths(grid), _ROOMY)
 
 
+def kept_columns(grid: Grid, width: int) -> list[int]:
+    """The indices of the columns ``render`` keeps at ``width``."""
+    return _layout(grid, _widths(grid), width)[0]
+
+
 def _layout(grid: Grid, widths: list[int], width: int) -> tuple[list[int], _Style]:
     """Which columns to keep (their indices) and the spacing, for ``width``."""
     kept = list(range(len(grid.columns)))

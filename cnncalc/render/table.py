@@ -8,7 +8,7 @@ from rich.text import Text
 
 from cnncalc.analysis import Analysis, LayerResult, Totals
 from cnncalc.names import FIGURE_KEYS
-from cnncalc.render.grid import Column, Grid, render, wrapped
+from cnncalc.render.grid import Column, Grid, kept_columns, render, wrapped
 from cnncalc.render.text import shape_text, shown, thousands
 
 SHORT_HEADERS = {
@@ -25,6 +25,18 @@ NEURONS_NOTE = (
     "Total neurons count the layers with parameters (the network's units, as the "
     "AlexNet paper counts them)."
 )
+
+
+# One legend line for the columns whose names do not say what they count.
+LEGEND = {
+    "params_dense": "Fully connected: parameters if every output were wired to every input",
+    "connections": "Connections: links into each output, bias included",
+    "macs": "MACs: conv, dense and rbf multiply-accumulates",
+}
+
+
+def legend(keys: Sequence[str]) -> str:
+    return " · ".join(LEGEND[key] for key in LEGEND if key in keys)
 
 
 # Optional columns of `show --columns` (issue 7), after the contract's figures.
@@ -152,6 +164,9 @@ def analysis_table(
             (wrapped(NEURONS_NOTE, width), "dim"),
         )
     )
+    shown_keys = [keys[i - 3] for i in kept_columns(grid, width) if i >= 3]
+    if any(key in LEGEND for key in shown_keys):
+        view.append("\n" + wrapped(legend(shown_keys), width), "dim")
     tied = [row for row in analysis.layers if row.shares is not None]
     if tied and "params" in keys:
         pairs = ", ".join(f"{shown(row.name)} → {shown(row.shares or '')}" for row in tied)
