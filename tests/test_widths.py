@@ -136,3 +136,21 @@ def test_legend_explains_the_columns_shown() -> None:
     # At 60 columns those three columns are hidden, and so is their legend.
     narrow = show("lenet5", "60")
     assert "Connections:" not in narrow and "MACs:" not in narrow
+
+
+def test_a_name_wider_than_the_terminal_stays_whole(write: object) -> None:
+    name = "x" * 100
+    text = (
+        "name: t\ninput: [1, 8, 8]\nlayers:\n"
+        f"  - {{name: {name}, type: conv, filters: 2, kernel: 3}}\n"
+    )
+    result = CliRunner().invoke(
+        cli, ["show", "-"], input=text, env={"NO_COLOR": "1", "COLUMNS": "80", "TERM": "dumb"}
+    )
+    lines = result.stdout.splitlines()
+    assert name in lines  # on a line of its own, whole
+    # Neurons 2·6·6 = 72; 2 filters of 3×3 + bias = 20 params, none fixed; at 6×6
+    # positions without sharing 36 × 20 = 720. Every column fits on the indented line.
+    assert lines[lines.index(name) + 1].split()[:6] == ["conv", "2×6×6", "72", "20", "0", "720"]
+    assert "Hidden" not in result.stdout
+    assert "needs 100 columns and has 80" in " ".join(result.stdout.split())

@@ -83,7 +83,8 @@ def check_table(
                 status,
             ]
         )
-    view = render(Grid("Budgets", columns, rows), width, ascii_only)
+    hint = "a wider terminal or --format json shows them"
+    view = render(Grid("Budgets", columns, rows, hint=hint), width, ascii_only)
     view.append("\n" + wrapped(summary_text(report), width))
     return view
 

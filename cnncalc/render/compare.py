@@ -153,7 +153,8 @@ def comparison_table(
     rows = [cells(row) for row in comparison.rows]
     total = cells(comparison.total) if comparison.total else None
     # The bars take what room the numbers leave, up to BAR_WIDTH, at least 8.
-    numbers = Grid(title, tuple(columns), rows, total)
+    hint = "a wider terminal or --format csv shows them"
+    numbers = Grid(title, tuple(columns), rows, total, hint=hint)
     room = min(BAR_WIDTH, width - natural_width(numbers) - 3)
     if room >= 8:
         columns.append(Column("Log scale"))
@@ -163,7 +164,7 @@ def comparison_table(
         ]
         if total is not None and comparison.total is not None:
             total = [*total, bar(comparison.total, shown, span, room, ascii_only)]
-    view = render(Grid(title, tuple(columns), rows, total), width, ascii_only)
+    view = render(Grid(title, tuple(columns), rows, total, hint=hint), width, ascii_only)
     if room >= 8:
         view.append("\n")
         view.append_text(legend(shown, span, ascii_only))

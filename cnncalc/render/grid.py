@@ -35,6 +35,7 @@ class Grid:
     rows: Sequence[Sequence[CellText]]
     total: Sequence[CellText] | None = None  # after a blank line, in bold
     caption: str = ""  # lines separated by "\n", each wrapped to the table's width
+    hint: str = "a wider terminal or --columns shows them"  # how to see hidden columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,19 +79,27 @@ def kept_columns(grid: Grid, width: int) -> list[int]:
 
 
 def _layout(grid: Grid, widths: list[int], width: int) -> tuple[list[int], _Style]:
-    """Which columns to keep (their indices) and the spacing, for ``width``."""
-    kept = list(range(len(grid.columns)))
-    droppable = sorted(
+    """Which columns to keep (their indices) and the spacing, for ``width``: the
+    roomiest spacing at which dropping columns makes the table fit, else stacked rows
+    with the columns that may drop dropped."""
+    order = sorted(
         (i for i, c in enumerate(grid.columns) if c.rank is not None),
         key=lambda i: grid.columns[i].rank or 0,
     )
-
-    def fits(style: _Style) -> bool:
-        return _table_width([widths[i] for i in kept], style) <= width
-
-    while not fits(_ROOMY) and droppable:
+    for style in (_ROOMY, _TIGHT, _STACKED):
+        kept = list(range(len(grid.columns)))
+        droppable = list(order)
+        while _table_width([widths[i] for i in kept], style) > width and droppable:
+            kept.remove(droppable.pop(0))
+        if _table_width([widths[i] for i in kept], style) <= width:
+            return kept, style
+    # The first cell alone is wider than the terminal: drop only what the indented line
+    # of the other cells needs.
+    kept = list(range(len(grid.columns)))
+    droppable = list(order)
+    while len(_INDENT) + _table_width([widths[i] for i in kept[1:]], _TIGHT) > width and droppable:
         kept.remove(droppable.pop(0))
-    return kept, next((style for style in (_ROOMY, _TIGHT) if fits(style)), _STACKED)
+    return kept, _STACKED
 
 
 def _centred(text: str, width: int) -> list[str]:
@@ -155,6 +164,8 @@ def render(grid: Grid, width: int, ascii_only: bool = False) -> Text:
                 space = " " * (size - cell_len(cell))
             pieces += (joiner, space, cell) if right else (joiner, cell, space)
         pieces.append(style.edge + "\n")
+        if style.stacked and len(specs) > 1 and cells[specs[0][0]] == "":
+            pieces[:4] = [_INDENT]  # no first cell: no line of its own (upper header lines)
         if plain:
             # One run, spaces included, as rich pads a styled cell.
             out.add("".join(str(piece) for piece in pieces), row_style)
@@ -194,10 +205,7 @@ def render(grid: Grid, width: int, ascii_only: bool = False) -> Text:
         if i not in kept
     ]
     if hidden:
-        note = (
-            f"Hidden to fit {width} columns: {', '.join(hidden)}; a wider terminal or "
-            "--columns shows them."
-        )
+        note = f"Hidden to fit {width} columns: {', '.join(hidden)}; {grid.hint}."
         out.add(wrapped(note, width) + "\n", "dim")
     if table_width > width:
         note = (

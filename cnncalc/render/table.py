@@ -204,5 +204,6 @@ def list_table(
             )
             for name, analysis in entries
         ],
+        hint="a wider terminal or --format json shows them",
     )
     return render(grid, width, ascii_only)
