@@ -4,8 +4,8 @@ torchinfo.
 One command runs them all and prints medians and ratios (docs/performance.md)::
 
     python benchmarks/run.py            # everything (about 15 minutes on 2 busy cores)
-    python benchmarks/run.py startup    # or one topic: startup scale instructions check
-                                        # fuzz torchinfo hostile
+    python benchmarks/run.py startup    # or one topic: startup tables scale instructions
+                                        # check fuzz torchinfo hostile
     python benchmarks/run.py scale --runs 5 --sizes 1000,10000,100000
 
 Every timing is the median of several runs after one warm-up run, like hyperfine.
@@ -176,6 +176,55 @@ def bench_startup(runs: int) -> dict[str, Any]:
         "show_ratio": show_ratio,
         "version_ratio": version_ratio,
         "show_ratio_collector_off": like_for_like,
+    }
+
+
+# -- tables ------------------------------------------------------------------------------
+
+
+def bench_tables(runs: int) -> dict[str, Any]:
+    """`show` of every bundled architecture as a table against the import floor, and the
+    JSON writer against json.dumps of the same records without indent."""
+    heading(
+        f"tables (median of {runs} runs after a warm-up; fresh process each; the commands "
+        "take turns; piped, NO_COLOR)"
+    )
+    from cnncalc import catalog
+
+    cli = cnncalc_command()
+    floor_label = "import floor (click, yaml, rich.console, rich.table)"
+    cases = {floor_label: [PYTHON, "-c", "import click, yaml, rich.console, rich.table"]}
+    for name in catalog.names():
+        cases[f"show {name}"] = [*cli, "show", name]
+    times = interleaved_median_times(cases, runs, {"NO_COLOR": "1"})
+    floor = times[floor_label]
+    ratios = {}
+    for label, seconds in times.items():
+        ratios[label] = seconds / floor
+        print(f"  {label:<55} {seconds * 1000:8.1f} ms   {seconds / floor:5.2f}× floor")
+    worst = max((ratio, label) for label, ratio in ratios.items() if label != floor_label)
+    print(f"  slowest: {worst[1]} at {worst[0]:.2f}× the floor (target ≤ 1.5)")
+
+    from cnncalc.analysis import analyse
+    from cnncalc.architecture import from_text
+    from cnncalc.render.data import to_json
+    from cnncalc.render.records import analysis_record
+
+    analysis = analyse(from_text(chain_text(10_000), "chain.yaml"))
+    ours = median_call(lambda: to_json(analysis), runs)
+    plain = median_call(lambda: json.dumps(analysis_record(analysis), ensure_ascii=False), runs)
+    indented = median_call(
+        lambda: json.dumps(analysis_record(analysis), indent=2, ensure_ascii=False), runs
+    )
+    print(
+        f"  JSON of 10,000 layers: ours {ours * 1000:.1f} ms, json.dumps without indent "
+        f"{plain * 1000:.1f} ms ({ours / plain:.2f}×, target ≤ 1.5), with indent=2 "
+        f"{indented * 1000:.1f} ms ({indented / plain:.2f}×)"
+    )
+    return {
+        "times_ms": {k: v * 1000 for k, v in times.items()},
+        "ratios": ratios,
+        "json_ms": {"ours": ours * 1000, "plain": plain * 1000, "indent": indented * 1000},
     }
 
 
@@ -736,6 +785,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=[
             "all",
             "startup",
+            "tables",
             "scale",
             "instructions",
             "check",
@@ -784,13 +834,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # scale and instructions measure networks far beyond the default layer bound.
     os.environ.setdefault("CNNCALC_MAX_LAYERS", "10000000")
     topics = (
-        ["startup", "scale", "instructions", "check", "torchinfo", "fuzz", "hostile"]
+        ["startup", "tables", "scale", "instructions", "check", "torchinfo", "fuzz", "hostile"]
         if args.topic == "all"
         else [args.topic]
     )
     for topic in topics:
         if topic == "startup":
             report[topic] = bench_startup(max(args.runs, 5))
+        elif topic == "tables":
+            report[topic] = bench_tables(max(args.runs, 5))
         elif topic == "scale":
             report[topic] = bench_scale(args.runs, sizes)
         elif topic == "instructions":

@@ -339,11 +339,13 @@ def _kind_error(node: Mapping, type_entry: Entry | None, owner: fields.Where) ->
     """Raise the error for a missing, non-text or unknown `type`."""
     if type_entry is None:
         raise owner.fail(node, f"missing required field 'type'; one of: {', '.join(KINDS)}")
+    from cnncalc.hints import type_hint
+
     type_name = fields.text(type_entry.value, "type", owner)
+    hint = type_hint(type_name) or fields.nearest(type_name, KINDS)
     raise owner.fail(
         type_entry.value,
-        f"unknown layer type {type_name!r}{fields.nearest(type_name, KINDS)}; "
-        f"valid types: {', '.join(KINDS)}",
+        f"unknown layer type {type_name!r}{hint}; valid types: {', '.join(KINDS)}",
     )
 
 

@@ -9,6 +9,7 @@ Nothing here prints, and nothing here knows about click or rich.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ class CheckResult:
     origin: Origin | None = None  # the budget came from the file or from a --max-* flag
     position: Position = UNKNOWN_POSITION  # the budget's line, else the `budgets:` line
     error: CnncalcError | None = None
+    seconds: float = 0.0  # this row's share of the time spent loading and analysing
 
     @property
     def headroom(self) -> float | None:
@@ -153,6 +155,7 @@ def check(
     strict: bool = False,
     expand: bool = True,
     jobs: int = 1,
+    progress: Callable[[int], None] | None = None,
 ) -> CheckReport:
     """Check every file (directories expanded) against its budgets; flags win.
 
@@ -160,7 +163,8 @@ def check(
     bundled name, as every command reads ARCH). With ``expand`` false the arguments
     are passed to the loader as they are (bundled names, say). ``jobs`` > 1 checks
     many files in that many worker processes (see `worker_count`); the report is the
-    same, in the same order, as with one.
+    same, in the same order, as with one. ``progress`` is told how many more files
+    are done, as they finish.
     """
     if loader is None:
         from cnncalc.sources import load_arch
@@ -174,8 +178,16 @@ def check(
 
         chunks = parallel.chunked(names, workers, PARALLEL_MIN_FILES)
         parts = parallel.map_in_processes(
-            _check_files, [(chunk, flags, loader, strict, expand) for chunk in chunks], workers
+            _check_files,
+            [(chunk, flags, loader, strict, expand) for chunk in chunks],
+            workers,
+            None if progress is None else lambda index: progress(len(chunks[index])),
         )
+    elif progress is not None:
+        parts = []
+        for name in names:
+            parts.append(_check_files(([name], flags, loader, strict, expand)))
+            progress(1)
     else:
         parts = [_check_files((names, flags, loader, strict, expand))]
     results = [result for part in parts for result in part.results]
@@ -213,14 +225,19 @@ def _check_files(
             )
             results.append(CheckResult("error", argument, error=error))
             continue
+        start = time.perf_counter()
         try:
             arch = loader(argument)
             analysis = analyse(arch, strict=strict)
         except CnncalcError as error:
             # Only the message travels (a worker's traceback would pin its frames).
             error.__traceback__ = None
-            results.append(CheckResult("error", error.source or argument, error=error))
+            seconds = time.perf_counter() - start
+            results.append(
+                CheckResult("error", error.source or argument, error=error, seconds=seconds)
+            )
             continue
+        seconds = time.perf_counter() - start
         warnings.extend(analysis.warnings)
         totals = analysis.totals
         budgets = effective_budgets(arch, flags)
@@ -231,6 +248,7 @@ def _check_files(
                     arch.source,
                     architecture=arch.name,
                     position=arch.budgets_position or UNKNOWN_POSITION,
+                    seconds=seconds,
                 )
             )
             continue
@@ -246,6 +264,7 @@ def _check_files(
                     limit=budget.limit,
                     origin=origin,
                     position=budget.position,
+                    seconds=seconds / len(budgets),
                 )
             )
     return CheckReport(tuple(results), tuple(warnings))

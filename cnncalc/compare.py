@@ -66,7 +66,8 @@ class Comparison:
 
     per_layer: bool
     rows: tuple[Counts, ...]
-    total: Counts
+    total: Counts | None  # the network's totals; None across architectures (no sum of
+    # unrelated networks)
     # What `--format json` prints: show's documents, ranked and cut like the rows.
     documents: tuple[Document, ...]
     shown: int  # rows shown, after --top
@@ -95,11 +96,15 @@ def ranked(items: Sequence[T], value: Callable[[T], int], sort: bool, top: int |
 
 
 def compare(
-    analyses: Sequence[Analysis], sort: str | None = None, top: int | None = None
+    analyses: Sequence[Analysis],
+    sort: str | None = None,
+    top: int | None = None,
+    local: frozenset[str] = frozenset(),
 ) -> Comparison:
     """One analysis: its layers; several: one row per architecture. ``sort`` names a
     figure (SORT_KEYS); ``top`` keeps the heaviest N (by params when ``sort`` is None).
-    The total always covers everything, not only the rows kept."""
+    The total covers every layer, not only the rows kept. ``local``: names of the
+    locally connected layers (no weight sharing), whose type reads `conv (local)`."""
     key = sort or "params"
     if len(analyses) == 1:
         analysis = analyses[0]
@@ -107,7 +112,10 @@ def compare(
         chosen = ranked(layers, lambda row: row.figure(key), sort is not None or bool(top), top)
         return Comparison(
             per_layer=True,
-            rows=tuple(counts(row.name, row.type, row) for row in chosen),
+            rows=tuple(
+                counts(row.name, f"{row.type} (local)" if row.name in local else row.type, row)
+                for row in chosen
+            ),
             total=counts("Total", "", analysis.totals),
             documents=(document(select_layers(analysis, sort, top)),),
             shown=len(chosen),
@@ -116,17 +124,10 @@ def compare(
     chosen_analyses = ranked(
         analyses, lambda a: a.totals.figure(key), sort is not None or bool(top), top
     )
-    total = Counts(
-        "Total",
-        "",
-        sum(a.totals.params for a in analyses),
-        sum(a.totals.params_unshared for a in analyses),
-        sum(a.totals.params_dense for a in analyses),
-    )
     return Comparison(
         per_layer=False,
         rows=tuple(counts(a.name, "", a.totals) for a in chosen_analyses),
-        total=total,
+        total=None,
         documents=tuple(document(a) for a in chosen_analyses),
         shown=len(chosen_analyses),
         of=len(analyses),

@@ -90,12 +90,15 @@ def parse_fields(
     _, _, known, declared = table
     entries = mapping.entries
     if not known.issuperset(entries):
+        from cnncalc.hints import field_hint
+
         for entry in mapping:
             if entry.key not in known:
+                hint = field_hint(entry.key, known) or nearest(entry.key, known)
                 raise CnncalcError(
                     where.source,
                     entry.key_position,
-                    f"{where.owner}: unknown field {entry.key!r}{nearest(entry.key, known)}; "
+                    f"{where.owner}: unknown field {entry.key!r}{hint}; "
                     f"valid fields: {', '.join(sorted(known))}",
                 )
     values: dict[str, Any] = {}

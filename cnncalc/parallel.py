@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -59,7 +59,12 @@ def _stop(executor: ProcessPoolExecutor) -> None:
         process.join(timeout=1)
 
 
-def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], workers: int) -> list[R]:
+def map_in_processes(
+    function: Callable[[T], R],
+    tasks: Sequence[T],
+    workers: int,
+    done: Callable[[int], None] | None = None,
+) -> list[R]:
     """``[function(task) for task in tasks]``, computed by ``workers`` processes.
 
     On Linux the workers are forked, so they start with cnncalc already imported (a
@@ -81,10 +86,10 @@ def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], workers: in
             max_workers=workers, mp_context=context, initializer=_leave_interrupts_to_parent
         )
     except (OSError, NotImplementedError, ImportError):
-        return [function(task) for task in tasks]
+        return _each(function, tasks, done)
     with executor:
         try:
-            return list(executor.map(function, tasks))
+            return _each(lambda result: result, executor.map(function, tasks), done)
         except BrokenProcessPool:
             pass
         except KeyboardInterrupt:
@@ -99,3 +104,15 @@ def map_in_processes(function: Callable[[T], R], tasks: Sequence[T], workers: in
         file=sys.stderr,
     )
     return [function(task) for task in tasks]
+
+
+def _each(
+    function: Callable[[T], R], items: Iterable[T], done: Callable[[int], None] | None
+) -> list[R]:
+    """``[function(item) for item in items]``, telling ``done`` each index finished."""
+    results = []
+    for index, item in enumerate(items):
+        results.append(function(item))
+        if done is not None:
+            done(index)
+    return results

@@ -30,6 +30,17 @@ def load_arch(argument: str) -> Architecture:
                 "<stdin>", Position(1, 1), f"cannot read standard input: {exc.strerror}"
             ) from None
         return from_text(decode(data, "<stdin>"), "<stdin>")
+    bundled = os.path.splitext(argument)[0]
+    written_as_file = argument in (bundled + ".yaml", bundled + ".yml") and not any(
+        separator in argument for separator in ("/", os.sep)
+    )
+    # `show lenet5.yaml` where no such file is: the user meant the bundled lenet5.
+    if written_as_file and not os.path.exists(argument) and catalog.exists(bundled):
+        raise CnncalcError(
+            argument,
+            Position(1, 1),
+            f"no such file; the bundled architecture is named {bundled!r} (cnncalc show {bundled})",
+        )
     if os.path.exists(argument) or _looks_like_path(argument):
         arch = load_file(argument)
         _READ.append(argument)

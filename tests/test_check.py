@@ -289,8 +289,37 @@ def test_junit_report_counts(tmp_path: Path) -> None:
     assert sum(1 for c in cases if c.find("error") is not None) == 1
     assert sum(1 for c in cases if c.find("skipped") is not None) == 1
     failing = next(c for c in cases if c.find("failure") is not None)
-    assert failing.get("classname") == "over.yaml"
+    # The class name drops ".yaml": CI servers split class names into packages at dots.
+    assert failing.get("classname") == "over"
     assert failing.get("line") == "7"
+    invalid = next(c for c in cases if c.find("error") is not None)
+    assert invalid.get("name") == "bad_budget.yaml"  # named after the file, not "load"
+    # Real times: each testcase a share of its file's time, the suite their sum.
+    times = [float(c.get("time", "nan")) for c in cases]
+    assert all(t > 0 for t in times)
+    assert float(suite.get("time", "nan")) == pytest.approx(sum(times), abs=1e-5)
+
+
+def test_junit_classname_has_no_dots(tmp_path: Path) -> None:
+    folder = tmp_path / "nets"
+    folder.mkdir()
+    (folder / "resnet.v2.yaml").write_text(
+        (DATA / "within.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    report = tmp_path / "report.xml"
+    assert run([str(folder), "--junit", str(report)]).exit_code == 0
+    classes = {c.get("classname") for c in ET.parse(report).getroot().iter("testcase")}
+    assert classes == {str(folder / "resnet_v2")}
+
+
+def test_junit_missing_folder_fails_before_any_work() -> None:
+    # The ARCH does not exist either: only the report's folder is named, so nothing
+    # was checked first.
+    result = run(["no-such-file.yaml", "--junit", "missing-dir/r.xml"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: missing-dir/r.xml:1:1: cannot write the JUnit report: its folder does not exist\n"
+    )
 
 
 def test_junit_all_pass(tmp_path: Path) -> None:
@@ -423,7 +452,8 @@ def test_workers_give_the_same_report_as_one_process(tmp_path: Path) -> None:
 def _comparable(result: Any) -> tuple[Any, ...]:
     from dataclasses import astuple
 
-    return (*astuple(result)[:-1], str(result.error))
+    # Without the error object (compared as text) and the seconds (differ run to run).
+    return (*astuple(result)[:-2], str(result.error))
 
 
 def test_workers_from_the_command_line(tmp_path: Path) -> None:

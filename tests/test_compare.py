@@ -57,6 +57,33 @@ def test_alexnet_per_layer_matches_show() -> None:
     assert totals["ratio_unshared"] == totals["params_unshared"] / totals["params"]
 
 
+def test_compare_without_flags_tells_the_sharing_story() -> None:
+    result = run_cli(["compare", "alexnet"])
+    line = next(line for line in result.stdout.splitlines() if line.strip().startswith("conv1"))
+    # contract: conv1 has 34,944 parameters, 105,705,600 without sharing, 3,025 times more
+    assert line.split()[2:5] == ["34,944", "105,705,600", "3,025×"]
+    assert "Fully" not in result.stdout  # --dense adds it
+    assert "No sharing: the parameters if every output position had weights" in result.stdout
+
+
+def test_locally_connected_layers_are_labelled(write: Any) -> None:
+    path = str(
+        write(
+            "name: t\ninput: [1, 8, 8]\nlayers:\n"
+            "  - {name: a, type: conv, filters: 2, kernel: 3, sharing: false}\n"
+            "  - {name: b, type: conv, filters: 2, kernel: 3}\n"
+        )
+    )
+    lines = run_cli(["compare", path]).stdout.splitlines()
+    a = next(line for line in lines if line.strip().startswith("a "))
+    b = next(line for line in lines if line.strip().startswith("b "))
+    # a: 6×6 positions × 2 filters × (3·3 + 1) = 720 either way, as the file says no sharing
+    assert a.split()[1:5] == ["conv", "(local)", "720", "720"]
+    # b reads a's 2×6×6: 2 filters × (3·3·2 + 1) = 38 shared; at each of 4×4 positions
+    # without sharing: 16 × 38 = 608
+    assert b.split()[1:4] == ["conv", f"{2 * (3 * 3 * 2 + 1)}", f"{4 * 4 * 2 * (3 * 3 * 2 + 1)}"]
+
+
 def test_alexnet_table_shows_the_ratio() -> None:
     result = run_cli(["compare", "alexnet", "--no-sharing", "--dense"])
     assert result.exit_code == 0, result.stderr
@@ -77,9 +104,12 @@ def test_no_arch_lists_every_bundled_architecture() -> None:
         cli, ["compare", "--format", "csv"], env=CLI_ENV, catch_exceptions=False
     )
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["architecture", "params"]
-    assert sorted(row[0] for row in rows[1:-1]) == sorted(titles)
-    assert rows[-1][0] == "total"
+    # Without flags: with and without sharing and their ratio; no total row across
+    # unrelated networks.
+    assert rows[0] == ["architecture", "params", "params_unshared", "ratio_unshared"]
+    assert sorted(row[0] for row in rows[1:]) == sorted(titles)
+    table = run_cli(["compare"]).stdout
+    assert "Total" not in table and "No sharing" in table
 
 
 def test_megapixel_example(write: Any) -> None:
@@ -111,7 +141,7 @@ def test_several_architectures_markdown(write: Any) -> None:
     assert "| LeNet-5 | 60,000 | 335,340 |" in result.stdout
     assert 122_304 + 2_352 + 151_600 + 800 + 48_120 + 10_164 == 335_340
     assert any(line.startswith("| megapixel | 100 | 100,000,000 | 1,000,000×") for line in lines)
-    assert lines[-1].startswith("| **Total** |")
+    assert "Total" not in result.stdout  # no sum of unrelated networks
     assert "█" not in result.stdout and "#" not in result.stdout  # no bars
 
 
@@ -162,7 +192,8 @@ def _render(encoding: str) -> str:
     stream = io.TextIOWrapper(raw, encoding=encoding)
     console = Console(file=stream, width=120, color_system=None, legacy_windows=False)
     comparison = compare([analyse(catalog.load("lenet5"))])
-    console.print(comparison_table(comparison, no_sharing=True, dense=True))
+    ascii_only = not encoding.startswith("utf")
+    console.print(comparison_table(comparison, dense=True, ascii_only=ascii_only))
     stream.flush()
     return raw.getvalue().decode(encoding)
 

@@ -92,3 +92,23 @@ def test_unwritable_export_is_bad_input(tmp_path: Path, option: str) -> None:
     assert len(lines) == 1 and lines[0].startswith(f"error: {target}:1:1: cannot write")
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
+
+
+def test_exports_follow_no_color(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cnncalc.cli import cli
+
+    def exported(no_color: str | None) -> str:
+        page = tmp_path / f"compare-{no_color}.html"
+        env = {"NO_COLOR": no_color, "COLUMNS": "120", "TERM": "dumb"}
+        result = CliRunner().invoke(cli, ["compare", "lenet5", "--export-html", str(page)], env=env)
+        assert result.exit_code == 0, result.stderr
+        return page.read_text(encoding="utf-8")
+
+    # The bars are green (with sharing) and yellow (without): rich's #008000 and #808000.
+    coloured = exported(None)
+    assert "#008000" in coloured and "#808000" in coloured
+    plain = exported("1")
+    assert "#008000" not in plain and "#808000" not in plain
+    assert "60,000" in plain  # LeNet-5 paper: 60,000 trainable parameters

@@ -21,12 +21,23 @@ COMMANDS = {
     "explain": "cnncalc.cli.explain:explain",
     "check": "cnncalc.cli.check:check",
     "schema": "cnncalc.cli.schema:schema",
+    "plot": "cnncalc.cli.plot:plot",
 }
 
 
 class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            from cnncalc.fields import nearest
+
+            ctx.fail(f"No such command {name!r}{nearest(name, self.list_commands(ctx))}.")
+        return super().resolve_command(ctx, args)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         target = COMMANDS.get(cmd_name)

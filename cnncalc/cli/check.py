@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 import click
 
@@ -36,8 +37,36 @@ def budget_options(function: F) -> F:
     return function
 
 
+def wants_progress(stream: TextIO, environ: Mapping[str, str]) -> bool:
+    """A progress bar only for a person watching: stderr a terminal, not CI, not dumb."""
+    return stream.isatty() and not environ.get("CI") and environ.get("TERM") != "dumb"
+
+
+@contextmanager
+def _progress_bar(arguments: tuple[str, ...]) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress bar on stderr while many files are checked, else nothing."""
+    import os
+    import sys
+
+    if not wants_progress(sys.stderr, os.environ):
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    from cnncalc.budget_check import expand_arguments
+
+    total = len(expand_arguments(arguments))
+    if total < 2:
+        yield None
+        return
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("checking", total=total)
+        yield lambda files: bar.advance(task, files)
+
+
 @click.command()
-@click.argument("arch", nargs=-1)
+@click.argument("arch", nargs=-1, shell_complete=common.complete_arch)
 @budget_options
 @common.format_option("table", "json", "github")
 @click.option(
@@ -88,7 +117,8 @@ def check(
         with common.reporting_errors():  # before any work: a bad target wastes none
             output_files.prepare(junit_path, "JUnit report", arch)
     if arch:
-        report = run_check(arch, limits, strict=strict, jobs=jobs)
+        with _progress_bar(arch) as progress:
+            report = run_check(arch, limits, strict=strict, jobs=jobs, progress=progress)
     else:
         from cnncalc import catalog
 
@@ -114,7 +144,9 @@ def check(
         common.warn(report.warnings)
 
     if output_format == "table":
-        common.console().print(render.check_table(report))
+        common.print_text(
+            lambda width, ascii_only: render.check_table(report, width, ascii_only, common.known_as)
+        )
     elif output_format == "json":
         common.echo(render.to_json(report))
     else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +15,9 @@ import click
 from cnncalc.errors import CnncalcError, Diagnostic
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
     from rich.console import Console
+    from rich.text import Text
 
 
 class ExitStatus(IntEnum):
@@ -51,6 +54,19 @@ def parse_input_shape(
             f"expected C,H,W as positive integers, like 3,224,224; got {value!r}"
         )
     return numbers
+
+
+def complete_arch(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[CompletionItem]:
+    """Shell completion of ARCH: the bundled names that start so, and file paths (the
+    shell completes those itself)."""
+    from click.shell_completion import CompletionItem
+
+    from cnncalc import catalog
+
+    names = [CompletionItem(name) for name in catalog.names() if name.startswith(incomplete)]
+    return [*names, CompletionItem(incomplete, type="file")]
 
 
 def input_option(function: F) -> F:
@@ -107,8 +123,35 @@ def reporting_errors() -> Iterator[None]:
 
 
 def warn(diagnostics: tuple[Diagnostic, ...]) -> None:
-    for diagnostic in diagnostics:
-        click.echo(f"warning: {diagnostic}", err=True)
+    """Warnings summarised: one line per file and kind, and a count past a few files."""
+    if not diagnostics:
+        return
+    from cnncalc.render.warnings import summary
+
+    for line in summary(diagnostics, known_as):
+        click.echo(f"warning: {line}", err=True)
+
+
+def known_as(source: str) -> str:
+    """A file as the user knows it: a bundled architecture by its name (its path is
+    inside the package), any other file by the path given."""
+    from cnncalc import catalog
+
+    name = source.removeprefix("architectures/").removesuffix(catalog.SUFFIX)
+    return name if source == catalog.display_path(name) and catalog.exists(name) else source
+
+
+def _columns_variable() -> int | None:
+    """COLUMNS as a width, or None when unset; a value that is not a positive whole
+    number is ignored, as if unset (it must not blank the output)."""
+    value = os.environ.get("COLUMNS")
+    if value is None:
+        return None
+    try:
+        width = int(value)
+    except ValueError:
+        return None
+    return width if width > 0 else None
 
 
 def console() -> Console:
@@ -126,10 +169,18 @@ def console() -> Console:
             self.quiet = True
             raise BrokenPipeError
 
-    width = None
-    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
-        width = 200
+    width = _columns_variable()
+    if width is None:
+        width = shutil.get_terminal_size((80, 25)).columns if sys.stdout.isatty() else 200
     return _Console(width=width, highlight=False, soft_wrap=False)
+
+
+def print_text(view: Callable[[int, bool], Text]) -> None:
+    """Print ``view(width, ascii_only)``, laid out for the console's width and encoding:
+    its lines are printed whole, never wrapped or cut by rich (the view keeps to the
+    width itself)."""
+    out = console()
+    out.print(view(out.width, out.options.ascii_only), soft_wrap=True, crop=False)
 
 
 def echo(text: str) -> None:

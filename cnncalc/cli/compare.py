@@ -8,11 +8,12 @@ from cnncalc.cli import common, presentation
 
 
 @click.command()
-@click.argument("archs", nargs=-1, metavar="[ARCH]...")
+@click.argument("archs", nargs=-1, metavar="[ARCH]...", shell_complete=common.complete_arch)
 @click.option(
     "--no-sharing",
     is_flag=True,
-    help="Add the parameters without weight sharing and their ratio to the shared count.",
+    help="The parameters without weight sharing and their ratio to the shared count "
+    "(always shown; the flag is kept for scripts that pass it).",
 )
 @click.option(
     "--dense",
@@ -34,8 +35,9 @@ def compare(
     export_svg: str | None,
     export_html: str | None,
 ) -> None:
-    """Weight sharing made visible: with one ARCH, per layer; with several, one row per
-    architecture; with none, every bundled architecture.
+    """Weight sharing made visible: parameters with and without sharing and their ratio;
+    with one ARCH, per layer; with several, one row per architecture; with none, every
+    bundled architecture.
 
     ARCH is a YAML file, - for stdin, or a bundled name.
     """
@@ -46,18 +48,29 @@ def compare(
     from cnncalc.sources import load_arch
 
     with common.reporting_errors():
-        if archs:
-            analyses = [analyse(load_arch(arch), strict=strict) for arch in archs]
-        else:
-            analyses = [analyse(catalog.load(name), strict=strict) for name in catalog.names()]
+        archs_loaded = [load_arch(arch) for arch in archs] or [
+            catalog.load(name) for name in catalog.names()
+        ]
+        analyses = [analyse(arch, strict=strict) for arch in archs_loaded]
     for analysis in analyses:
         common.warn(analysis.warnings)
-    comparison = compare_core(analyses, sort, top)
-    view = render.comparison_table(comparison, no_sharing, dense, sort)
+    local = frozenset(
+        layer.name
+        for arch in archs_loaded[:1]
+        for layer in arch.layers
+        if getattr(layer.kind, "sharing", True) is False
+    )
+    comparison = compare_core(analyses, sort, top, local)
     title = comparison.documents[0].analysis.name if comparison.per_layer else "cnncalc compare"
-    presentation.export(view, export_svg, export_html, title)
+    if export_svg or export_html:
+        picture = render.comparison_table(comparison, dense, sort, presentation.MAX_EXPORT_WIDTH)
+        presentation.export(picture, export_svg, export_html, title)
     if output_format == "table":
-        common.console().print(view)
+        common.print_text(
+            lambda width, ascii_only: render.comparison_table(
+                comparison, dense, sort, width, ascii_only
+            )
+        )
         return
     formats = {"json": render.to_json, "csv": render.to_csv, "markdown": render.to_markdown}
-    common.echo(formats[output_format](comparison, no_sharing, dense))
+    common.echo(formats[output_format](comparison, dense))

@@ -8,7 +8,7 @@ from cnncalc.cli import common, presentation
 
 
 @click.command()
-@click.argument("arch")
+@click.argument("arch", shell_complete=common.complete_arch)
 @click.argument("layers", nargs=-1, metavar="[LAYER]...")
 @common.input_option
 @common.format_option("table", "json", "csv", "markdown")

@@ -35,4 +35,4 @@ def list_command(output_format: str) -> None:
         return
     from cnncalc.render.table import list_table
 
-    common.console().print(list_table(entries))
+    common.print_text(lambda width, ascii_only: list_table(entries, width, ascii_only))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -13,7 +14,8 @@ from cnncalc.cli import common
 from cnncalc.visible import visible
 
 if TYPE_CHECKING:
-    from rich.console import RenderableType
+    from rich.console import Console, RenderableType
+    from rich.text import Text
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +65,7 @@ def export(renderable: RenderableType, svg: str | None, html: str | None, title:
         return
     from rich.console import Console
     from rich.measure import Measurement
+    from rich.text import Text
 
     # A height too: without one, rich sizes a TERM=dumb console at 80 columns.
     probe = Console(file=io.StringIO(), width=MAX_EXPORT_WIDTH, height=25)
@@ -78,11 +81,25 @@ def export(renderable: RenderableType, svg: str | None, html: str | None, title:
         highlight=False,
         soft_wrap=False,
     )
+    if os.environ.get("NO_COLOR") and isinstance(renderable, Text):
+        renderable = _without_colour(renderable, recorder)
     recorder.print(renderable)
     if svg is not None:
         _write(svg, recorder.export_svg(title=visible(title), clear=False))
     if html is not None:
         _write(html, recorder.export_html(clear=False))
+
+
+def _without_colour(text: Text, console: Console) -> Text:
+    """``text`` with bold, italic and dim kept and every colour dropped (NO_COLOR)."""
+    from rich.text import Span
+
+    plain = text.copy()
+    plain.spans = [
+        Span(span.start, span.end, console.get_style(span.style).without_color)
+        for span in text.spans
+    ]
+    return plain
 
 
 def _write(path: str, text: str) -> None:

@@ -8,7 +8,7 @@ from cnncalc.cli import common, figure_options, presentation
 
 
 @click.command()
-@click.argument("arch")
+@click.argument("arch", shell_complete=common.complete_arch)
 @common.input_option
 @common.format_option("table", "json", "csv", "markdown")
 @common.strict_option
@@ -46,17 +46,22 @@ def show(
             "heaviest first; the totals cover every layer."
         )
     if export_svg or export_html or output_format == "table":
-        from rich.console import Group
         from rich.text import Text
 
+        from cnncalc.render.grid import wrapped
         from cnncalc.render.table import analysis_table
 
-        view = analysis_table(analysis, columns, memory)
-        if sort or top:
-            view = Group(view, Text(note, style="dim"))
-        presentation.export(view, export_svg, export_html, analysis.name)
+        def view(width: int, ascii_only: bool = False) -> Text:
+            text = analysis_table(analysis, columns, memory, width, ascii_only)
+            if sort or top:
+                text.append("\n" + wrapped(note, width), "dim")
+            return text
+
+        if export_svg or export_html:
+            picture = view(presentation.MAX_EXPORT_WIDTH)
+            presentation.export(picture, export_svg, export_html, analysis.name)
         if output_format == "table":
-            common.console().print(view)
+            common.print_text(view)
             return
     from cnncalc.render import data
 

@@ -163,9 +163,10 @@ def uncovered_note(
             formulas.append(f"({padded} − {span}) / {stride} = {(padded - span) / stride:g}")
     if not parts:
         return None
+    verb = "is" if len(parts) == 1 and parts[0].startswith("the last 1 ") else "are"
     return Note(
         f"the windows do not tile the {sizes[0]}×{sizes[1]} input "
         f"({'; '.join(dict.fromkeys(formulas))} is not a whole number): "
-        f"{' and '.join(parts)} of the input are never read",
+        f"{' and '.join(parts)} of the input {verb} never read",
         "stride",
     )

@@ -6,15 +6,15 @@ They format the report's results; the figures, limits and headroom come computed
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from typing import Any
 
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from cnncalc.budget_check import CheckReport, CheckResult
+from cnncalc.render.grid import CellText, Column, Grid, render, wrapped
 from cnncalc.render.text import shown, shown_json, thousands
 
 STATUS_WORDS = {"pass": "pass", "fail": "FAIL", "unchecked": "unchecked", "error": "invalid"}
@@ -46,33 +46,47 @@ def summary_text(report: CheckReport) -> str:
 # --- table ------------------------------------------------------------------------
 
 
-def check_table(report: CheckReport) -> RenderableType:
-    table = Table(title="Budgets", box=box.SIMPLE_HEAD)
-    table.add_column("Architecture", overflow="fold")
-    table.add_column("File", overflow="fold")
-    table.add_column("Figure", overflow="fold")
-    # fold, never ellipsis: a narrow terminal must not hide digits.
-    for header in ("Value", "Limit", "Headroom"):
-        table.add_column(header, justify="right", overflow="fold")
-    table.add_column("Status", overflow="fold")
+def check_table(
+    report: CheckReport,
+    width: int = 200,
+    ascii_only: bool = False,
+    display: Callable[[str], str] = lambda source: source,
+) -> Text:
+    """The results as a table fitting ``width`` (numbers and names never split);
+    ``display`` names a file as the user knows it."""
+    columns = (
+        Column("Architecture", rank=1),
+        Column("File"),
+        Column("Figure"),
+        Column("Value", right=True),
+        Column("Limit", right=True),
+        Column("Headroom", right=True, rank=0),
+        Column("Status"),
+    )
+    rows: list[list[CellText]] = []
     for result in report.results:
         status = Text(STATUS_WORDS[result.status], style=STATUS_STYLES[result.status])
         if result.status == "error":
-            table.add_row("", shown(result.source), "", "", "", "", status)
+            rows.append(["", shown(display(result.source)), "", "", "", "", status])
             continue
         limit = "" if result.limit is None else thousands(result.limit)
         if result.origin == "flag":
             limit += " (flag)"
-        table.add_row(
-            shown(result.architecture or ""),
-            shown(result.source),
-            result.figure or "—",
-            "" if result.value is None else thousands(result.value),
-            limit,
-            headroom_text(result),
-            status,
+        rows.append(
+            [
+                shown(result.architecture or ""),
+                shown(display(result.source)),
+                result.figure or "—",
+                "" if result.value is None else thousands(result.value),
+                limit,
+                headroom_text(result),
+                status,
+            ]
         )
-    return Group(table, Text(summary_text(report)))
+    hint = "a wider terminal or --format json shows them"
+    view = render(Grid("Budgets", columns, rows, hint=hint), width, ascii_only)
+    view.append("\n" + wrapped(summary_text(report), width))
+    return view
 
 
 # --- json -------------------------------------------------------------------------
@@ -209,11 +223,25 @@ def to_github(report: CheckReport) -> str:
 # --- JUnit XML --------------------------------------------------------------------------
 
 
+def junit_classname(source: str) -> str:
+    """The file as a JUnit class name: without its suffix and without dots, which CI
+    servers read as package separators (nets/resnet.v2.yaml -> nets/resnet_v2)."""
+    stem, suffix = os.path.splitext(os.path.normpath(source))
+    if suffix not in (".yaml", ".yml"):
+        stem += suffix
+    return stem.replace(".", "_")
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.6f}"
+
+
 def to_junit(report: CheckReport) -> bytes:
     """One testsuite; one testcase per architecture and budget.
 
-    An exceeded budget is a <failure>, an invalid file an <error>, a file without any
-    budget a <skipped> testcase.
+    An exceeded budget is a <failure>, an invalid file an <error> (its testcase named
+    after the file), a file without any budget a <skipped> testcase. Times are the
+    seconds spent loading and analysing, a file's shared among its budgets.
     """
     suite = ET.Element(
         "testsuite",
@@ -223,12 +251,12 @@ def to_junit(report: CheckReport) -> bytes:
             "failures": str(report.count("fail")),
             "errors": str(report.count("error")),
             "skipped": str(report.count("unchecked")),
-            "time": "0",
+            "time": _seconds(sum(result.seconds for result in report.results)),
         },
     )
     for result in report.results:
         if result.status == "error":
-            name = "load"
+            name = result.source
             line = result.error.position.line if result.error else 1
         elif result.status == "unchecked":
             name = f"{result.architecture}: no budget"
@@ -241,11 +269,11 @@ def to_junit(report: CheckReport) -> bytes:
             suite,
             "testcase",
             {
-                "classname": shown(result.source),
+                "classname": shown(junit_classname(result.source)),
                 "name": shown(name),
                 "file": shown(result.source),
                 "line": str(line),
-                "time": "0",
+                "time": _seconds(result.seconds),
             },
         )
         message = shown(result_message(result))
@@ -268,6 +296,7 @@ def to_junit(report: CheckReport) -> bytes:
             "failures": suite.get("failures", "0"),
             "errors": suite.get("errors", "0"),
             "skipped": suite.get("skipped", "0"),
+            "time": suite.get("time", "0"),
         },
     )
     root.append(suite)

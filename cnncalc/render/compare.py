@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from rich import box
-from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
-from rich.measure import Measurement
-from rich.table import Table
 from rich.text import Text
 
 from cnncalc.compare import Comparison, Counts
-from cnncalc.render.glyphs import Fallback, glyph_text
+from cnncalc.render.data import json_document
+from cnncalc.render.grid import CellText, Column, Grid, natural_width, render, wrapped
 from cnncalc.render.records import analysis_record
-from cnncalc.render.text import shown as _shown
+from cnncalc.render.text import shown as shown_text
 from cnncalc.render.text import shown_json, thousands
 
 BAR_WIDTH = 36  # characters the longest bar may take
@@ -76,169 +72,176 @@ def bar_length(value: int, span: int, width: int) -> int:
     return min(width, max(1, round(math.log10(value) / span * width)))
 
 
-class LogBar:
+def bar(row: Counts, shown: Sequence[Series], span: int, width: int, ascii_only: bool) -> Text:
     """Overlaid bars on one line, longest drawn first so every count's end stays
-    visible (of equal lengths the shared count is on top). The bar takes the width
-    its cell gets, up to BAR_WIDTH, so a narrow terminal shrinks bars, not numbers."""
-
-    def __init__(self, row: Counts, shown: Sequence[Series], span: int) -> None:
-        self.values = [(getattr(row, s.key), order, s) for order, s in enumerate(shown)]
-        self.span = span
-
-    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
-        return Measurement(min(8, options.max_width), min(BAR_WIDTH, options.max_width))
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        width = min(BAR_WIDTH, options.max_width)
-        lengths = sorted(
-            ((bar_length(value, self.span, width), order, s) for value, order, s in self.values),
-            key=lambda entry: (-entry[0], -entry[1]),
-        )
-        cells: list[Series | None] = [None] * (lengths[0][0] if lengths else 0)
-        for length, _, drawn in lengths:
-            for i in range(length):
-                cells[i] = drawn
-        text = Text(no_wrap=True, overflow="crop")
-        for cell in cells:
-            if cell is not None:
-                text.append(cell.plain if options.ascii_only else cell.fancy, style=cell.style)
-        yield text
+    visible (of equal lengths the shared count is on top)."""
+    lengths = sorted(
+        ((bar_length(getattr(row, s.key), span, width), order, s) for order, s in enumerate(shown)),
+        key=lambda entry: (-entry[0], -entry[1]),
+    )
+    cells: list[Series] = []
+    for length, _, drawn in lengths:
+        cells[:length] = [drawn] * length
+    text = Text()
+    for cell in cells:
+        text.append(cell.plain if ascii_only else cell.fancy, style=cell.style)
+    return text
 
 
-def legend(shown: Sequence[Series], span: int) -> Fallback:
-    fancy, plain = Text("bars: ", style="dim"), Text("bars: ", style="dim")
+def legend(shown: Sequence[Series], span: int, ascii_only: bool) -> Text:
+    text = Text("bars: ", style="dim")
     for s in shown:
-        fancy.append(s.fancy * 2, style=s.style)
-        plain.append(s.plain * 2, style=s.style)
-        fancy.append(f" {s.title}  ")
-        plain.append(f" {s.title}  ")
-    scale = f"log scale, a full bar is 10^{span}"
-    fancy.append(scale, style="dim")
-    plain.append(scale, style="dim")
-    return Fallback(fancy, plain)
+        text.append((s.plain if ascii_only else s.fancy) * 2, style=s.style)
+        text.append(f" {s.title}  ")
+    text.append(f"log scale, a full bar is 10^{span}", style="dim")
+    return text
+
+
+MEANINGS = {
+    "params_unshared": "No sharing: the parameters if every output position had weights of its own",
+    "params_dense": "Fully connected: the parameters if every output unit were wired to every "
+    "input value",
+}
 
 
 def comparison_table(
-    comparison: Comparison, no_sharing: bool, dense: bool, sort: str | None = None
-) -> RenderableType:
-    shown = series(no_sharing, dense)
-    everything = [*comparison.rows, comparison.total]
+    comparison: Comparison,
+    dense: bool,
+    sort: str | None = None,
+    width: int = 200,
+    ascii_only: bool = False,
+) -> Text:
+    """The `compare` table as it fits ``width`` columns, bars included where they fit."""
+    shown = series(True, dense)
+    everything = [*comparison.rows, *([comparison.total] if comparison.total else [])]
     largest = max((getattr(row, s.key) for row in everything for s in shown), default=1)
     span = decades(largest)
+    times = "x" if ascii_only else "×"
     if comparison.per_layer:
-        title = f"{_shown(comparison.documents[0].analysis.name)}: parameters and weight sharing"
+        title = (
+            f"{shown_text(comparison.documents[0].analysis.name)}: parameters and weight sharing"
+        )
     else:
         title = "Parameters and weight sharing"
-    table = Table(title=title, box=box.SIMPLE_HEAD)
-    table.add_column("Layer" if comparison.per_layer else "Architecture", overflow="fold")
+    columns = [Column("Layer" if comparison.per_layer else "Architecture")]
     if comparison.per_layer:
-        table.add_column("Type", overflow="fold")
-    table.add_column("Params", justify="right", overflow="fold")
-    if no_sharing:
-        table.add_column("No sharing", justify="right", overflow="fold")
-        table.add_column("vs shared", justify="right", overflow="fold")
+        columns.append(Column("Type"))
+    columns += [
+        Column("Params", right=True),
+        Column("No sharing", right=True, rank=2),
+        Column("vs shared", right=True, rank=1),
+    ]
     if dense:
-        table.add_column("Fully\nconnected", justify="right", overflow="fold")
-        table.add_column("vs shared", justify="right", overflow="fold")
-    table.add_column("Log scale", overflow="crop")
+        columns += [
+            Column("Fully\nconnected", right=True, rank=4),
+            Column("vs shared", right=True, rank=3),
+        ]
 
-    def cells(row: Counts, bold: bool) -> list[RenderableType]:
-        style = "bold" if bold else ""
-        out: list[RenderableType] = [Text(_shown(row.name), style=style)]
+    def cells(row: Counts) -> list[CellText]:
+        out: list[CellText] = [shown_text(row.name)]
         if comparison.per_layer:
             out.append(row.type)
-        out.append(Text(thousands(row.params), style=style))
-        if no_sharing:
-            out.append(Text(thousands(row.params_unshared), style=style))
-            out.append(glyph_text(ratio_text(row.ratio_unshared), style))
+        out += [
+            thousands(row.params),
+            thousands(row.params_unshared),
+            ratio_text(row.ratio_unshared, times),
+        ]
         if dense:
-            out.append(Text(thousands(row.params_dense), style=style))
-            out.append(glyph_text(ratio_text(row.ratio_dense), style))
-        out.append(LogBar(row, shown, span))
+            out += [thousands(row.params_dense), ratio_text(row.ratio_dense, times)]
         return out
 
-    for row in comparison.rows:
-        table.add_row(*cells(row, bold=False))
-    table.add_section()
-    table.add_row(*cells(comparison.total, bold=True))
-    parts: list[RenderableType] = [table, legend(shown, span)]
+    rows = [cells(row) for row in comparison.rows]
+    total = cells(comparison.total) if comparison.total else None
+    # The bars take what room the numbers leave, up to BAR_WIDTH, at least 8.
+    hint = "a wider terminal or --format csv shows them"
+    numbers = Grid(title, tuple(columns), rows, total, hint=hint)
+    room = min(BAR_WIDTH, width - natural_width(numbers) - 3)
+    if room >= 8:
+        columns.append(Column("Log scale"))
+        rows = [
+            [*r, bar(row, shown, span, room, ascii_only)]
+            for r, row in zip(rows, comparison.rows, strict=True)
+        ]
+        if total is not None and comparison.total is not None:
+            total = [*total, bar(comparison.total, shown, span, room, ascii_only)]
+    view = render(Grid(title, tuple(columns), rows, total, hint=hint), width, ascii_only)
+    if room >= 8:
+        view.append("\n")
+        view.append_text(legend(shown, span, ascii_only))
+    meanings = "; ".join(MEANINGS[s.key] for s in shown if s.key in MEANINGS)
+    view.append("\n" + wrapped(meanings + ".", width), "dim")
     if comparison.shown < comparison.of:
         what = "layers with parameters" if comparison.per_layer else "architectures"
-        parts.append(
-            Text(
-                f"Showing the top {comparison.shown} of {comparison.of} {what} by "
-                f"{sort or 'params'}; the total covers all of them.",
-                style="dim",
-            )
+        covers = "; the total covers all of them" if comparison.total else ""
+        note = (
+            f"Showing the top {comparison.shown} of {comparison.of} {what} by "
+            f"{sort or 'params'}{covers}."
         )
-    return Group(*parts)
+        view.append("\n" + wrapped(note, width), "dim")
+    return view
 
 
-def _with_ratios(record: dict[str, Any], row: Counts, no_sharing: bool, dense: bool) -> None:
-    if no_sharing:
-        record["ratio_unshared"] = ratio_number(row.ratio_unshared)
+def _with_ratios(record: dict[str, Any], row: Counts, dense: bool) -> None:
+    record["ratio_unshared"] = ratio_number(row.ratio_unshared)
     if dense:
         record["ratio_dense"] = ratio_number(row.ratio_dense)
 
 
-def to_json(comparison: Comparison, no_sharing: bool, dense: bool) -> str:
-    """A list of show's documents, with `ratio_unshared` / `ratio_dense` per layer and in
-    the totals when asked for (null where the shared count is 0)."""
+def to_json(comparison: Comparison, dense: bool) -> str:
+    """A list of show's documents, with `ratio_unshared` (and `ratio_dense` with
+    --dense) per layer and in the totals (null where the shared count is 0)."""
     documents = []
     for doc in comparison.documents:
         record = analysis_record(doc.analysis)
         for layer, row in zip(record["layers"], doc.layers, strict=True):
-            _with_ratios(layer, row, no_sharing, dense)
-        _with_ratios(record["totals"], doc.total, no_sharing, dense)
+            _with_ratios(layer, row, dense)
+        _with_ratios(record["totals"], doc.total, dense)
         documents.append(record)
-    return shown_json(json.dumps(documents, indent=2, ensure_ascii=False))
+    if not documents:
+        return "[]"
+    return shown_json("[\n  " + ",\n  ".join(json_document(doc, "  ") for doc in documents) + "\n]")
 
 
-def _columns(comparison: Comparison, no_sharing: bool, dense: bool) -> list[str]:
+def _columns(comparison: Comparison, dense: bool) -> list[str]:
     columns = ["layer", "type"] if comparison.per_layer else ["architecture"]
-    columns.append("params")
-    if no_sharing:
-        columns += ["params_unshared", "ratio_unshared"]
+    columns += ["params", "params_unshared", "ratio_unshared"]
     if dense:
         columns += ["params_dense", "ratio_dense"]
     return columns
 
 
-def _csv_row(comparison: Comparison, row: Counts, no_sharing: bool, dense: bool) -> list[str]:
+def _csv_row(comparison: Comparison, row: Counts, dense: bool) -> list[str]:
     def number(value: Fraction | None) -> str:
         return "" if value is None else repr(float(value))
 
-    cells = [_shown(row.name), row.type] if comparison.per_layer else [_shown(row.name)]
-    cells.append(str(row.params))
-    if no_sharing:
-        cells += [str(row.params_unshared), number(row.ratio_unshared)]
+    cells = [shown_text(row.name), row.type] if comparison.per_layer else [shown_text(row.name)]
+    cells += [str(row.params), str(row.params_unshared), number(row.ratio_unshared)]
     if dense:
         cells += [str(row.params_dense), number(row.ratio_dense)]
     return cells
 
 
-def to_csv(comparison: Comparison, no_sharing: bool, dense: bool) -> str:
+def to_csv(comparison: Comparison, dense: bool) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(_columns(comparison, no_sharing, dense))
+    writer.writerow(_columns(comparison, dense))
     for row in comparison.rows:
-        writer.writerow(_csv_row(comparison, row, no_sharing, dense))
-    total = _csv_row(comparison, comparison.total, no_sharing, dense)
-    total[0] = "total"
-    writer.writerow(total)
+        writer.writerow(_csv_row(comparison, row, dense))
+    if comparison.total is not None:
+        total = _csv_row(comparison, comparison.total, dense)
+        total[0] = "total"
+        writer.writerow(total)
     return buffer.getvalue()
 
 
 def _escape(cell: str) -> str:
-    return _shown(cell).replace("|", "\\|")
+    return shown_text(cell).replace("|", "\\|")
 
 
-def to_markdown(comparison: Comparison, no_sharing: bool, dense: bool) -> str:
+def to_markdown(comparison: Comparison, dense: bool) -> str:
     header = ["Layer", "Type"] if comparison.per_layer else ["Architecture"]
     align = [":---"] * len(header)
-    header.append("Params")
-    if no_sharing:
-        header += ["No sharing", "vs shared"]
+    header += ["Params", "No sharing", "vs shared"]
     if dense:
         header += ["Fully connected", "vs shared"]
     align += ["---:"] * (len(header) - len(align))
@@ -249,8 +252,7 @@ def to_markdown(comparison: Comparison, no_sharing: bool, dense: bool) -> str:
 
         out = [b(_escape(row.name))] + ([row.type] if comparison.per_layer else [])
         out.append(b(thousands(row.params)))
-        if no_sharing:
-            out += [b(thousands(row.params_unshared)), b(ratio_text(row.ratio_unshared))]
+        out += [b(thousands(row.params_unshared)), b(ratio_text(row.ratio_unshared))]
         if dense:
             out += [b(thousands(row.params_dense)), b(ratio_text(row.ratio_dense))]
         return out
@@ -261,5 +263,6 @@ def to_markdown(comparison: Comparison, no_sharing: bool, dense: bool) -> str:
     lines += ["| " + " | ".join(header) + " |", "|" + "|".join(align) + "|"]
     for row in comparison.rows:
         lines.append("| " + " | ".join(cells(row, bold=False)) + " |")
-    lines.append("| " + " | ".join(cells(comparison.total, bold=True)) + " |")
+    if comparison.total is not None:
+        lines.append("| " + " | ".join(cells(comparison.total, bold=True)) + " |")
     return "\n".join(lines) + "\n"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
+from typing import Any
 
 from cnncalc.analysis import Analysis
 from cnncalc.names import FIGURE_KEYS
@@ -25,9 +27,29 @@ HEADERS = {
 }
 
 
+# Without indent json uses its C encoder; Python ints print exactly, however large.
+# One encoder for every call: json.dumps with options builds a new one each time.
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+
+
+def json_document(record: Mapping[str, Any], indent: str = "") -> str:
+    """``record`` as JSON, one key per line and one line per layer: as readable as an
+    indented dump, and several times faster (the indent option takes json's pure
+    Python path)."""
+    inner = indent + "  "
+    lines = []
+    for key, value in record.items():
+        if key == "layers" and value:
+            layers = f",\n{inner}  ".join(_compact(layer) for layer in value)
+            text = f"[\n{inner}  {layers}\n{inner}]"
+        else:
+            text = _compact(value)
+        lines.append(f"{inner}{_compact(key)}: {text}")
+    return "{\n" + ",\n".join(lines) + f"\n{indent}}}"
+
+
 def to_json(analysis: Analysis) -> str:
-    # Python ints print exactly, however large: no float ever touches a figure.
-    return shown_json(json.dumps(analysis_record(analysis), indent=2, ensure_ascii=False))
+    return shown_json(json_document(analysis_record(analysis)))
 
 
 def to_csv(analysis: Analysis) -> str:

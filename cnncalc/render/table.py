@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
-from rich import box
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 
 from cnncalc.analysis import Analysis, LayerResult, Totals
 from cnncalc.names import FIGURE_KEYS
-from cnncalc.render.cells import Cell
+from cnncalc.render.grid import Column, Grid, kept_columns, render, wrapped
 from cnncalc.render.text import shape_text, shown, thousands
 
 SHORT_HEADERS = {
@@ -31,27 +27,16 @@ NEURONS_NOTE = (
 )
 
 
-# What rich reads in a str as console markup or an :emoji: code.
-_MARKUP_OR_EMOJI = re.compile(r"\[|:\S*?:")
+# One legend line for the columns whose names do not say what they count.
+LEGEND = {
+    "params_dense": "Fully connected: parameters if every output were wired to every input",
+    "connections": "Connections: links into each output, bias included",
+    "macs": "MACs: conv, dense and rbf multiply-accumulates",
+}
 
 
-def _text(text: str, style: str = "") -> Text | str:
-    """``text`` as rich prints a str: a plain Text when it holds no markup and no emoji
-    code (rich would parse it on every render, and import its emoji table), else as is."""
-    return text if _MARKUP_OR_EMOJI.search(text) else Text(text, style=style)
-
-
-def _cell(text: str, style: str = "") -> Cell | Text | str:
-    """A body cell: a `Cell` for one line of plain text (rich lays it out without
-    wrapping it), else as `_text` gives it."""
-    if "\n" in text or _MARKUP_OR_EMOJI.search(text):
-        return _text(text, style)
-    return Cell(text, style)
-
-
-def _number_column(table: Table, header: str) -> None:
-    # fold, never ellipsis: a narrow terminal must not hide digits.
-    table.add_column(_text(header), justify="right", overflow="fold")
+def legend(keys: Sequence[str]) -> str:
+    return " · ".join(LEGEND[key] for key in LEGEND if key in keys)
 
 
 # Optional columns of `show --columns`, after the figures of docs/figures.md.
@@ -98,90 +83,127 @@ def memory_caption(analysis: Analysis) -> str:
     )
 
 
+# Columns that may leave a narrow table, first to leave first; layer, type, output
+# and params always stay.
+DROP_ORDER = (
+    "jump",
+    "receptive_field",
+    "live_bytes",
+    "activation_bytes",
+    "non_trainable",
+    "neurons",
+    "connections",
+    "params_dense",
+    "ops",
+    "macs",
+    "params_unshared",
+)
+KEPT_FIGURES = ("params",)
+
+
+def _figure_column(key: str, header: str) -> Column:
+    rank = None if key in KEPT_FIGURES else DROP_ORDER.index(key) if key in DROP_ORDER else -1
+    return Column(header, right=True, rank=rank)
+
+
 def analysis_table(
-    analysis: Analysis, columns: Sequence[str] | None = None, memory: bool = False
-) -> RenderableType:
-    """The `show` table. ``columns``: the figure columns in order (default: those of
-    docs/figures.md); ``memory``: add the memory assumptions to the caption (implied by a
-    memory column)."""
+    analysis: Analysis,
+    columns: Sequence[str] | None = None,
+    memory: bool = False,
+    width: int = 200,
+    ascii_only: bool = False,
+) -> Text:
+    """The `show` table as it fits ``width`` columns. ``columns``: the figure columns in
+    order (default: those of docs/figures.md); ``memory``: add the memory assumptions to the
+    caption (implied by a memory column)."""
     from cnncalc.conventions import convention
 
     keys = tuple(FIGURE_KEYS if columns is None else columns)
     counting = convention(analysis.count)
-    title = shown(analysis.name)
     caption = f"input {shape_text(analysis.input)} · counting {counting.summary}"
     if memory or any(key in MEMORY_COLUMNS for key in keys):
         caption += "\n" + memory_caption(analysis)
-    table = Table(
-        title=_text(title, "table.title"),
-        caption=_text(caption, "table.caption"),
-        box=box.SIMPLE_HEAD,
-        show_footer=False,
-    )
-    table.add_column(_text("Layer"), overflow="fold")
-    table.add_column(_text("Type"), overflow="fold")
-    table.add_column(_text("Output"), overflow="fold")
-    for key in keys:
-        header = counting.header if key == "ops" else SHORT_HEADERS.get(key, EXTRA_HEADERS.get(key))
-        _number_column(table, header or key)
-    for row in analysis.layers:
-        table.add_row(
-            _cell(shown(row.name)),
-            _cell(row.type),
-            _cell(shape_text(row.output)),
-            *(_cell(_figure_text(row, k)) for k in keys),
-        )
+    headers = [
+        counting.header if key == "ops" else SHORT_HEADERS.get(key, EXTRA_HEADERS.get(key, key))
+        for key in keys
+    ]
     totals = analysis.totals
-    table.add_section()
-    table.add_row(
-        Cell("Total", "bold"),
-        Cell(""),
-        _cell(shape_text(totals.output)),
-        *(Cell(_total_cell(totals, k), "bold") for k in keys),
+    grid = Grid(
+        title=shown(analysis.name),
+        columns=(
+            Column("Layer"),
+            Column("Type"),
+            Column("Output"),
+            *(_figure_column(key, header) for key, header in zip(keys, headers, strict=True)),
+        ),
+        rows=[
+            (
+                shown(row.name),
+                row.type,
+                shape_text(row.output),
+                *(_figure_text(row, k) for k in keys),
+            )
+            for row in analysis.layers
+        ],
+        total=("Total", "", shape_text(totals.output), *(_total_cell(totals, k) for k in keys)),
+        caption=caption,
     )
-    summary = Text.assemble(
-        ("Total params: ", "bold"),
-        thousands(totals.total_params),
-        "\n",
-        ("Trainable params: ", "bold"),
-        thousands(totals.params),
-        "\n",
-        ("Non-trainable params: ", "bold"),
-        thousands(totals.non_trainable),
-        "\n",
-        (NEURONS_NOTE, "dim"),
+    view = render(grid, width, ascii_only)
+    view.append("\n")
+    view.append_text(
+        Text.assemble(
+            ("Total params: ", "bold"),
+            thousands(totals.total_params),
+            "\n",
+            ("Trainable params: ", "bold"),
+            thousands(totals.params),
+            "\n",
+            ("Non-trainable params: ", "bold"),
+            thousands(totals.non_trainable),
+            "\n",
+            (wrapped(NEURONS_NOTE, width), "dim"),
+        )
     )
+    shown_keys = [keys[i - 3] for i in kept_columns(grid, width) if i >= 3]
+    if any(key in LEGEND for key in shown_keys):
+        view.append("\n" + wrapped(legend(shown_keys), width), "dim")
     tied = [row for row in analysis.layers if row.shares is not None]
     if tied and "params" in keys:
-        pairs = ", ".join(f"{shown(row.name)} → {shown(str(row.shares))}" for row in tied)
-        summary.append_text(
-            Text(
-                f"\nTied weights ({pairs}): each tied row shows the parameters it uses; the "
-                f"totals count them once ({thousands(totals.params_tied)} params left out).",
-                style="dim",
+        pairs = ", ".join(f"{shown(row.name)} → {shown(row.shares or '')}" for row in tied)
+        note = (
+            f"Tied weights ({pairs}): each tied row shows the parameters it uses; the "
+            f"totals count them once ({thousands(totals.params_tied)} params left out)."
+        )
+        view.append("\n" + wrapped(note, width), "dim")
+    return view
+
+
+def list_table(
+    entries: Sequence[tuple[str, Analysis]], width: int = 200, ascii_only: bool = False
+) -> Text:
+    grid = Grid(
+        title="Bundled architectures",
+        columns=(
+            Column("Name"),
+            Column("Architecture"),
+            Column("Input", rank=0),
+            Column("Layers", right=True, rank=1),
+            Column(SHORT_HEADERS["params"], right=True),
+            Column(SHORT_HEADERS["connections"], right=True, rank=2),
+            Column(SHORT_HEADERS["macs"], right=True, rank=3),
+        ),
+        rows=[
+            (
+                shown(name),
+                shown(analysis.name),
+                shape_text(analysis.input),
+                thousands(len(analysis.layers)),
+                thousands(analysis.totals.params),
+                thousands(analysis.totals.connections),
+                thousands(analysis.totals.macs),
             )
-        )
-    return Group(table, summary)
-
-
-def list_table(entries: Sequence[tuple[str, Analysis]]) -> RenderableType:
-    table = Table(title=_text("Bundled architectures", "table.title"), box=box.SIMPLE_HEAD)
-    table.add_column(_text("Name"), overflow="fold")
-    table.add_column(_text("Architecture"), overflow="fold")
-    table.add_column(_text("Input"), overflow="fold")
-    table.add_column(_text("Layers"), justify="right")
-    for key in ("params", "connections", "macs"):
-        _number_column(table, SHORT_HEADERS[key])
-    for name, analysis in entries:
-        totals = analysis.totals
-        cells = (
-            name,
-            shown(analysis.name),
-            shape_text(analysis.input),
-            thousands(len(analysis.layers)),
-            thousands(totals.params),
-            thousands(totals.connections),
-            thousands(totals.macs),
-        )
-        table.add_row(*(_text(cell) for cell in cells))
-    return table
+            for name, analysis in entries
+        ],
+        hint="a wider terminal or --format json shows them",
+    )
+    return render(grid, width, ascii_only)
