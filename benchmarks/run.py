@@ -4,8 +4,8 @@ torchinfo.
 One command runs them all and prints medians and ratios (README, "Performance")::
 
     python benchmarks/run.py            # everything (about 15 minutes on 2 busy cores)
-    python benchmarks/run.py startup    # or one topic: startup scale instructions check
-                                        # fuzz torchinfo
+    python benchmarks/run.py startup    # or one topic: startup bundled scale instructions
+                                        # check fuzz torchinfo
     python benchmarks/run.py scale --runs 5 --sizes 1000,10000,100000
 
 Every timing is the median of several runs after one warm-up run, like hyperfine.
@@ -177,6 +177,24 @@ def bench_startup(runs: int) -> dict[str, Any]:
         "version_ratio": version_ratio,
         "show_ratio_collector_off": like_for_like,
     }
+
+
+# -- bundled ------------------------------------------------------------------------------
+
+
+def bench_bundled(runs: int) -> dict[str, Any]:
+    """The analysis of each bundled architecture: the networks people write."""
+    heading(f"bundled architectures: analyse, median of {max(runs, 20)} runs after a warm-up")
+    from cnncalc.analysis import analyse
+    from cnncalc.catalog import load, names
+
+    report: dict[str, Any] = {}
+    for name in names():
+        arch = load(name)
+        seconds = median_call(partial(analyse, arch), max(runs, 20))
+        print(f"  {name:<22} {len(arch.layers):>4} layers  analyse {seconds * 1000:7.3f} ms")
+        report[name] = seconds * 1000
+    return {"analyse_ms": report}
 
 
 # -- scale --------------------------------------------------------------------------------
@@ -592,6 +610,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         choices=[
             "all",
             "startup",
+            "bundled",
             "scale",
             "instructions",
             "check",
@@ -637,13 +656,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     report: dict[str, Any] = {}
     sizes = [int(size) for size in (args.sizes or "1000,10000,100000").split(",")]
     topics = (
-        ["startup", "scale", "instructions", "check", "torchinfo", "fuzz"]
+        ["startup", "bundled", "scale", "instructions", "check", "torchinfo", "fuzz"]
         if args.topic == "all"
         else [args.topic]
     )
     for topic in topics:
         if topic == "startup":
             report[topic] = bench_startup(max(args.runs, 5))
+        elif topic == "bundled":
+            report[topic] = bench_bundled(args.runs)
         elif topic == "scale":
             report[topic] = bench_scale(args.runs, sizes)
         elif topic == "instructions":
