@@ -31,12 +31,6 @@ from yaml.events import (
 from cnncalc import limits
 from cnncalc.errors import CnncalcError, Position
 
-# The default bounds, kept here for the modules that read them; `limits.current()`
-# gives the values in force (environment variables may change them).
-MAX_FILE_BYTES = limits.DEFAULT.file_bytes
-MAX_EXPANDED_NODES = limits.DEFAULT.nodes
-MAX_DEPTH = limits.DEFAULT.depth
-
 ScalarValue = int | float | str | bool | None
 
 _TAG = "tag:yaml.org,2002:"
@@ -56,8 +50,7 @@ _PLAIN = (True, False)  # the `implicit` of an untagged, unquoted scalar
 _NOT_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
-# Plain slotted classes, compared by identity: many thousands are made per file, and a
-# frozen dataclass's __init__ (and its creation at import) costs twice as much.
+# Plain slotted classes, compared by identity: nodes are parsed data, not values.
 class Scalar:
     __slots__ = ("position", "text", "value")
 
@@ -160,8 +153,7 @@ def parse(
         # parser reads any text with a tab, so both installs agree on every file.
         chosen = yaml.SafeLoader
     try:
-        with limits.paused_gc():
-            return _compose(text, source, chosen, bounds)
+        return _compose(text, source, chosen, bounds)
     except _BoundError:
         raise  # the count and depth are the same with either parser, and the pure
         # one would take much longer to reach the bound

@@ -8,13 +8,10 @@ from cnncalc.record import Record
 class Axis(Record):
     """One spatial axis of a sliding window."""
 
-    __slots__ = ("dropped", "pad_after", "pad_before", "size")
-
-    def __init__(self, size: int, pad_before: int, pad_after: int, dropped: int) -> None:
-        self.size = size  # output positions
-        self.pad_before = pad_before
-        self.pad_after = pad_after
-        self.dropped = dropped  # input rows (or columns) at the end that no window reaches
+    size: int
+    pad_before: int
+    pad_after: int
+    dropped: int
 
 
 class WindowTooLarge(ValueError):

@@ -55,17 +55,12 @@ class Step(Record):
     numbers in it, and evaluates to ``value``.
     """
 
-    __slots__ = ("formula", "key", "label", "note", "substituted", "value")
-
-    def __init__(
-        self, key: str, label: str, formula: str, substituted: str, value: int, note: str = ""
-    ) -> None:
-        self.key = key
-        self.label = label
-        self.formula = formula
-        self.substituted = substituted
-        self.value = value
-        self.note = note
+    key: str
+    label: str
+    formula: str
+    substituted: str
+    value: int
+    note: str = ""
 
 
 def n(value: int) -> str:

@@ -8,15 +8,7 @@ from cnncalc.analysis import Analysis, LayerResult, Totals
 from cnncalc.names import FIGURE_KEYS
 
 LAYER_KEYS = ("name", "type", "output", *FIGURE_KEYS)
-# Beyond the contract (issue 7): additions, never replacements.
-EXTRA_LAYER_KEYS = (
-    "receptive_field",
-    "jump",
-    "activation_bytes",
-    "live_bytes",
-    "ops",
-    "shares",
-)
+# Beyond the contract: additions, never replacements.
 EXTRA_TOTAL_KEYS = (
     "params_tied",
     "non_trainable_tied",
