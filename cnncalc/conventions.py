@@ -204,6 +204,12 @@ def _activation(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figu
     return Operations(activation=neurons, thop=thop)
 
 
+def _prelu(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+    # One activation per unit, as any other; thop (count_prelu): 1 per unit; fvcore
+    # has no rule for aten::prelu (0); torchinfo counts the slopes once.
+    return Operations(activation=units(output), torchinfo=figures.params, thop=units(output))
+
+
 def _add(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
     # (inputs − 1) additions per unit; a tensor `+` is no module for the tools.
     return Operations(merge=(len(inputs) - 1) * units(output))
@@ -222,6 +228,7 @@ OPERATIONS: dict[str, Handle] = {
     "batchnorm": _batchnorm,
     "lrn": _lrn,
     "activation": _activation,
+    "prelu": _prelu,
     "add": _add,
 }
 

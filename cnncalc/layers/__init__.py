@@ -10,6 +10,7 @@ from cnncalc.layers.merge import Add, Concat
 from cnncalc.layers.norm import BatchNorm, Lrn
 from cnncalc.layers.pad import Pad
 from cnncalc.layers.pool import GlobalPool, Pool, Subsample
+from cnncalc.layers.prelu import PRelu
 from cnncalc.layers.resize import AdaptivePool, Upsample
 from cnncalc.layers.transpose import ConvTranspose
 
@@ -34,6 +35,7 @@ KINDS: dict[str, type[LayerKind]] = {
         Upsample,
         AdaptivePool,
         Pad,
+        PRelu,
     )
 }
 
