@@ -51,7 +51,7 @@ def explain(
     else:
         chosen = [row.name for row in analysis.layers if row.has_parameters]
     layers = []
-    from cnncalc.explain_extra import ExtraSteps  # issue 7: fields, memory, FLOPs, ties
+    from cnncalc.explain_extra import ExtraSteps  # fields, memory, FLOPs, ties
 
     extra = ExtraSteps(arch, analysis)
     for name in chosen:

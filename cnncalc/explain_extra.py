@@ -1,4 +1,4 @@
-"""`explain` lines for the figures of issue 7: receptive field, jump, memory, FLOPs, ties.
+"""`explain` lines for the figures beyond the contract: receptive field, jump, memory, FLOPs, ties.
 
 Each line is a `Step` whose substituted text evaluates to its value, like the kinds'
 own derivations. The numbers come from the analysis; the formulas restate the rules

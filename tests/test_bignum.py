@@ -1,4 +1,4 @@
-"""Figures beyond 2^63 stay exact: Python integers from the file to every format (issue 6).
+"""Figures beyond 2^63 stay exact: Python integers from the file to every format.
 
 The network: a flat input of 10^10 units and a dense layer of 10^11 units. By hand:
 params = units · (inputs + bias) = 10^11 · (10^10 + 1) = 10^21 + 10^11

@@ -1,4 +1,4 @@
-"""Property: whatever the input, cnncalc answers with an analysis or its own error (issue 6).
+"""Property: whatever the input, cnncalc answers with an analysis or its own error.
 
 Generated inputs: arbitrary text, arbitrary YAML documents, bundled architectures with
 random mutations (wrong types, missing and extra keys, huge and negative numbers, deep

@@ -1,4 +1,4 @@
-"""Hostile input is refused quickly, within a memory limit, with one error line (issue 6).
+"""Hostile input is refused quickly, within a memory limit, with one error line.
 
 Each case runs the real command line in a subprocess whose address space is capped with
 `resource.setrlimit(RLIMIT_AS)`, so a bound that failed would show as a MemoryError or

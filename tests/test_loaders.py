@@ -1,5 +1,5 @@
 """libyaml's C parser and PyYAML's pure Python parser give the same nodes, figures and
-error positions on every file of the test corpus (issue 6).
+error positions on every file of the test corpus.
 
 The corpus: the bundled architectures, every YAML file under tests/data, hostile
 snippets (below), and 300 deterministic one-character mutations of LeNet-5's file.

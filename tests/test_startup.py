@@ -1,4 +1,4 @@
-"""Start-up stays lean: each command imports only what it needs (issue 6).
+"""Start-up stays lean: each command imports only what it needs.
 
 Functional checks in fresh interpreters (what a module imports is what it pays for);
 the timings themselves live in benchmarks/run.py.
