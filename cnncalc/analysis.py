@@ -136,7 +136,7 @@ def analyse(
             warnings.append(warning)
         field = receptive.union([receptive.through(window, fields[n]) for n in layer.inputs])
         row["receptive_field"], row["jump"] = receptive.measures(field, row["output"])
-        _check_magnitude(arch, layer, _numbers(row), bits)
+        _check_magnitude(arch, layer, _largest(row), bits)
         facts[layer.name] = row
         shapes[layer.name] = row["output"]
         fields[layer.name] = field
@@ -147,7 +147,7 @@ def analyse(
     live = memory.liveness(list(reads), reads, sizes, NETWORK_INPUT)
     if live.peak_layer is not None:  # the largest live memory is the peak's
         peak_layer = next(layer for layer in order if layer.name == live.peak_layer)
-        _check_magnitude(arch, peak_layer, [live.peak], bits)
+        _check_magnitude(arch, peak_layer, live.peak, bits)
     rows = {
         layer.name: LayerResult(**facts[layer.name], live_bytes=live.live[layer.name])
         for layer in arch.layers
@@ -158,7 +158,7 @@ def analyse(
     totals = total(
         results, results[-1].output, peak_activation_bytes=live.peak, value_bytes=value_bytes
     )
-    _check_magnitude(arch, None, [totals.figure(k) for k in FIGURE_KEYS], bits)
+    _check_magnitude(arch, None, max(totals.figure(k) for k in FIGURE_KEYS), bits)
     return Analysis(
         name=arch.name,
         description=arch.description,
@@ -212,13 +212,22 @@ def _row(
     return row, window, notes
 
 
-def _numbers(row: dict[str, Any]) -> list[int]:
-    """Every number of a row."""
-    numbers = [*row["output"], row["activation_bytes"], row["ops"]]
-    numbers += [row[key] for key in FIGURE_KEYS]
-    for pair in (row["receptive_field"], row["jump"]):
-        numbers += pair or ()
-    return numbers
+def _largest(row: dict[str, Any]) -> int:
+    """The largest number of a row (all are counts). The output's sizes and the
+    neurons are left out: the activation bytes are at least as large."""
+    largest: int = max(
+        row["activation_bytes"],
+        row["ops"],
+        row["params"],
+        row["non_trainable"],
+        row["params_unshared"],
+        row["params_dense"],
+        row["connections"],
+        row["macs"],
+        *(row["receptive_field"] or ()),
+        *(row["jump"] or ()),
+    )
+    return largest
 
 
 def _owners(arch: Architecture, rows: dict[str, LayerResult]) -> dict[str, str]:
@@ -230,12 +239,10 @@ def _owners(arch: Architecture, rows: dict[str, LayerResult]) -> dict[str, str]:
     return resolve_ties(arch, rows)
 
 
-def _check_magnitude(
-    arch: Architecture, layer: Layer | None, numbers: list[int], bits: int
-) -> None:
+def _check_magnitude(arch: Architecture, layer: Layer | None, largest: int, bits: int) -> None:
     """Refuse figures too long to print (Python prints integers of up to 4,300 digits):
-    a layer's, or with no layer the totals."""
-    if max(numbers).bit_length() > bits:  # every figure is a count, never negative
+    a layer's, or with no layer the totals'."""
+    if largest.bit_length() > bits:
         digits = limits.current().figure_digits
         what = "the totals" if layer is None else f"layer {layer.name!r}"
         raise CnncalcError(
