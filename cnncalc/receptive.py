@@ -28,8 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from cnncalc.record import Record
-
-Shape = tuple[int, ...]
+from cnncalc.shapes import Shape
 
 
 class AxisWindow(Record):

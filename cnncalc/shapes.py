@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+import math
+
 from cnncalc.record import Record
+
+Shape = tuple[int, ...]
+
+
+def units(shape: Shape) -> int:
+    """Number of units in a tensor: C·H·W, or the length of a vector."""
+    return math.prod(shape)
 
 
 class Axis(Record):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -11,8 +10,8 @@ from cnncalc.layers.steps import Step, figure_steps, neurons_step
 from cnncalc.receptive import UNMAPPED, WindowSpec
 from cnncalc.record import Record
 from cnncalc.shapes import Axis
-
-Shape = tuple[int, ...]
+from cnncalc.shapes import Shape as Shape  # the kinds import both from here
+from cnncalc.shapes import units as units
 
 
 class Figures(Record):
@@ -84,11 +83,6 @@ class LayerKind(Record):
         formula; kinds with formulas of their own override it.
         """
         return [neurons_step(output), *figure_steps(self.figures(inputs, output), inputs, output)]
-
-
-def units(shape: Shape) -> int:
-    """Number of units in a tensor: C·H·W, or the length of a vector."""
-    return math.prod(shape)
 
 
 def chw(shape: Shape, kind: str) -> tuple[int, int, int]:

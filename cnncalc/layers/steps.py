@@ -9,12 +9,10 @@ test can hold the two against each other.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from cnncalc.record import Record
-
-Shape = tuple[int, ...]
+from cnncalc.shapes import Shape, units
 
 # Keys of steps that are not figures but parts of the output shape.
 OUTPUT_KEYS = ("output_channels", "output_height", "output_width", "output_units")
@@ -66,10 +64,6 @@ class Step(Record):
 def n(value: int) -> str:
     """A number inside a substituted expression: thousands separators, like the tables."""
     return f"{value:,}"
-
-
-def units(shape: Shape) -> int:
-    return math.prod(shape)
 
 
 def step(key: str, formula: str, substituted: str, value: int, note: str = "") -> Step:
