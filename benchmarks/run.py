@@ -4,8 +4,8 @@ torchinfo.
 One command runs them all and prints medians and ratios (docs/performance.md)::
 
     python benchmarks/run.py            # everything (about 15 minutes on 2 busy cores)
-    python benchmarks/run.py startup    # or one topic: startup tables scale instructions
-                                        # check fuzz torchinfo hostile
+    python benchmarks/run.py startup    # or one topic: startup tables bundled scale
+                                        # instructions check fuzz torchinfo hostile
     python benchmarks/run.py scale --runs 5 --sizes 1000,10000,100000
 
 Every timing is the median of several runs after one warm-up run, like hyperfine.
@@ -226,6 +226,24 @@ def bench_tables(runs: int) -> dict[str, Any]:
         "ratios": ratios,
         "json_ms": {"ours": ours * 1000, "plain": plain * 1000, "indent": indented * 1000},
     }
+
+
+# -- bundled ------------------------------------------------------------------------------
+
+
+def bench_bundled(runs: int) -> dict[str, Any]:
+    """The analysis of each bundled architecture: the networks people write."""
+    heading(f"bundled architectures: analyse, median of {max(runs, 20)} runs after a warm-up")
+    from cnncalc.analysis import analyse
+    from cnncalc.catalog import load, names
+
+    report: dict[str, Any] = {}
+    for name in names():
+        arch = load(name)
+        seconds = median_call(partial(analyse, arch), max(runs, 20))
+        print(f"  {name:<22} {len(arch.layers):>4} layers  analyse {seconds * 1000:7.3f} ms")
+        report[name] = seconds * 1000
+    return {"analyse_ms": report}
 
 
 # -- scale --------------------------------------------------------------------------------
@@ -786,6 +804,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "all",
             "startup",
             "tables",
+            "bundled",
             "scale",
             "instructions",
             "check",
@@ -834,7 +853,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     # scale and instructions measure networks far beyond the default layer bound.
     os.environ.setdefault("CNNCALC_MAX_LAYERS", "10000000")
     topics = (
-        ["startup", "tables", "scale", "instructions", "check", "torchinfo", "fuzz", "hostile"]
+        [
+            "startup",
+            "tables",
+            "bundled",
+            "scale",
+            "instructions",
+            "check",
+            "torchinfo",
+            "fuzz",
+            "hostile",
+        ]
         if args.topic == "all"
         else [args.topic]
     )
@@ -843,6 +872,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             report[topic] = bench_startup(max(args.runs, 5))
         elif topic == "tables":
             report[topic] = bench_tables(max(args.runs, 5))
+        elif topic == "bundled":
+            report[topic] = bench_bundled(args.runs)
         elif topic == "scale":
             report[topic] = bench_scale(args.runs, sizes)
         elif topic == "instructions":

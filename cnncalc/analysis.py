@@ -2,83 +2,42 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from collections.abc import Iterable
+from typing import Any
 
 from cnncalc import limits, memory, receptive
 from cnncalc.architecture import NETWORK_INPUT, Architecture, Layer
 from cnncalc.conventions import DEFAULT_COUNT, Convention, convention
-from cnncalc.errors import CnncalcError, Diagnostic, Position
-from cnncalc.layers import Figures, LayerError, Note, Shape
+from cnncalc.errors import CnncalcError, Diagnostic
+from cnncalc.graph import evaluation_order
+from cnncalc.layers import LayerError, Note, Shape
 from cnncalc.layers.base import units
 from cnncalc.names import FIGURE_KEYS
-from cnncalc.record import Record, replaced
+from cnncalc.record import Record, replace
 
 
 class LayerResult(Record):
     """One row: a layer's output shape and its figures (docs/figures.md)."""
 
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "name",
-        "type",
-        "inputs",
-        "input_shapes",
-        "output",
-        "neurons",
-        "params",
-        "non_trainable",
-        "params_unshared",
-        "params_dense",
-        "connections",
-        "macs",
-        "receptive_field",
-        "jump",
-        "activation_bytes",
-        "live_bytes",
-        "ops",
-        "shares",
-    )
-
-    def __init__(
-        self,
-        name: str,
-        type: str,
-        inputs: tuple[str, ...],
-        input_shapes: tuple[Shape, ...],
-        output: Shape,
-        neurons: int,
-        params: int,
-        non_trainable: int,
-        params_unshared: int,
-        params_dense: int,
-        connections: int,
-        macs: int,
-        # Figures added beside the first ones; defaults keep other constructors working.
-        receptive_field: tuple[int, int] | None = None,  # [h, w] on the network input
-        jump: tuple[int, int] | None = None,  # effective stride [h, w]; None for vectors
-        activation_bytes: int = 0,  # the output tensor at the analysis's dtype
-        live_bytes: int = 0,  # every tensor held while this layer runs (see cnncalc.memory)
-        ops: int = 0,  # operations under the analysis's counting convention
-        shares: str | None = None,  # tied weights: the layer that owns these parameters
-    ) -> None:
-        self.name = name
-        self.type = type
-        self.inputs = inputs
-        self.input_shapes = input_shapes
-        self.output = output
-        self.neurons = neurons
-        self.params = params
-        self.non_trainable = non_trainable
-        self.params_unshared = params_unshared
-        self.params_dense = params_dense
-        self.connections = connections
-        self.macs = macs
-        self.receptive_field = receptive_field
-        self.jump = jump
-        self.activation_bytes = activation_bytes
-        self.live_bytes = live_bytes
-        self.ops = ops
-        self.shares = shares
+    name: str
+    type: str
+    inputs: tuple[str, ...]
+    input_shapes: tuple[Shape, ...]
+    output: Shape
+    neurons: int
+    params: int
+    non_trainable: int
+    params_unshared: int
+    params_dense: int
+    connections: int
+    macs: int
+    # Figures beyond those of docs/figures.md.
+    receptive_field: tuple[int, int] | None = None  # [h, w] on the network input
+    jump: tuple[int, int] | None = None  # effective stride [h, w]; None for vectors
+    activation_bytes: int = 0  # the output tensor at the analysis's dtype
+    live_bytes: int = 0  # every tensor held while this layer runs (see cnncalc.memory)
+    ops: int = 0  # operations under the analysis's counting convention
+    shares: str | None = None  # tied weights: the layer that owns these parameters
 
     @property
     def has_parameters(self) -> bool:
@@ -93,56 +52,22 @@ class LayerResult(Record):
 class Totals(Record):
     """Sums over all layers, except neurons: only layers with parameters count."""
 
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "output",
-        "neurons",
-        "params",
-        "non_trainable",
-        "params_unshared",
-        "params_dense",
-        "connections",
-        "macs",
-        "params_tied",
-        "non_trainable_tied",
-        "ops",
-        "activation_bytes",
-        "peak_activation_bytes",
-        "param_bytes",
-    )
-
-    def __init__(
-        self,
-        output: Shape,
-        neurons: int,
-        params: int,
-        non_trainable: int,
-        params_unshared: int,
-        params_dense: int,
-        connections: int,
-        macs: int,
-        # Tied weights (`share:`) count once: params and non_trainable above leave out the
-        # rows that reuse another layer's parameters; these say how much was left out.
-        params_tied: int = 0,
-        non_trainable_tied: int = 0,
-        ops: int = 0,
-        activation_bytes: int = 0,  # sum of every layer's output
-        peak_activation_bytes: int = 0,  # the largest live memory of a forward pass
-        param_bytes: int = 0,  # (params + non_trainable) × bytes per value
-    ) -> None:
-        self.output = output
-        self.neurons = neurons
-        self.params = params
-        self.non_trainable = non_trainable
-        self.params_unshared = params_unshared
-        self.params_dense = params_dense
-        self.connections = connections
-        self.macs = macs
-        self.params_tied = params_tied
-        self.non_trainable_tied = non_trainable_tied
-        self.ops = ops
-        self.activation_bytes = activation_bytes
-        self.peak_activation_bytes = peak_activation_bytes
-        self.param_bytes = param_bytes
+    output: Shape
+    neurons: int
+    params: int
+    non_trainable: int
+    params_unshared: int
+    params_dense: int
+    connections: int
+    macs: int
+    # Tied weights (`share:`) count once: params and non_trainable above leave out the
+    # rows that reuse another layer's parameters; these say how much was left out.
+    params_tied: int = 0
+    non_trainable_tied: int = 0
+    ops: int = 0
+    activation_bytes: int = 0  # sum of every layer's output
+    peak_activation_bytes: int = 0  # the largest live memory of a forward pass
+    param_bytes: int = 0  # (params + non_trainable) × bytes per value
 
     @property
     def total_params(self) -> int:
@@ -155,42 +80,16 @@ class Totals(Record):
 
 
 class Analysis(Record):
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "name",
-        "description",
-        "source",
-        "input",
-        "layers",
-        "totals",
-        "warnings",
-        "count",
-        "dtype",
-        "peak_layer",
-    )
-
-    def __init__(
-        self,
-        name: str,
-        description: str | None,
-        source: str,
-        input: Shape,
-        layers: tuple[LayerResult, ...],
-        totals: Totals,
-        warnings: tuple[Diagnostic, ...],
-        count: str = DEFAULT_COUNT,  # the counting convention of `ops`
-        dtype: str = memory.DEFAULT_DTYPE,  # the number format of the byte figures
-        peak_layer: str | None = None,  # the layer running when activation memory peaks
-    ) -> None:
-        self.name = name
-        self.description = description
-        self.source = source
-        self.input = input
-        self.layers = layers
-        self.totals = totals
-        self.warnings = warnings
-        self.count = count
-        self.dtype = dtype
-        self.peak_layer = peak_layer
+    name: str
+    description: str | None
+    source: str
+    input: Shape
+    layers: tuple[LayerResult, ...]
+    totals: Totals
+    warnings: tuple[Diagnostic, ...]
+    count: str = DEFAULT_COUNT  # the counting convention of `ops`
+    dtype: str = memory.DEFAULT_DTYPE  # the number format of the byte figures
+    peak_layer: str | None = None  # the layer running when activation memory peaks
 
     def layer(self, name: str) -> LayerResult:
         for row in self.layers:
@@ -229,266 +128,148 @@ def analyse(
             f"input must be C,H,W (or units) as positive integers, like (3, 224, 224); "
             f"got {tuple(input_shape)!r}",
         )
-    with limits.paused_gc():
-        return _analyse(arch, input_shape, strict, dtype, count)
-
-
-def _analyse(
-    arch: Architecture, input_shape: Shape | None, strict: bool, dtype: str, count: str
-) -> Analysis:
     if input_shape is not None:
-        arch = replaced(arch, input=tuple(input_shape))
-    # Files list a layer after the layers it reads, so file order is tried first without
-    # a pass to check it (over 100,000 layers a pass is cache misses): reading a tensor
-    # not computed yet raises KeyError. Then, or when an error comes first, the check
-    # decides: file order after all, or the order of the graph (which names a missing
-    # reference or a cycle before any layer is computed).
-    try:
-        return _analyse_in_order(arch, range(len(arch.layers)), strict, dtype, count)
-    except (KeyError, CnncalcError):
-        from cnncalc.graph import evaluation_order, in_file_order  # rarely needed
-
-        if in_file_order(arch):
-            raise
-    return _analyse_in_order(arch, evaluation_order(arch), strict, dtype, count)
-
-
-def _analyse_in_order(
-    arch: Architecture, order: Sequence[int], strict: bool, dtype: str, count: str
-) -> Analysis:
+        arch = replace(arch, input=tuple(input_shape))
     value_bytes = memory.bytes_per_value(dtype)
-    bits = limits.current().figure_bits
     counting = convention(count)
-    shapes: dict[str, Shape] = {NETWORK_INPUT: arch.input}
-    fields_of = {NETWORK_INPUT: receptive.input_field(arch.input)}
-    layers = arch.layers
-    live_bytes = memory.LiveBytes(
-        [layers[index].inputs for index in order], NETWORK_INPUT, units(arch.input) * value_bytes
-    )
-    # One pass: each row is built while its layer's data is at hand (a second pass
-    # over 100,000 layers costs as much again in cache misses). Rows go in file order.
-    rows: list[LayerResult | None] = [None] * len(layers)
+    bits = limits.current().figure_bits
+    order = [arch.layers[index] for index in evaluation_order(arch)]
+
+    shapes = {NETWORK_INPUT: arch.input}
+    fields = {NETWORK_INPUT: receptive.input_field(arch.input)}
+    facts: dict[str, dict[str, Any]] = {}  # per layer: its row's fields, by name
     warnings: list[Diagnostic] = []
-    # Layers of one kind and settings on the same input shapes compute the same figures
-    # (kinds are pure, frozen and hashable): a long chain or a repeated block pays once.
-    # `computed` gives the slot of each computation in `computations`; `uses` counts the
-    # rows of each, so the totals are sums over computations, not another pass over rows.
-    computed: dict[tuple[Any, ...], int] = {}
-    computations: list[_Computed] = []
-    uses: list[int] = []
-    tied = False  # some layer shares another's parameters
-    through, union, measures = receptive.through, receptive.union, receptive.measures
-    for index in order:
-        layer = layers[index]
-        inputs = layer.inputs
-        if len(inputs) == 1:
-            input_shapes: tuple[Shape, ...] = (shapes[inputs[0]],)
-        else:
-            input_shapes = tuple([shapes[name] for name in inputs])
-        kind = layer.kind
-        # The kind's class and field values, made and hashed in C (hashing the kind
-        # itself calls Python twice per layer).
-        key = (kind.__class__, kind.field_values(kind), input_shapes)
-        slot = computed.get(key)
-        if slot is None:
-            slot = computed[key] = len(computations)
-            done = _compute(arch, layer, input_shapes, counting, value_bytes)
-            computations.append(done)
-            uses.append(1)
-        else:
-            done = computations[slot]
-            uses[slot] += 1
-            input_shapes = done[5]  # the equal tuple of the first such layer: rows share it
-        output, window, ops, notes, (neurons, activation_bytes, bound), _, numbers = done
+    for layer in order:
+        input_shapes = tuple([shapes[name] for name in layer.inputs])
+        row, window, notes = _row(arch, layer, input_shapes, counting, value_bytes)
         for note in notes:
-            diagnostic = Diagnostic(
+            warning = Diagnostic(
                 arch.source, layer.position_of(note.field), f"layer {layer.name!r}: {note.message}"
             )
             if strict:
-                raise diagnostic.as_error()
-            warnings.append(diagnostic)
-        name = layer.name
-        shapes[name] = output
-        if layer.share is not None:
-            tied = True
-        if len(inputs) == 1:
-            field = through(window, fields_of[inputs[0]])
-        else:
-            field = union([through(window, fields_of[n]) for n in inputs])
-        fields_of[name] = field
-        rf, jump = measures(field, output)
-        live = live_bytes.run(name, activation_bytes)
-        for tensor in live_bytes.last_freed:  # read for the last time: done with it
-            del fields_of[tensor], shapes[tensor]
-        # Every number of the row is at most this sum (all are non-negative).
-        magnitude = bound + live
-        if rf is not None:
-            magnitude += rf[0] + rf[1]
-        if jump is not None:
-            magnitude += jump[0] + jump[1]
-        if magnitude.bit_length() > bits:
-            checked = [neurons, *numbers, *output, activation_bytes, live, ops]
-            checked += (*(rf or ()), *(jump or ()))
-            _check_magnitude(arch, layer.position, f"layer {layer.name!r}", checked, bits)
-        rows[index] = LayerResult(
-            name,
-            kind.type_name,
-            inputs,
-            input_shapes,
-            output,
-            neurons,
-            *numbers,  # params … macs, in LayerResult's order (_figure_numbers)
-            rf,
-            jump,
-            activation_bytes,
-            live,
-            ops,
-            None,
-        )
-    # Every index of `order` was filled: no None is left.
-    result_rows = tuple(cast("list[LayerResult]", rows))
-    output = result_rows[-1].output
-    if tied:  # tied weights (rare): those rows name the layer that owns them
-        owners = _owners(arch, result_rows)
-        result_rows = tuple(
-            row if row.name not in owners else replaced(row, shares=owners[row.name])
-            for row in result_rows
-        )
-        totals = total(
-            result_rows, output, peak_activation_bytes=live_bytes.peak, value_bytes=value_bytes
-        )
-    else:
-        totals = _total_of_computations(computations, uses, output, live_bytes.peak, value_bytes)
-    _check_magnitude(
-        arch, arch.input_position, "the totals", [totals.figure(k) for k in FIGURE_KEYS], bits
+                raise warning.as_error()
+            warnings.append(warning)
+        field = receptive.union([receptive.through(window, fields[n]) for n in layer.inputs])
+        row["receptive_field"], row["jump"] = receptive.measures(field, row["output"])
+        _check_magnitude(arch, layer, _largest(row), bits)
+        facts[layer.name] = row
+        shapes[layer.name] = row["output"]
+        fields[layer.name] = field
+
+    sizes = {name: row["activation_bytes"] for name, row in facts.items()}
+    sizes[NETWORK_INPUT] = units(arch.input) * value_bytes
+    reads = {layer.name: layer.inputs for layer in order}
+    live = memory.liveness(list(reads), reads, sizes, NETWORK_INPUT)
+    if live.peak_layer is not None:  # the largest live memory is the peak's
+        peak_layer = next(layer for layer in order if layer.name == live.peak_layer)
+        _check_magnitude(arch, peak_layer, live.peak, bits)
+    rows = {
+        layer.name: LayerResult(**facts[layer.name], live_bytes=live.live[layer.name])
+        for layer in arch.layers
+    }
+    for tied, owner in _owners(arch, rows).items():
+        rows[tied] = replace(rows[tied], shares=owner)
+    results = tuple(rows.values())
+    totals = total(
+        results, results[-1].output, peak_activation_bytes=live.peak, value_bytes=value_bytes
     )
+    _check_magnitude(arch, None, max(totals.figure(k) for k in FIGURE_KEYS), bits)
     return Analysis(
         name=arch.name,
         description=arch.description,
         source=arch.source,
         input=arch.input,
-        layers=result_rows,
+        layers=results,
         totals=totals,
         warnings=tuple(warnings),
         count=counting.name,
         dtype=dtype.lower(),
-        peak_layer=live_bytes.peak_layer,
+        peak_layer=live.peak_layer,
     )
 
 
-# What one kind computes for one tuple of input shapes: (output, receptive window, ops
-# under the convention, notes, (neurons, activation bytes, sum of every number here),
-# the input shapes, the figures as numbers in LayerResult's order).
-_Computed = tuple[
-    Shape,
-    receptive.WindowSpec,
-    int,
-    tuple[Note, ...],
-    tuple[int, int, int],
-    tuple[Shape, ...],
-    "Numbers",
-]
-
-
-def _compute(
+def _row(
     arch: Architecture,
     layer: Layer,
     input_shapes: tuple[Shape, ...],
     counting: Convention,
     value_bytes: int,
-) -> _Computed:
-    notes: list[Note] = []
+) -> tuple[dict[str, Any], receptive.WindowSpec, list[Note]]:
+    """What the layer's kind computes from its input shapes: the fields of its row
+    that need no other layer, its receptive window and its warnings."""
     kind = layer.kind
+    notes: list[Note] = []
     try:
         output = kind.output_shape(input_shapes, notes)
         figures = kind.figures(input_shapes, output)
         window = kind.window(input_shapes)
-        operations = kind.operations(input_shapes, output, figures)
     except LayerError as exc:
         raise CnncalcError(
             arch.source, layer.position_of(exc.field), f"layer {layer.name!r}: {exc.message}"
         ) from None
-    ops = counting.count(figures.macs, operations)
     neurons = units(output)
-    numbers = _figure_numbers(figures)
-    activation_bytes = neurons * value_bytes
-    bound = neurons + sum(numbers) + ops + sum(output) + activation_bytes
-    return (
-        output,
-        window,
-        ops,
-        tuple(notes),
-        (neurons, activation_bytes, bound),
-        input_shapes,
-        numbers,
+    row = {
+        "name": layer.name,
+        "type": kind.type_name,
+        "inputs": layer.inputs,
+        "input_shapes": input_shapes,
+        "output": output,
+        "neurons": neurons,
+        "params": figures.params,
+        "non_trainable": figures.non_trainable,
+        "params_unshared": figures.params_unshared,
+        "params_dense": figures.params_dense,
+        "connections": figures.connections,
+        "macs": figures.macs,
+        "activation_bytes": neurons * value_bytes,
+        "ops": counting.figure(kind, input_shapes, output, figures),
+    }
+    return row, window, notes
+
+
+def _largest(row: dict[str, Any]) -> int:
+    """The largest number of a row (all are counts). The output's sizes and the
+    neurons are left out: the activation bytes are at least as large."""
+    largest: int = max(
+        row["activation_bytes"],
+        row["ops"],
+        row["params"],
+        row["non_trainable"],
+        row["params_unshared"],
+        row["params_dense"],
+        row["connections"],
+        row["macs"],
+        *(row["receptive_field"] or ()),
+        *(row["jump"] or ()),
     )
+    return largest
 
 
-def _total_of_computations(
-    computations: list[_Computed],
-    uses: list[int],
-    output: Shape,
-    peak_activation_bytes: int,
-    value_bytes: int,
-) -> Totals:
-    """What `total` gives over the rows, from each computation times its rows (no ties)."""
-    return _summed(
-        (
-            (count, False, neurons, *numbers, ops, activation_bytes)
-            for (_, _, ops, _, (neurons, activation_bytes, _), _, numbers), count in zip(
-                computations, uses, strict=True
-            )
-        ),
-        output,
-        peak_activation_bytes,
-        value_bytes,
-    )
-
-
-def _owners(arch: Architecture, rows: tuple[LayerResult, ...]) -> dict[str, str]:
+def _owners(arch: Architecture, rows: dict[str, LayerResult]) -> dict[str, str]:
     """Tied weights (`share:`): the owner of each tied layer's parameters."""
-    involved: set[str] = set()
-    for layer in arch.layers:
-        if layer.share is not None:
-            involved.update((layer.name, layer.share))
-    if not involved:
+    if all(layer.share is None for layer in arch.layers):
         return {}
     from cnncalc.ties import resolve_ties  # only files with `share:` get here
 
-    # resolve_ties checks ties against rows; only the layers in a tie need one.
-    return resolve_ties(arch, {row.name: row for row in rows if row.name in involved})
+    return resolve_ties(arch, rows)
 
 
-Numbers = tuple[int, int, int, int, int, int]
-
-
-def _figure_numbers(figures: Figures) -> Numbers:
-    return (
-        figures.params,
-        figures.non_trainable,
-        figures.params_unshared,
-        figures.params_dense,
-        figures.connections,
-        figures.macs,
-    )
-
-
-def _check_magnitude(
-    arch: Architecture, position: Position, what: str, numbers: list[int], bits: int
-) -> None:
-    """Refuse figures too long to print (Python prints integers of up to 4,300 digits)."""
-    if max(max(numbers), -min(numbers)).bit_length() > bits:
+def _check_magnitude(arch: Architecture, layer: Layer | None, largest: int, bits: int) -> None:
+    """Refuse figures too long to print (Python prints integers of up to 4,300 digits):
+    a layer's, or with no layer the totals'."""
+    if largest.bit_length() > bits:
         digits = limits.current().figure_digits
+        what = "the totals" if layer is None else f"layer {layer.name!r}"
         raise CnncalcError(
             arch.source,
-            position,
+            arch.input_position if layer is None else layer.position,
             f"{what}: a figure exceeds 10^{digits}; cnncalc refuses numbers this large "
             "(CNNCALC_MAX_FIGURE_DIGITS raises the bound)",
         )
 
 
 def total(
-    rows: tuple[LayerResult, ...],
+    rows: Iterable[LayerResult],
     output: Shape,
     *,
     peak_activation_bytes: int = 0,
@@ -498,80 +279,24 @@ def total(
 
     ``value_bytes`` (bytes per value) gives `param_bytes`; 0 leaves it 0.
     """
-    return _summed(
-        (
-            (
-                1,
-                row.shares is not None,
-                row.neurons,
-                row.params,
-                row.non_trainable,
-                row.params_unshared,
-                row.params_dense,
-                row.connections,
-                row.macs,
-                row.ops,
-                row.activation_bytes,
-            )
-            for row in rows
-        ),
-        output,
-        peak_activation_bytes,
-        value_bytes,
-    )
-
-
-# (rows alike, tied, neurons, params, non_trainable, params_unshared, params_dense,
-# connections, macs, ops, activation_bytes): what `_summed` adds, times the first.
-_Summand = tuple[int, bool, int, int, int, int, int, int, int, int, int]
-
-
-def _summed(
-    summands: Iterable[_Summand], output: Shape, peak_activation_bytes: int, value_bytes: int
-) -> Totals:
-    # Local sums: over the rows of a network with tied weights, this runs per row.
-    neurons = params = non_trainable = unshared = dense = connections = macs = 0
-    params_tied = non_trainable_tied = ops = activation_bytes = 0
-    for (
-        count,
-        tied,
-        row_neurons,
-        row_params,
-        row_fixed,
-        row_unshared,
-        row_dense,
-        row_connections,
-        row_macs,
-        row_ops,
-        row_bytes,
-    ) in summands:
-        if tied:
-            params_tied += count * row_params
-            non_trainable_tied += count * row_fixed
-        else:
-            params += count * row_params
-            non_trainable += count * row_fixed
-        if row_params > 0 or row_fixed > 0:  # LayerResult.has_parameters
-            neurons += count * row_neurons
-        unshared += count * row_unshared
-        dense += count * row_dense
-        connections += count * row_connections
-        macs += count * row_macs
-        ops += count * row_ops
-        activation_bytes += count * row_bytes
+    rows = tuple(rows)
+    owned = [row for row in rows if row.shares is None]
+    tied = [row for row in rows if row.shares is not None]
+    params = sum(row.params for row in owned)
+    non_trainable = sum(row.non_trainable for row in owned)
     return Totals(
         output=output,
-        neurons=neurons,
+        neurons=sum(row.neurons for row in rows if row.has_parameters),
         params=params,
         non_trainable=non_trainable,
-        params_unshared=unshared,
-        params_dense=dense,
-        connections=connections,
-        macs=macs,
-        params_tied=params_tied,
-        non_trainable_tied=non_trainable_tied,
-        ops=ops,
-        activation_bytes=activation_bytes,
+        params_unshared=sum(row.params_unshared for row in rows),
+        params_dense=sum(row.params_dense for row in rows),
+        connections=sum(row.connections for row in rows),
+        macs=sum(row.macs for row in rows),
+        params_tied=sum(row.params for row in tied),
+        non_trainable_tied=sum(row.non_trainable for row in tied),
+        ops=sum(row.ops for row in rows),
+        activation_bytes=sum(row.activation_bytes for row in rows),
         peak_activation_bytes=peak_activation_bytes,
         param_bytes=(params + non_trainable) * value_bytes,
     )

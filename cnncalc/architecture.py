@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping as MappingABC
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from cnncalc import document, fields, limits
 from cnncalc.document import Entry, Mapping, Node, Scalar, Sequence, describe
@@ -25,33 +25,16 @@ _LAYER_KEYS = ("name", "type", "input", "inputs", "share")
 
 
 class Layer(Record):
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "name",
-        "kind",
-        "inputs",
-        "position",
-        "field_positions",
-        "share",
-    )
+    # Holds a dict (the positions): compared by value, never hashed.
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
-    def __init__(
-        self,
-        name: str,
-        kind: LayerKind,
-        inputs: tuple[str, ...],
-        position: Position,
-        field_positions: MappingABC[str, Position] | None = None,
-        # `share: NAME`: this layer reuses NAME's parameters (tied weights, counted once).
-        share: str | None = None,
-    ) -> None:
-        self.name = name
-        self.kind = kind
-        self.inputs = inputs
-        self.position = position
-        self.field_positions: MappingABC[str, Position] = (
-            {} if field_positions is None else field_positions
-        )
-        self.share = share
+    name: str
+    kind: LayerKind
+    inputs: tuple[str, ...]
+    position: Position
+    field_positions: MappingABC[str, Position]  # where each key's value is written
+    # `share: NAME`: this layer reuses NAME's parameters (tied weights, counted once).
+    share: str | None = None
 
     @property
     def type_name(self) -> str:
@@ -65,45 +48,20 @@ class Layer(Record):
 
 
 class Budget(Record):
-    __slots__ = ("figure", "limit", "position")
-
-    def __init__(self, figure: str, limit: int, position: Position) -> None:
-        self.figure = figure
-        self.limit = limit
-        self.position = position
+    figure: str
+    limit: int
+    position: Position
 
 
 class Architecture(Record):
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "name",
-        "description",
-        "input",
-        "layers",
-        "budgets",
-        "source",
-        "input_position",
-        "budgets_position",
-    )
-
-    def __init__(
-        self,
-        name: str,
-        description: str | None,
-        input: Shape,
-        layers: tuple[Layer, ...],
-        budgets: tuple[Budget, ...] = (),
-        source: str = "<memory>",
-        input_position: Position = UNKNOWN_POSITION,
-        budgets_position: Position | None = None,
-    ) -> None:
-        self.name = name
-        self.description = description
-        self.input = input
-        self.layers = layers
-        self.budgets = budgets
-        self.source = source
-        self.input_position = input_position
-        self.budgets_position = budgets_position
+    name: str
+    description: str | None
+    input: Shape
+    layers: tuple[Layer, ...]
+    budgets: tuple[Budget, ...] = ()
+    source: str = "<memory>"
+    input_position: Position = UNKNOWN_POSITION
+    budgets_position: Position | None = None
 
 
 def read_text(path: str | os.PathLike[str], display: str | None = None) -> str:
@@ -174,15 +132,11 @@ def load_file(path: str | os.PathLike[str], display: str | None = None) -> Archi
 
 
 def from_text(text: str, source: str = "<string>") -> Architecture:
-    # The nodes and layers are acyclic: collecting garbage while they grow only walks
-    # them again and again (see limits.paused_gc).
-    with limits.paused_gc():
-        return from_node(document.parse(text, source), source)
+    return from_node(document.parse(text, source), source)
 
 
 def from_dict(data: MappingABC[str, Any], source: str = "<dict>") -> Architecture:
-    with limits.paused_gc():
-        return from_node(document.from_python(dict(data)), source)
+    return from_node(document.from_python(dict(data)), source)
 
 
 def from_node(root: Node, source: str) -> Architecture:
@@ -257,10 +211,9 @@ def parse_layers(node: Node, source: str) -> tuple[Layer, ...]:
         )
     layers: list[Layer] = []
     seen: dict[str, Layer] = {}
-    kinds: dict[tuple[Any, ...], LayerKind] = {}
     for index, item in enumerate(node.items, start=1):
         previous = layers[-1].name if layers else NETWORK_INPUT
-        layer = parse_layer(item, index, previous, source, kinds)
+        layer = parse_layer(item, index, previous, source)
         if layer.name in seen:
             raise CnncalcError(
                 source,
@@ -273,16 +226,8 @@ def parse_layers(node: Node, source: str) -> tuple[Layer, ...]:
     return tuple(layers)
 
 
-def parse_layer(
-    node: Node,
-    index: int,
-    previous: str,
-    source: str,
-    kinds: dict[tuple[Any, ...], LayerKind] | None = None,
-) -> Layer:
-    """One layer. ``kinds`` holds the kinds made so far in this file: a layer whose
-    kind equals an earlier one's shares it (a repeated block, a long chain), so the
-    analysis touches one object, not thousands of equal ones."""
+def parse_layer(node: Node, index: int, previous: str, source: str) -> Layer:
+    """One layer; ``previous`` names the tensor it reads when it names none."""
     if not isinstance(node, Mapping):
         raise fields.Where(source, f"layer {index}").fail(
             node, f"a layer must be a mapping with a type, got {describe(node)}"
@@ -310,15 +255,9 @@ def parse_layer(
     values = fields.parse_fields(node, kind_class.fields, owner, reserved=_LAYER_KEYS)
     inputs = parse_inputs(node, kind_class, previous, owner)
     share_entry = entries.get("share")
-    if kinds is None:
-        kind = kind_class.from_values(values)
-    else:
-        key = (kind_class, *values.values())
-        found = kinds.get(key)
-        kind = kinds[key] = kind_class.from_values(values) if found is None else found
     return Layer(
         name,
-        kind,
+        kind_class.from_values(values),
         inputs,
         node.position,
         {key: entry.value.position for key, entry in entries.items()},

@@ -41,41 +41,21 @@ _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
 class Block(Record):
-    __slots__ = ("layers", "name", "params", "position")
-
-    def __init__(
-        self,
-        name: str,
-        params: dict[str, Node],  # parameter → default (a null scalar: no default)
-        layers: tuple[Node, ...],
-        position: Position,
-    ) -> None:
-        self.name = name
-        self.params = params
-        self.layers = layers
-        self.position = position
+    name: str
+    params: dict[str, Node]  # parameter → default (a null scalar: no default)
+    layers: tuple[Node, ...]
+    position: Position
 
 
 class Scope(Record):
     """Where layers are being expanded: the top level, or inside one instance."""
 
-    __slots__ = ("args", "block", "chain", "input", "local", "prefix")
-
-    def __init__(
-        self,
-        prefix: str,  # "" at the top level, else "layer2.0."
-        block: Block | None,
-        args: dict[str, Node],
-        input: str,  # the layer the instance reads
-        local: frozenset[str],  # names of the block's own layers and nested instances
-        chain: tuple[str, ...] = (),  # blocks being expanded, outermost first
-    ) -> None:
-        self.prefix = prefix
-        self.block = block
-        self.args = args
-        self.input = input
-        self.local = local
-        self.chain = chain
+    prefix: str  # "" at the top level, else "layer2.0."
+    block: Block | None
+    args: dict[str, Node]
+    input: str  # the layer the instance reads
+    local: frozenset[str]  # names of the block's own layers and nested instances
+    chain: tuple[str, ...] = ()  # blocks being expanded, outermost first
 
 
 class _Expander:

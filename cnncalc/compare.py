@@ -13,7 +13,7 @@ from fractions import Fraction
 from typing import TypeVar
 
 from cnncalc.analysis import Analysis, LayerResult, Totals
-from cnncalc.record import replaced
+from cnncalc.record import replace
 
 T = TypeVar("T")
 
@@ -140,4 +140,4 @@ def select_layers(analysis: Analysis, sort: str | None, top: int | None) -> Anal
         return analysis
     key = sort or "params"
     layers = ranked(analysis.layers, lambda row: row.figure(key), True, top)
-    return replaced(analysis, layers=tuple(layers))
+    return replace(analysis, layers=tuple(layers))

@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Iterator
 from numbers import Integral, Real
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 from yaml.events import (
@@ -31,12 +31,7 @@ from yaml.events import (
 
 from cnncalc import limits
 from cnncalc.errors import CnncalcError, Position
-
-# The default bounds, kept here for the modules that read them; `limits.current()`
-# gives the values in force (environment variables may change them).
-MAX_FILE_BYTES = limits.DEFAULT.file_bytes
-MAX_EXPANDED_NODES = limits.DEFAULT.nodes
-MAX_DEPTH = limits.DEFAULT.depth
+from cnncalc.record import Record
 
 ScalarValue = int | float | str | bool | None
 
@@ -57,32 +52,27 @@ _PLAIN = (True, False)  # the `implicit` of an untagged, unquoted scalar
 _NOT_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
 
 
-# Plain slotted classes, compared by identity: many thousands are made per file, and a
-# frozen dataclass's __init__ (and its creation at import) costs twice as much.
-class Scalar:
-    __slots__ = ("position", "text", "value")
-
-    def __init__(self, value: ScalarValue, position: Position, text: str) -> None:
-        self.value = value
-        self.position = position
-        self.text = text
+# Lists, mappings and the entries that may hold them are not hashable (a mapping
+# holds a dict).
+class Scalar(Record):
+    value: ScalarValue
+    position: Position
+    text: str  # as written, for messages and for names that look like numbers
 
 
-class Entry:
-    __slots__ = ("key", "key_position", "value")
+class Entry(Record):
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
-    def __init__(self, key: str, key_position: Position, value: Node) -> None:
-        self.key = key
-        self.key_position = key_position
-        self.value = value
+    key: str
+    key_position: Position
+    value: Node
 
 
-class Mapping:
-    __slots__ = ("entries", "position")
+class Mapping(Record):
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
-    def __init__(self, entries: dict[str, Entry], position: Position) -> None:
-        self.entries = entries
-        self.position = position
+    entries: dict[str, Entry]
+    position: Position
 
     def get(self, key: str) -> Node | None:
         entry = self.entries.get(key)
@@ -92,12 +82,11 @@ class Mapping:
         return iter(self.entries.values())
 
 
-class Sequence:
-    __slots__ = ("items", "position")
+class Sequence(Record):
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
-    def __init__(self, items: tuple[Node, ...], position: Position) -> None:
-        self.items = items
-        self.position = position
+    items: tuple[Node, ...]
+    position: Position
 
 
 Node = Scalar | Mapping | Sequence
@@ -161,8 +150,7 @@ def parse(
         # parser reads any text with a tab, so both installs agree on every file.
         chosen = yaml.SafeLoader
     try:
-        with limits.paused_gc():
-            return _compose(text, source, chosen, bounds)
+        return _compose(text, source, chosen, bounds)
     except _BoundError:
         raise  # the count and depth are the same with either parser, and the pure
         # one would take much longer to reach the bound
@@ -229,22 +217,6 @@ class _Composer:
         self.plain: dict[str, tuple[ScalarValue, str]] = {}  # plain scalar text → value
         self.tagged: dict[tuple[str, str], ScalarValue] = {}
         self.constructor = yaml.constructor.SafeConstructor()
-        # Two shortcuts for plain scalars, taken only with PyYAML's own `resolve` and
-        # the resolvers of its safe loaders (both C and pure Python); any other loader
-        # is asked every time. `resolve` tries only the resolvers registered for the
-        # first character, and there are none for most names: such text is text. And
-        # plain decimal digits are an int (made here when within the digits bound,
-        # and `int`'s own): the counts and sizes of a network.
-        resolvers = yaml.resolver.Resolver.yaml_implicit_resolvers
-        standard = (
-            type(loader).resolve is yaml.resolver.BaseResolver.resolve
-            and loader.yaml_implicit_resolvers is resolvers
-            and None not in resolvers
-            and not loader.yaml_path_resolvers
-            and loader.DEFAULT_SCALAR_TAG == _STR
-        )
-        self.text_starts: dict[str | None, Any] | None = resolvers if standard else None
-        self.short_int_digits = min(bounds.int_digits, 18) if standard else 0
 
     def fail(self, position: Position, message: str) -> CnncalcError:
         return CnncalcError(self.source, position, message)
@@ -269,137 +241,71 @@ class _Composer:
         return root
 
     def compose(self) -> Node:
-        # This loop runs once per YAML event, and most events are an untagged key or an
-        # unanchored value in a mapping or list: the common paths of `position`, `key`,
-        # `scalar` and `add` are written out here with what they read bound to locals,
-        # since a method call costs as much as the work itself. Every other case (tags,
-        # anchors, aliases, merge keys, errors) goes through the methods, which keep the
-        # full rules.
-        get = self.loader.get_event
-        plain = self.plain
-        plain_value = self.plain_value
-        intern = sys.intern
-        new_position = Position
-        new_scalar = Scalar
-        new_entry = Entry
-        new_mapping = Mapping
-        new_sequence = Sequence
-        untagged_plain = _PLAIN
+        """One YAML node from the events, with an explicit stack of open lists and
+        mappings; every value is counted (aliases in full) against the bounds."""
         stack: list[_Frame] = []
-        top: _Frame | None = None  # stack[-1], updated on every push and pop
-        # Events come in the order of the text: the positions on one line share one
-        # int for its number (a 100,000-layer tree holds millions of positions).
-        mark_line = -1  # the line of the last event, 0-based
-        line = 0  # its number, 1-based
         total = 0
-        max_nodes = self.bounds.nodes
-        max_depth = self.bounds.depth
         while True:
-            event = get()
-            kind = type(event)
-            if kind is ScalarEvent:
-                # `position`, sharing the line's number (see above).
-                mark = event.start_mark
-                if mark.line != mark_line:
-                    mark_line = mark.line
-                    line = mark_line + 1
-                position = new_position(line, mark.column + 1)
-                text: str = event.value
+            event = self.loader.get_event()
+            position = _position(event.start_mark)
+            top = stack[-1] if stack else None
+            if isinstance(event, SequenceStartEvent | MappingStartEvent):
+                self.open(event, position, top, len(stack))
+                stack.append(_Frame(isinstance(event, MappingStartEvent), position, event.anchor))
+                total += 1
+                if total > self.bounds.nodes:
+                    raise self.too_many(position)
+                continue
+            if isinstance(event, ScalarEvent):
                 if top is not None and top.key is False and event.anchor is None:
-                    # `key`, for untagged text other than the merge key `<<`.
-                    if event.tag is None and text != "<<":
-                        text = intern(text)  # keys repeat: share one string each
-                        if text in top.entries:
-                            raise self.fail(position, f"duplicate key {text!r} in this mapping")
-                        top.key = (text, position)
-                    else:
-                        self.key(top, event, position)
+                    self.key(top, event, position)
                     total += 1
                     continue
-                if not text and top is not None and isinstance(top.key, tuple):
+                if not event.value and top is not None and isinstance(top.key, tuple):
                     # A missing value: the parsers place it differently in flow
                     # mappings (after the colon, or at the next token); use the key's.
                     position = top.key[1]
-                if event.tag is None and event.implicit == untagged_plain:
-                    # `scalar`, for plain text: resolved once per document.
-                    cached = plain.get(text) or plain_value(text, position)
-                    node: Node = new_scalar(cached[0], position, cached[1])
-                else:
-                    node = self.scalar(event, position)
+                node: Node = self.scalar(event, position)
                 size = counted = 1
-                anchor = event.anchor
-            elif kind is AliasEvent:
-                position = _position(event.start_mark)
-                node, size = self.alias(event.anchor, position)
-                counted = size
-                anchor = None
-            elif kind is SequenceStartEvent or kind is MappingStartEvent:
-                mark = event.start_mark  # `position`, as for a scalar
-                if mark.line != mark_line:
-                    mark_line = mark.line
-                    line = mark_line + 1
-                position = new_position(line, mark.column + 1)
-                if top is not None and top.key is False:
-                    raise self.fail(
-                        position, "a mapping key must be plain text, not a list or mapping"
-                    )
-                if len(stack) >= max_depth:
-                    raise _BoundError(
-                        self.source,
-                        position,
-                        f"the document is nested more than {max_depth} levels deep; an "
-                        "architecture needs about 5 (CNNCALC_MAX_DEPTH raises the bound)",
-                    )
-                is_map = kind is MappingStartEvent
-                if event.tag is not None:
-                    self.check_tag(event.tag, _TAG + ("map" if is_map else "seq"), position)
                 if event.anchor is not None:
                     self.open_anchor(event.anchor, position)
-                top = _Frame(is_map, position, event.anchor)
-                stack.append(top)
-                total += 1
-                if total > max_nodes:
-                    raise self.too_many(position)
-                continue
-            elif kind is SequenceEndEvent or kind is MappingEndEvent:
+                    self.close_anchor(event.anchor, node, size)
+            elif isinstance(event, AliasEvent):
+                assert event.anchor is not None  # an alias names its anchor
+                node, size = self.alias(event.anchor, position)
+                counted = size
+            elif isinstance(event, SequenceEndEvent | MappingEndEvent):
                 frame = stack.pop()
                 top = stack[-1] if stack else None
-                # `finish`, for a list or a mapping without merge keys.
-                if frame.merges:
-                    node = self.finish(frame)
-                elif frame.is_map:
-                    node = new_mapping(frame.entries, frame.position)
-                else:
-                    node = new_sequence(tuple(frame.items), frame.position)
-                position = frame.position
-                size = frame.size
+                node, position, size = self.finish(frame), frame.position, frame.size
                 counted = 0  # the list or mapping and its parts are counted already
-                anchor = frame.anchor
-                if anchor is not None:
-                    self.open_anchors.discard(anchor)
+                if frame.anchor is not None:
+                    self.close_anchor(frame.anchor, node, size)
             else:  # pragma: no cover - the parser yields nothing else inside a document
-                raise self.fail(_position(event.start_mark), f"unexpected YAML event {event}")
-            if anchor is not None:
-                if kind is ScalarEvent:
-                    self.open_anchor(anchor, position)
-                    self.open_anchors.discard(anchor)
-                self.anchors[anchor] = (node, size)
+                raise self.fail(position, f"unexpected YAML event {event}")
             total += counted
-            if total > max_nodes:
+            if total > self.bounds.nodes:
                 raise self.too_many(position)
             if top is None:
                 return node
-            # `add`, for a list's item or a mapping's value under a text key.
-            key = top.key
-            if key is True:
-                top.size += size
-                top.items.append(node)
-            elif isinstance(key, tuple):
-                top.size += size
-                top.key = False
-                top.entries[key[0]] = new_entry(key[0], key[1], node)
-            else:
-                self.add(top, node, size, position)
+            self.add(top, node, size, position)
+
+    def open(self, event: Any, position: Position, top: _Frame | None, depth: int) -> None:
+        """Checks for a list or mapping that starts here."""
+        if top is not None and top.key is False:
+            raise self.fail(position, "a mapping key must be plain text, not a list or mapping")
+        if depth >= self.bounds.depth:
+            raise _BoundError(
+                self.source,
+                position,
+                f"the document is nested more than {self.bounds.depth} levels deep; an "
+                "architecture needs about 5 (CNNCALC_MAX_DEPTH raises the bound)",
+            )
+        if event.tag is not None:
+            is_map = isinstance(event, MappingStartEvent)
+            self.check_tag(event.tag, _TAG + ("map" if is_map else "seq"), position)
+        if event.anchor is not None:
+            self.open_anchor(event.anchor, position)
 
     def too_many(self, position: Position) -> CnncalcError:
         return _BoundError(
@@ -419,6 +325,10 @@ class _Composer:
             )
         self.open_anchors.add(anchor)
         self.anchor_lines[anchor] = position.line
+
+    def close_anchor(self, anchor: str, node: Node, size: int) -> None:
+        self.open_anchors.discard(anchor)
+        self.anchors[anchor] = (node, size)
 
     def alias(self, anchor: str, position: Position) -> tuple[Node, int]:
         found = self.anchors.get(anchor)
@@ -442,6 +352,10 @@ class _Composer:
             return
         if tag is not None and tag != "!" and tag not in _SCALAR_TAGS and tag not in _TEXT_TAGS:
             self.check_tag(tag, _STR, position)
+        self.set_key(frame, text, position)
+
+    def set_key(self, frame: _Frame, text: str, position: Position) -> None:
+        """The key waiting for its value; a mapping holds each key once."""
         if text in frame.entries:
             raise self.fail(position, f"duplicate key {text!r} in this mapping")
         frame.key = (text, position)
@@ -455,9 +369,7 @@ class _Composer:
         if key is False:  # an anchored or aliased key
             if not isinstance(node, Scalar):
                 raise self.fail(position, "a mapping key must be plain text, not a list or mapping")
-            if node.text in frame.entries:
-                raise self.fail(position, f"duplicate key {node.text!r} in this mapping")
-            frame.key = (node.text, position)
+            self.set_key(frame, node.text, position)
             return
         frame.key = False
         if key is None:
@@ -517,19 +429,8 @@ class _Composer:
 
     def plain_value(self, text: str, position: Position) -> tuple[ScalarValue, str]:
         """The value of a plain scalar, resolved and constructed once per document."""
-        starts = self.text_starts
-        if starts is not None and text[:1] not in starts:
-            cached: tuple[ScalarValue, str] = (text, text)
-        elif (
-            len(text) <= self.short_int_digits
-            and text.isdigit()
-            and text.isascii()
-            and (text[0] != "0" or text == "0")  # not octal
-        ):
-            cached = (int(text), text)
-        else:
-            resolved = self.loader.resolve(yaml.ScalarNode, text, _PLAIN)
-            cached = (self.construct(resolved, text, position), text)
+        resolved = self.loader.resolve(yaml.ScalarNode, text, _PLAIN)
+        cached = (self.construct(resolved, text, position), text)
         self.plain[text] = cached
         return cached
 

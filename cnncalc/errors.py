@@ -9,11 +9,8 @@ from cnncalc.visible import visible
 class Position(Record):
     """A 1-based line and column in a source file."""
 
-    __slots__ = ("column", "line")
-
-    def __init__(self, line: int, column: int) -> None:
-        self.line = line
-        self.column = column
+    line: int
+    column: int
 
 
 UNKNOWN_POSITION = Position(1, 1)
@@ -41,12 +38,9 @@ class CnncalcError(Exception):
 class Diagnostic(Record):
     """A warning: the analysis goes on, unless the caller asked to be strict."""
 
-    __slots__ = ("message", "position", "source")
-
-    def __init__(self, source: str, position: Position, message: str) -> None:
-        self.source = source
-        self.position = position
-        self.message = message
+    source: str
+    position: Position
+    message: str
 
     def __str__(self) -> str:
         return visible(f"{self.source}:{self.position.line}:{self.position.column}: {self.message}")

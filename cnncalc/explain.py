@@ -8,19 +8,18 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from cnncalc.analysis import Analysis, analyse
 from cnncalc.architecture import Architecture
 from cnncalc.errors import CnncalcError, Diagnostic
 from cnncalc.layers import Shape
 from cnncalc.layers.steps import Step
+from cnncalc.record import Record
 
 __all__ = ["Explanation", "LayerExplanation", "Step", "explain"]
 
 
-@dataclass(frozen=True, slots=True)
-class LayerExplanation:
+class LayerExplanation(Record):
     name: str
     type: str
     input_shapes: tuple[Shape, ...]
@@ -28,8 +27,7 @@ class LayerExplanation:
     steps: tuple[Step, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Explanation:
+class Explanation(Record):
     name: str
     source: str
     input: Shape

@@ -10,7 +10,7 @@ from __future__ import annotations
 from cnncalc import memory
 from cnncalc.analysis import Analysis, LayerResult
 from cnncalc.architecture import NETWORK_INPUT, Architecture
-from cnncalc.conventions import FLOPS_TERMS
+from cnncalc.conventions import FLOPS_TERMS, operations
 from cnncalc.graph import evaluation_order
 from cnncalc.layers.base import Figures, units
 from cnncalc.layers.steps import Step, n
@@ -121,7 +121,7 @@ class ExtraSteps:
         ]
 
     def _flops_step(self, row: LayerResult) -> Step:
-        ops = self.kinds[row.name].operations(row.input_shapes, row.output, row_figures(row))
+        ops = operations(self.kinds[row.name], row.input_shapes, row.output, row_figures(row))
         terms = [(t, getattr(ops, t)) for t in FLOPS_TERMS if getattr(ops, t)]
         formula = " + ".join(["2 × MACs", *(t for t, _ in terms)])
         text = " + ".join([f"2 × {n(row.macs)}", *(n(v) for _, v in terms)])

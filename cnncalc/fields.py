@@ -20,11 +20,8 @@ from cnncalc.record import Record
 class Where(Record):
     """Where a value sits: the file and the thing it belongs to ("layer 'C1'")."""
 
-    __slots__ = ("owner", "source")
-
-    def __init__(self, source: str, owner: str) -> None:
-        self.source = source
-        self.owner = owner
+    source: str
+    owner: str
 
     def fail(self, node: Node, message: str) -> CnncalcError:
         return CnncalcError(self.source, node.position, f"{self.owner}: {message}")
@@ -42,13 +39,10 @@ REQUIRED: Final = _Required()
 
 
 class Field(Record):
-    __slots__ = ("default", "help", "name", "parse")
-
-    def __init__(self, name: str, parse: Parser, default: Any = REQUIRED, help: str = "") -> None:
-        self.name = name
-        self.parse = parse
-        self.default = default
-        self.help = help
+    name: str
+    parse: Parser
+    default: Any = REQUIRED
+    help: str = ""
 
 
 def nearest(word: str, choices: Iterable[str]) -> str:
@@ -77,46 +71,29 @@ def parse_fields(
     mapping: Mapping, fields: Iterable[Field], where: Where, reserved: Iterable[str] = ()
 ) -> dict[str, Any]:
     """Values for every declared field, defaults filled in; unknown keys are errors."""
-    reserved = tuple(reserved)
-    # Every layer of a kind declares the same tuple of fields (a class attribute): its
-    # table is built once, looked up by identity (hashing the fields costs more).
-    table = _TABLES.get(id(fields))
-    if table is None or table[0] is not fields or table[1] != reserved:
-        listed = tuple(fields)
-        known = frozenset(f.name for f in listed) | frozenset(reserved)
-        table = (fields, reserved, known, tuple((f.name, f) for f in listed))
-        if isinstance(fields, tuple):
-            _TABLES[id(fields)] = table
-    _, _, known, declared = table
-    entries = mapping.entries
-    if not known.issuperset(entries):
-        from cnncalc.hints import field_hint
+    fields = tuple(fields)
+    known = {field.name for field in fields}.union(reserved)
+    for entry in mapping:
+        if entry.key not in known:
+            from cnncalc.hints import field_hint
 
-        for entry in mapping:
-            if entry.key not in known:
-                hint = field_hint(entry.key, known) or nearest(entry.key, known)
-                raise CnncalcError(
-                    where.source,
-                    entry.key_position,
-                    f"{where.owner}: unknown field {entry.key!r}{hint}; "
-                    f"valid fields: {', '.join(sorted(known))}",
-                )
+            hint = field_hint(entry.key, known) or nearest(entry.key, known)
+            raise CnncalcError(
+                where.source,
+                entry.key_position,
+                f"{where.owner}: unknown field {entry.key!r}{hint}; "
+                f"valid fields: {', '.join(sorted(known))}",
+            )
     values: dict[str, Any] = {}
-    for name, field in declared:
-        found = entries.get(name)
-        if found is None:
-            if field.default is REQUIRED:
-                raise where.fail(mapping, f"missing required field {name!r}")
-            values[name] = field.default
+    for field in fields:
+        found = mapping.entries.get(field.name)
+        if found is not None:
+            values[field.name] = field.parse(found.value, field.name, where)
+        elif field.default is REQUIRED:
+            raise where.fail(mapping, f"missing required field {field.name!r}")
         else:
-            values[name] = field.parse(found.value, name, where)
+            values[field.name] = field.default
     return values
-
-
-_TABLES: dict[
-    int,
-    tuple[Iterable[Field], tuple[str, ...], frozenset[str], tuple[tuple[str, Field], ...]],
-] = {}
 
 
 # Parsers: (node, field name, where) -> value.
@@ -265,11 +242,6 @@ def index_table(node: Node, name: str, where: Where) -> tuple[tuple[int, ...], .
             raise where.fail(row, f"{name} entry lists an input channel twice: {list(indices)}")
         rows.append(indices)
     return tuple(rows)
-
-
-def positions(mapping: Mapping) -> dict[str, Any]:
-    """Each field's value position, so later checks can point at the right value."""
-    return {key: entry.value.position for key, entry in mapping.entries.items()}
 
 
 def number(node: Node, name: str, where: Where) -> float:

@@ -7,6 +7,8 @@ layers share nothing.
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
+
 # Lower-case, without "_": the names of torch.nn modules and Keras layers.
 TYPES = {
     "dense": "dense",
@@ -73,7 +75,7 @@ def type_hint(name: str) -> str:
     return ""
 
 
-def field_hint(key: str, known: frozenset[str]) -> str:
+def field_hint(key: str, known: AbstractSet[str]) -> str:
     """A word on a field that is meaningless for this kind of layer, else ''."""
     if key == "sharing":
         if "units" in known:

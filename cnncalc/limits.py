@@ -8,10 +8,8 @@ it per call). docs/hostile-input.md states the same table.
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from typing import BinaryIO
 
 from cnncalc.errors import CnncalcError, Position
@@ -19,36 +17,25 @@ from cnncalc.record import Record
 
 
 class Limits(Record):
-    __slots__ = ("depth", "figure_digits", "file_bytes", "int_digits", "layers", "nodes")
-
-    def __init__(
-        self,
-        # LeNet-5 is 1 KiB, ResNet-50 5 KiB, a generated 10,000-layer chain 0.4 MiB.
-        # Larger files let long names through that a table takes long to fold
-        # (10,000 rows of 3 KiB names, 32 MiB: half a minute).
-        file_bytes: int = 4 * 2**20,
-        # Values (scalars, lists, mappings, keys) in the document with every alias
-        # expanded; a 100,000-layer chain of convs holds about 1.2 million.
-        nodes: int = 2_000_000,
-        # Nested lists/mappings; an architecture needs 5 (blocks: 7).
-        depth: int = 100,
-        # Decimal digits of one integer written in the file (10^30 filters is 31 digits).
-        int_digits: int = 100,
-        # Decimal digits of any computed figure; Python refuses to print integers of
-        # more than 4,300 digits (sys.get_int_max_str_digits), and no network comes
-        # near 10^600.
-        figure_digits: int = 600,
-        # Layers after blocks are expanded. The largest real CNNs have a few thousand.
-        # The bound keeps every output within seconds: a table of 10,000 rows takes
-        # rich about 4 s, one of 100,000 over a minute.
-        layers: int = 10_000,
-    ) -> None:
-        self.file_bytes = file_bytes
-        self.nodes = nodes
-        self.depth = depth
-        self.int_digits = int_digits
-        self.figure_digits = figure_digits
-        self.layers = layers
+    # LeNet-5 is 1 KiB, ResNet-50 5 KiB, a generated 10,000-layer chain 0.4 MiB.
+    # Larger files let long names through that a table takes long to fold
+    # (10,000 rows of 3 KiB names, 32 MiB: half a minute).
+    file_bytes: int = 4 * 2**20
+    # Values (scalars, lists, mappings, keys) in the document with every alias
+    # expanded; a 10,000-layer chain of convs holds about 120,000.
+    nodes: int = 2_000_000
+    # Nested lists/mappings; an architecture needs 5 (blocks: 7).
+    depth: int = 100
+    # Decimal digits of one integer written in the file (10^30 filters is 31 digits).
+    int_digits: int = 100
+    # Decimal digits of any computed figure; Python refuses to print integers of
+    # more than 4,300 digits (sys.get_int_max_str_digits), and no network comes
+    # near 10^600.
+    figure_digits: int = 600
+    # Layers after blocks are expanded. The largest real CNNs have a few thousand.
+    # The bound keeps every output within seconds: a table of 10,000 rows takes
+    # rich about 4 s, one of 100,000 over a minute.
+    layers: int = 10_000
 
     @property
     def figure_bits(self) -> int:
@@ -115,30 +102,3 @@ def read_bounded(stream: BinaryIO, bound: int) -> bytes:
         pieces.append(piece)
         left -= len(piece)
     return b"".join(pieces)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building large acyclic structures.
-
-    Loading or analysing 100,000 layers allocates millions of objects that stay alive;
-    each automatic collection would walk all of them again, which makes the cost grow
-    faster than the number of layers. Nothing built there forms cycles, so pausing the
-    collector changes no result; it is switched back on (if it was on) afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            if gc.get_freeze_count() == 0:  # no one else has frozen objects
-                # What was built stays alive (the architecture, the analysis) and holds
-                # no cycles; the first collection after this would walk all of it as
-                # young objects, at a cost that grows faster than the layers (35 ms of
-                # 173 ms for 10,000 layers, 1 of 12 ms for 1,000). Freezing and
-                # unfreezing moves every tracked object to the oldest generation in
-                # constant time; full collections still visit them.
-                gc.freeze()
-                gc.unfreeze()
-            gc.enable()

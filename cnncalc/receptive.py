@@ -28,21 +28,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from cnncalc.record import Record
-
-Shape = tuple[int, ...]
+from cnncalc.shapes import Shape
 
 
 class AxisWindow(Record):
     """How output position o reads one input axis: o·stride − pad_before + t·dilation,
     for t = 0 … kernel − 1 (positions outside the input are padding)."""
 
-    __slots__ = ("dilation", "kernel", "pad_before", "stride")
-
-    def __init__(self, kernel: int, stride: int, pad_before: int, dilation: int = 1) -> None:
-        self.kernel = kernel
-        self.stride = stride
-        self.pad_before = pad_before
-        self.dilation = dilation
+    kernel: int
+    stride: int
+    pad_before: int
+    dilation: int = 1
 
 
 Window = tuple[AxisWindow, AxisWindow]
@@ -75,10 +71,7 @@ def whole_input(shape: Shape) -> Window | None:
 class AxisField(Record):
     """One axis of a tensor's field: an interval (jump, lo, hi) per distinct jump."""
 
-    __slots__ = ("spans",)
-
-    def __init__(self, spans: tuple[tuple[int, int, int], ...]) -> None:
-        self.spans = spans
+    spans: tuple[tuple[int, int, int], ...]
 
     def through(self, window: AxisWindow) -> AxisField:
         k, s, p, d = window.kernel, window.stride, window.pad_before, window.dilation
@@ -108,11 +101,6 @@ class AxisField(Record):
         if len(self.spans) == 1:
             return self.spans[0][0]
         return max(j for j, _, _ in self.spans)
-
-    @property
-    def offset(self) -> int:
-        """Where unit 0's field starts: −offset is Araujo et al.'s effective padding."""
-        return min(lo for _, lo, _ in self.spans)
 
 
 def _combine(spans: Iterable[tuple[int, int, int]]) -> AxisField:
@@ -154,11 +142,11 @@ def through(window: WindowSpec, field: Field | None) -> Field | None:
 
 def union(fields: Sequence[Field | None]) -> Field | None:
     """The merge rule: a unit of an `add` or `concat` sees what any of its inputs sees."""
-    if not fields or any(f is None for f in fields):
+    if len(fields) == 1:
+        return fields[0]
+    if not fields or None in fields:
         return None
     present = [f for f in fields if f is not None]
-    if len(present) == 1:
-        return present[0]
     if len(present) == 2:
         # Two one-path fields of one jump (a residual add): one interval per axis,
         # what _combine gives, without building lists; this runs once per merge.

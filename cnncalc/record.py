@@ -1,58 +1,96 @@
-"""A base for small immutable value classes, cheaper than ``@dataclass``.
+"""`Record`: the one style of cnncalc's value classes. Each field is written once, as
+an annotation, optionally with a default::
 
-``dataclass`` generates and execs code for every class (about 1 ms each, most of the
-core's import time) and a frozen one sets each field through ``object.__setattr__``,
-twice as slow as a plain ``__init__``. A `Record` subclass lists its fields in
-``__slots__`` and writes its own ``__init__``; equality, hashing and repr follow the
-fields like a frozen dataclass's (repr
-lists them in ``__slots__`` order). Nothing assigns a field after ``__init__``.
+    class Axis(Record):
+        size: int
+        dropped: int = 0
+
+A subclass gets ``__slots__``, an ``__init__`` taking the fields in order (by position
+or name), and equality, hashing and a repr that follow the fields, as a frozen
+dataclass would; `replace` is ``dataclasses.replace``. mypy reads the annotations as
+a frozen dataclass's (``dataclass_transform``), so assigning a field after
+construction is a type error.
+
+Why not ``@dataclass(frozen=True, slots=True)``: it compiles six methods for every
+class and builds every class twice (once more for the slots), which the command line
+pays at each start for its few dozen value classes; and its ``__init__`` sets each
+field through ``object.__setattr__``, several times slower than a plain assignment,
+for the objects made per layer. Here one ``__init__`` is compiled per class and the
+other methods are shared.
+
+A class holding a dict says it cannot be hashed: ``__hash__: ClassVar[None] = None``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar, dataclass_transform
 
 R = TypeVar("R", bound="Record")
 
+_MISSING = object()
 
-class Record:
-    __slots__: tuple[str, ...] = ()
-    # `record.field_values(record)`: the fields as a tuple, made in C. Layer kinds are
-    # hashed and compared once per layer (the analysis caches figures by kind and
-    # input shapes); a method call per layer would cost more than the tuple.
-    field_values: Callable[[Any], tuple[object, ...]] = staticmethod(lambda record: ())
 
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        names = cls.__dict__.get("__slots__", ())
-        if len(names) > 1:
-            cls.field_values = staticmethod(attrgetter(*names))
-        elif names:
-            single = attrgetter(names[0])
-            cls.field_values = staticmethod(lambda record: (single(record),))
+@dataclass_transform(eq_default=True, frozen_default=True)
+class _RecordType(type):
+    def __new__(mcs, name: str, bases: tuple[type, ...], namespace: dict[str, Any]) -> type:
+        own = [
+            field
+            for field, annotation in namespace.get("__annotations__", {}).items()
+            if not str(annotation).startswith(("ClassVar", "typing.ClassVar"))
+        ]
+        # A slot and a class attribute cannot share a name: defaults move to the __init__.
+        defaults = {field: namespace.pop(field, _MISSING) for field in own}
+        namespace["__slots__"] = tuple(own)
+        cls = super().__new__(mcs, name, bases, namespace)
+        inherited: tuple[str, ...] = getattr(cls, "_fields", ())
+        fields = (*inherited, *own)
+        cls._fields = fields  # type: ignore[attr-defined]
+        cls._defaults = {**getattr(cls, "_defaults", {}), **defaults}  # type: ignore[attr-defined]
+        if len(fields) > 1:
+            cls._values = staticmethod(attrgetter(*fields))  # type: ignore[attr-defined]
+        elif fields:
+            single = attrgetter(fields[0])
+            cls._values = staticmethod(lambda record: (single(record),))  # type: ignore[attr-defined]
+        if own:
+            cls.__init__ = _make_init(cls, fields)  # type: ignore[misc]
+        return cls
 
-    def _values(self) -> tuple[object, ...]:
-        return self.field_values(self)
+
+def _make_init(cls: type, fields: tuple[str, ...]) -> Any:
+    defaults = cls._defaults  # type: ignore[attr-defined]
+    parameters = ", ".join(
+        field if defaults[field] is _MISSING else f"{field}=_defaults[{field!r}]"
+        for field in fields
+    )
+    body = "".join(f"\n    self.{field} = {field}" for field in fields)
+    namespace: dict[str, Any] = {}
+    exec(f"def __init__(self, {parameters}) -> None:{body}", {"_defaults": defaults}, namespace)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
+
+
+class Record(metaclass=_RecordType):
+    __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]]
+    _values: ClassVar[Any] = staticmethod(lambda record: ())
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:
             return NotImplemented
-        assert isinstance(other, Record)
-        return self._values() == other._values()
+        return bool(self._values(self) == self._values(other))
 
     def __hash__(self) -> int:
-        return hash(self._values())
+        return hash(self._values(self))
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
         return f"{type(self).__qualname__}({fields})"
 
 
-def replaced(record: R, **changes: object) -> R:
-    """A copy with some fields changed, like ``dataclasses.replace`` (the ``__init__``
-    parameters of a Record are named after its fields)."""
-    values = {name: getattr(record, name) for name in record.__slots__}
+def replace(record: R, **changes: Any) -> R:
+    """A copy with some fields changed, like ``dataclasses.replace``."""
+    values = {name: getattr(record, name) for name in record._fields}
     values.update(changes)
     return type(record)(**values)

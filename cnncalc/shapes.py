@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import math
+
 from cnncalc.record import Record
+
+Shape = tuple[int, ...]
+
+
+def units(shape: Shape) -> int:
+    """Number of units in a tensor: C·H·W, or the length of a vector."""
+    return math.prod(shape)
 
 
 class Axis(Record):
     """One spatial axis of a sliding window."""
 
-    __slots__ = ("dropped", "pad_after", "pad_before", "size")
-
-    def __init__(self, size: int, pad_before: int, pad_after: int, dropped: int) -> None:
-        self.size = size  # output positions
-        self.pad_before = pad_before
-        self.pad_after = pad_after
-        self.dropped = dropped  # input rows (or columns) at the end that no window reaches
+    size: int
+    pad_before: int
+    pad_after: int
+    dropped: int
 
 
 class WindowTooLarge(ValueError):

@@ -104,5 +104,4 @@ def _check(
 
 def _settings(kind: LayerKind) -> tuple[str, ...]:
     """The names of a kind's settings (its Record fields)."""
-    names: tuple[str, ...] = kind.__slots__
-    return names
+    return kind._fields

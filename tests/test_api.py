@@ -43,23 +43,3 @@ def test_bundled_and_unknown_name() -> None:
 def test_unknown_attribute() -> None:
     with pytest.raises(AttributeError):
         _ = cnncalc.nothing_here  # type: ignore[attr-defined]
-
-
-def test_equal_kinds_in_a_file_share_one_object() -> None:
-    """A chain of equal layers holds one kind object (less memory to walk); a kind
-    whose settings differ in any field, or of another type, has its own."""
-    from cnncalc.architecture import from_text
-
-    arch = from_text(
-        "name: t\ninput: [1, 8, 8]\nlayers:\n"
-        "  - {type: conv, filters: 2, kernel: 3, padding: 1}\n"
-        "  - {type: conv, filters: 2, kernel: 3, padding: 1}\n"
-        "  - {type: conv, filters: 2, kernel: 3, padding: 1, bias: false}\n"
-        "  - {type: pool, size: 2}\n"
-        "  - {type: subsample, size: 2}\n",
-        "t.yaml",
-    )
-    conv1, conv2, no_bias, pool, subsample = (layer.kind for layer in arch.layers)
-    assert conv1 is conv2
-    assert no_bias is not conv1 and no_bias != conv1
-    assert pool is not subsample and type(pool) is not type(subsample)

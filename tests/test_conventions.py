@@ -209,6 +209,8 @@ def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
             modules[row.name] = table[fn]
         elif t == "dropout":
             modules[row.name] = nn.Dropout(kind.rate)  # type: ignore[attr-defined]
+        elif t == "prelu":
+            modules[row.name] = nn.PReLU(kind.num_parameters)  # type: ignore[attr-defined]
         elif t == "flatten":
             modules[row.name] = nn.Flatten()
         elif t == "lrn":
@@ -261,8 +263,23 @@ SMALL_NET = {
     ],
 }
 
+PRELU_NET = {
+    "name": "prelu",
+    "input": [3, 16, 16],
+    "layers": [
+        {"name": "c1", "type": "conv", "filters": 8, "kernel": 3, "padding": 1},
+        {"name": "p1", "type": "prelu", "num_parameters": 8},
+        {"name": "c2", "type": "conv", "filters": 4, "kernel": 3},
+        {"name": "p2", "type": "prelu"},
+        {"name": "flat", "type": "flatten"},
+        {"name": "fc", "type": "dense", "units": 10},
+        {"name": "p3", "type": "prelu", "num_parameters": 10},
+    ],
+}
+
 NETWORKS: list[tuple[str, Any, tuple[int, ...] | None]] = [
     ("mixed", SMALL_NET, None),
+    ("prelu", PRELU_NET, None),
     ("lenet", "lenet", None),
     ("alexnet", "alexnet", None),
     ("resnet18@64", "resnet18", (3, 64, 64)),
@@ -309,3 +326,12 @@ def test_presets_reproduce_the_installed_tools(
 ) -> None:
     measured, preset = _measure(tool, source, input_shape)
     assert preset == measured, (tool, label)
+
+
+def test_prelu_flops_count_one_activation_per_unit() -> None:
+    # max(0, x) + a·min(0, x) counts as one activation per unit, as leaky_relu does:
+    # 4·5·5 = 100 units, no multiply-accumulates.
+    arch = from_dict(
+        {"name": "p", "input": [4, 5, 5], "layers": [{"type": "prelu", "num_parameters": 4}]}
+    )
+    assert cnncalc.analyse(arch, count="flops").totals.ops == 100

@@ -247,6 +247,8 @@ layers:
   - {name: adaptive, type: adaptive_pool, size: [7, 3], mode: max}
   - {name: padded, type: pad, padding: [1, 2, 3, 4]}
   - {name: joined, type: concat, inputs: [padded, padded]}
+  - {name: slopes, type: prelu, num_parameters: 16}
+  - {name: slope, type: prelu}
 """
 
 

@@ -255,6 +255,33 @@ CASES = [
     Case("lrn", (96, 55, 55), {"type": "lrn", "size": 5}, (96, 55, 55), dict(params=0)),
     # Flatten: 16·5·5 = 400 units, nothing else.
     Case("flatten", (16, 5, 5), {"type": "flatten"}, (400,), dict(params=0, connections=0)),
+    # PReLU (torch.nn.PReLU(16)): one learned slope per channel, 16 parameters; as a
+    # private slope per unit 16·8·8 = 1,024; the fully connected equivalent without
+    # bias 1,024·1,024 = 1,048,576. No multiply-accumulates (torch's FlopCounterMode
+    # counts none for prelu) and, as every elementwise layer, no connections.
+    Case(
+        "prelu, a slope per channel",
+        (16, 8, 8),
+        {"type": "prelu", "num_parameters": 16},
+        (16, 8, 8),
+        dict(
+            neurons=1_024,
+            params=16,
+            params_unshared=1_024,
+            params_dense=1_048_576,
+            connections=0,
+            macs=0,
+            non_trainable=0,
+        ),
+    ),
+    # torch.nn.PReLU() on a vector of 10: one shared slope; 10 private ones; 10·10.
+    Case(
+        "prelu, one shared slope, on a vector",
+        (10,),
+        {"type": "prelu"},
+        (10,),
+        dict(neurons=10, params=1, params_unshared=10, params_dense=100, macs=0),
+    ),
 ]
 
 

@@ -202,33 +202,18 @@ def test_defaults_are_the_documented_ones() -> None:
     )
 
 
-def test_paused_collector_comes_back_and_leaves_frozen_objects_frozen() -> None:
-    """limits.paused_gc: the collector is on again afterwards and still collects cycles;
-    objects someone else froze (before forking, say) stay frozen."""
+def test_library_calls_leave_the_garbage_collector_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the console script pauses the cyclic collector (cnncalc.console): loading and
+    analysing through the Python API never switch it off, freeze or move the host
+    program's objects."""
     import gc
 
-    from cnncalc.limits import paused_gc
+    import cnncalc
+    from cnncalc.analysis import analyse
 
-    assert gc.isenabled()
-    with paused_gc():
-        assert not gc.isenabled()
-        built = [[] for _ in range(1000)]
-    assert gc.isenabled()
-    assert gc.get_freeze_count() == 0  # moved to the oldest generation, not left frozen
-
-    class Node:
-        pass
-
-    cycle = Node()
-    cycle.self = cycle  # type: ignore[attr-defined]
-    del cycle
-    assert gc.collect() >= 1
-
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        with paused_gc():
-            built.append([])
-        assert gc.get_freeze_count() == frozen
-    finally:
-        gc.unfreeze()
+    calls: list[str] = []
+    for name in ("disable", "enable", "freeze", "unfreeze", "collect"):
+        monkeypatch.setattr(gc, name, lambda *_, name=name: calls.append(name))
+    analyse(cnncalc.bundled("resnet50"))
+    analyse(cnncalc.load({"name": "n", "input": [1, 4, 4], "layers": [{"type": "flatten"}]}))
+    assert calls == []

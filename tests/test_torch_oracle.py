@@ -274,6 +274,7 @@ TRANSLATE: dict[str, Callable[[dict[str, Any], Tensor], Built]] = {
     "flatten": lambda s, x: Built(nn.Flatten()),
     "dropout": lambda s, x: Built(nn.Dropout(s["rate"])),
     "lrn": lambda s, x: Built(nn.LocalResponseNorm(s["size"], s["alpha"], s["beta"], s["k"])),
+    "prelu": lambda s, x: Built(nn.PReLU(s["num_parameters"])),
 }
 
 
@@ -378,6 +379,29 @@ def test_the_table_conv_is_held_to_its_formula_not_to_the_dense_conv() -> None:
     assert (measured.params, measured.macs) == (1_516, 150_000)
 
 
+def test_prelu_agrees_with_torch() -> None:
+    """torch.nn.PReLU with one slope or one per channel, on maps and on a vector."""
+    arch = from_dict(
+        {
+            "name": "prelu",
+            "input": [3, 12, 12],
+            "layers": [
+                {"name": "c", "type": "conv", "filters": 6, "kernel": 3},
+                {"name": "per_channel", "type": "prelu", "num_parameters": 6},
+                {"name": "shared", "type": "prelu"},
+                {"name": "fc", "type": "dense", "units": 5},
+                {"name": "per_unit", "type": "prelu", "num_parameters": 5},
+            ],
+        }
+    )
+    analysis = analyse(arch)
+    measured = oracle(arch)
+    assert disagreements(analysis, measured) == []
+    # torch's own counts, not only agreement: PReLU(6) holds 6 slopes, PReLU() 1.
+    assert [measured[n].params for n in ("per_channel", "shared", "per_unit")] == [6, 1, 5]
+    assert [measured[n].macs for n in ("per_channel", "shared", "per_unit")] == [0, 0, 0]
+
+
 # --- random networks -------------------------------------------------------------------
 
 MAX_CHANNELS = 12
@@ -445,7 +469,7 @@ def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
         st.sampled_from(
             ["conv", "conv", "conv", "locally", "pool", "pool", "pool", "conv_transpose",
              "conv_transpose", "conv_transpose", "upsample", "upsample", "adaptive_pool",
-             "pad", "batchnorm", "activation", "lrn", "dropout", "subsample"]
+             "pad", "batchnorm", "activation", "lrn", "dropout", "subsample", "prelu"]
         )
     )  # fmt: skip
     small = st.integers(1, 3)
@@ -530,6 +554,8 @@ def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
         return {"type": "activation", "fn": draw(st.sampled_from(sorted(ACTIVATIONS)))}
     if kind == "lrn":
         return {"type": "lrn", "size": draw(st.integers(1, 5))}
+    if kind == "prelu":
+        return {"type": "prelu", "num_parameters": draw(st.sampled_from([1, channels]))}
     if kind == "subsample":
         size = draw(st.integers(1, 3))
         return {"type": "subsample", "size": size, "stride": size}

@@ -2,47 +2,27 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from cnncalc.conventions import Operations
 from cnncalc.fields import Field
 from cnncalc.layers.steps import Step, figure_steps, neurons_step
 from cnncalc.receptive import UNMAPPED, WindowSpec
 from cnncalc.record import Record
 from cnncalc.shapes import Axis
-
-Shape = tuple[int, ...]
+from cnncalc.shapes import Shape as Shape  # the kinds import both from here
+from cnncalc.shapes import units as units
 
 
 class Figures(Record):
     """The counts of docs/figures.md that depend on the kind (neurons do not)."""
 
-    __slots__ = (
-        "connections",
-        "macs",
-        "non_trainable",
-        "params",
-        "params_dense",
-        "params_unshared",
-    )
-
-    def __init__(
-        self,
-        params: int = 0,
-        non_trainable: int = 0,
-        params_unshared: int = 0,
-        params_dense: int = 0,
-        connections: int = 0,
-        macs: int = 0,
-    ) -> None:
-        self.params = params
-        self.non_trainable = non_trainable
-        self.params_unshared = params_unshared
-        self.params_dense = params_dense
-        self.connections = connections
-        self.macs = macs
+    params: int = 0
+    non_trainable: int = 0
+    params_unshared: int = 0
+    params_dense: int = 0
+    connections: int = 0
+    macs: int = 0
 
 
 class LayerError(Exception):
@@ -57,11 +37,8 @@ class LayerError(Exception):
 class Note(Record):
     """A warning about a layer (for example input rows that no window reaches)."""
 
-    __slots__ = ("field", "message")
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        self.message = message
-        self.field = field
+    message: str
+    field: str | None = None
 
 
 class LayerKind(Record):
@@ -76,8 +53,6 @@ class LayerKind(Record):
     # "one": reads one tensor (`input: NAME`, default the previous layer);
     # "many": a merge that names its `inputs`.
     arity: ClassVar[str] = "one"
-
-    __slots__ = ()
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> LayerKind:
@@ -101,15 +76,6 @@ class LayerKind(Record):
         """
         return UNMAPPED
 
-    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-        """Arithmetic besides the multiply-accumulates, and what torchinfo, fvcore and
-        thop print for this layer (see `cnncalc.conventions`).
-
-        This default: no extra arithmetic; torchinfo counts the parameters once (a
-        module whose class name has no "Conv"), fvcore and thop count the MACs.
-        """
-        return Operations(torchinfo=figures.params, fvcore=figures.macs, thop=figures.macs)
-
     def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         """The steps of `cnncalc explain`, in the order a student would write them.
 
@@ -117,11 +83,6 @@ class LayerKind(Record):
         docs/figures.md; kinds with formulas of their own override it.
         """
         return [neurons_step(output), *figure_steps(self.figures(inputs, output), inputs, output)]
-
-
-def units(shape: Shape) -> int:
-    """Number of units in a tensor: C·H·W, or the length of a vector."""
-    return math.prod(shape)
 
 
 def chw(shape: Shape, kind: str) -> tuple[int, int, int]:
@@ -152,6 +113,8 @@ def uncovered_note(
     Only real input counts: when the windows merely stop short of trailing padding,
     nothing is lost and nothing is said.
     """
+    if not (axes[0].dropped or axes[1].dropped):
+        return None
     parts = []
     formulas = []
     for axis, size, span, stride, word in zip(

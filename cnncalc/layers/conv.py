@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnncalc import fields as f
-from cnncalc.conventions import Operations
 from cnncalc.layers.base import (
     Figures,
     LayerError,
@@ -16,7 +15,6 @@ from cnncalc.layers.base import (
     chw,
     dense_equivalent,
     uncovered_note,
-    units,
 )
 from cnncalc.layers.steps import (
     Step,
@@ -92,14 +90,18 @@ def window_of(
     stride: tuple[int, int],
     padding: Padding,
     dilation: tuple[int, int],
-    ceil: bool = False,
 ) -> Window:
-    """The receptive-field window of a conv or pool (`same` padding resolved)."""
-    axes = resolve_axes((shape[1], shape[2]), kernel, stride, padding, dilation, ceil)
-    return (
-        AxisWindow(kernel[0], stride[0], axes[0].pad_before, dilation[0]),
-        AxisWindow(kernel[1], stride[1], axes[1].pad_before, dilation[1]),
-    )
+    """The receptive-field window of a conv or pool (`same` padding resolved); the
+    window fits its input (`output_shape` checked that)."""
+    windows = []
+    for i in (0, 1):
+        if padding == "same":
+            before = same_padding(shape[i + 1], kernel[i], stride[i], dilation[i])[0]
+        else:
+            assert not isinstance(padding, str)
+            before = padding[i]
+        windows.append(AxisWindow(kernel[i], stride[i], before, dilation[i]))
+    return windows[0], windows[1]
 
 
 class Conv(LayerKind):
@@ -116,39 +118,15 @@ class Conv(LayerKind):
         f.Field("table", f.index_table, None),
     )
 
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "filters",
-        "kernel",
-        "stride",
-        "padding",
-        "dilation",
-        "groups",
-        "bias",
-        "sharing",
-        "table",
-    )
-
-    def __init__(
-        self,
-        filters: int,
-        kernel: tuple[int, int],
-        stride: tuple[int, int],
-        padding: Padding,
-        dilation: tuple[int, int],
-        groups: int,
-        bias: bool,
-        sharing: bool,
-        table: tuple[tuple[int, ...], ...] | None,
-    ) -> None:
-        self.filters = filters
-        self.kernel = kernel
-        self.stride = stride
-        self.padding = padding
-        self.dilation = dilation
-        self.groups = groups
-        self.bias = bias
-        self.sharing = sharing
-        self.table = table
+    filters: int
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    padding: Padding
+    dilation: tuple[int, int]
+    groups: int
+    bias: bool
+    sharing: bool
+    table: tuple[tuple[int, ...], ...] | None
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         channels = chw(inputs[0], "conv")[0]
@@ -192,25 +170,6 @@ class Conv(LayerKind):
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return window_of(inputs[0], self.kernel, self.stride, self.padding, self.dilation)
-
-    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-        positions = output[1] * output[2]
-        if self.sharing:
-            # torch.nn.Conv2d: torchinfo multiplies weights and biases by the positions.
-            return Operations(
-                bias=units(output) if self.bias else 0,
-                torchinfo=figures.params * positions,
-                fvcore=figures.macs,
-                thop=figures.macs,
-            )
-        # Locally connected: no torch built-in (a custom module without "Conv" in its
-        # name): torchinfo counts its parameters once, thop knows no rule (0).
-        return Operations(
-            bias=units(output) if self.bias else 0,
-            torchinfo=figures.params,
-            fvcore=figures.macs,
-            thop=0,
-        )
 
     def fan_ins(self, channels: int) -> int:
         """Σ over filters of the weights one filter applies at one position."""

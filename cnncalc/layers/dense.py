@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnncalc import fields as f
-from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerKind, Note, Shape, units
 from cnncalc.layers.steps import Step, n, neurons_step, step
 from cnncalc.receptive import Window, whole_input
@@ -17,33 +16,14 @@ class Dense(LayerKind):
     type_name = "dense"
     fields = (f.Field("units", f.positive), f.Field("bias", f.boolean, True))
 
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "units",
-        "bias",
-    )
-
-    def __init__(
-        self,
-        units: int,
-        bias: bool,
-    ) -> None:
-        self.units = units
-        self.bias = bias
+    units: int
+    bias: bool
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (self.units,)
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return whole_input(inputs[0])
-
-    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-        # torch.nn.Linear: torchinfo counts weights and bias once, fvcore and thop the MACs.
-        return Operations(
-            bias=self.units if self.bias else 0,
-            torchinfo=figures.params,
-            fvcore=figures.macs,
-            thop=figures.macs,
-        )
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         weights = self.units * units(inputs[0])
@@ -89,30 +69,14 @@ class Rbf(LayerKind):
     type_name = "rbf"
     fields = (f.Field("units", f.positive), f.Field("trainable", f.boolean, False))
 
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "units",
-        "trainable",
-    )
-
-    def __init__(
-        self,
-        units: int,
-        trainable: bool,
-    ) -> None:
-        self.units = units
-        self.trainable = trainable
+    units: int
+    trainable: bool
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (self.units,)
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return whole_input(inputs[0])
-
-    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-        # Σ (x − w)²: besides the multiply-accumulates, one subtraction per weight. Not a
-        # torch built-in: fvcore and thop count 0; torchinfo counts trainable vectors
-        # once (fixed ones are a buffer, not a parameter).
-        return Operations(other=figures.macs, torchinfo=figures.params)
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         weights = self.units * units(inputs[0])

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.conventions import Operations
-from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape, units
+from cnncalc.layers.base import LayerError, LayerKind, Note, Shape
 from cnncalc.layers.steps import Step, n, neurons_step, step
 from cnncalc.receptive import Window
 
@@ -17,8 +16,6 @@ def _shape_text(shape: Shape) -> str:
 class Add(LayerKind):
     type_name = "add"
     arity = "many"
-
-    __slots__ = ()
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return None  # unit o of every input: see receptive.union
@@ -35,18 +32,12 @@ class Add(LayerKind):
                 )
         return first
 
-    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-        # (inputs − 1) additions per unit; a tensor `+` is no module for the tools.
-        return Operations(merge=(len(inputs) - 1) * units(output))
-
 
 class Concat(LayerKind):
     """Concatenates along channels (C×H×W inputs) or units (vectors)."""
 
     type_name = "concat"
     arity = "many"
-
-    __slots__ = ()
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return None  # unit o of every input: see receptive.union

@@ -62,13 +62,7 @@ class Pad(LayerKind):
     type_name = "pad"
     fields = (f.Field("padding", sides),)
 
-    __slots__ = ("padding",)
-
-    def __init__(
-        self,
-        padding: Sides,
-    ) -> None:
-        self.padding = padding
+    padding: Sides
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         # Output position o is input position o − top (or − left); the rest is zeros.

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from cnncalc import fields as f
-from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerKind, Note, Shape, chw, dense_equivalent, units
 from cnncalc.layers.conv import Padding, axes_steps, window_of, window_output
 from cnncalc.layers.steps import Step, channels_step, dense_step, n, neurons_step, step
@@ -29,27 +28,11 @@ class Pool(LayerKind):
         f.Field("ceil", f.boolean, False),
     )
 
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "mode",
-        "size",
-        "stride",
-        "padding",
-        "ceil",
-    )
-
-    def __init__(
-        self,
-        mode: str,
-        size: tuple[int, int],
-        stride: tuple[int, int],
-        padding: Padding,
-        ceil: bool,
-    ) -> None:
-        self.mode = mode
-        self.size = size
-        self.stride = stride
-        self.padding = padding
-        self.ceil = ceil
+    mode: str
+    size: tuple[int, int]
+    stride: tuple[int, int]
+    padding: Padding
+    ceil: bool
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> LayerKind:
@@ -61,15 +44,7 @@ class Pool(LayerKind):
         )
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
-        return window_of(inputs[0], self.size, self.stride, self.padding, (1, 1), self.ceil)
-
-    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-        window = self.size[0] * self.size[1]
-        if self.mode == "max":
-            # window − 1 comparisons per output unit; torch's MaxPool2d counts 0 everywhere.
-            return Operations(pooling=units(output) * (window - 1))
-        # window − 1 additions and one division; thop's AvgPool2d: 1 per output unit.
-        return Operations(pooling=units(output) * window, thop=units(output))
+        return window_of(inputs[0], self.size, self.stride, self.padding, (1, 1))
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         # Every output unit reads a size×size window (padded positions count as links).
@@ -97,28 +72,13 @@ class GlobalPool(LayerKind):
     type_name = "global_pool"
     fields = (f.Field("mode", f.choice(("max", "avg")), "avg"),)
 
-    __slots__ = ("mode",)
-
-    def __init__(
-        self,
-        mode: str,
-    ) -> None:
-        self.mode = mode
+    mode: str
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (chw(inputs[0], "global_pool")[0], 1, 1)
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return whole_input(inputs[0])
-
-    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-        # As torch.nn.AdaptiveAvgPool2d(1) / AdaptiveMaxPool2d(1).
-        channels, maps = output[0], units(inputs[0])
-        if self.mode == "max":
-            return Operations(pooling=maps - channels)  # H·W − 1 comparisons per map
-        # H·W − 1 additions and a division per map; fvcore: 1 per input unit;
-        # thop: (H·W + 1) per output unit.
-        return Operations(pooling=maps, fvcore=maps, thop=maps + channels)
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         # A pool whose window is the whole map: each channel's unit reads H·W inputs.
@@ -148,18 +108,8 @@ class Subsample(LayerKind):
         f.Field("stride", f.positive_pair, None, "defaults to size"),
     )
 
-    __slots__ = (
-        "size",
-        "stride",
-    )
-
-    def __init__(
-        self,
-        size: tuple[int, int],
-        stride: tuple[int, int],
-    ) -> None:
-        self.size = size
-        self.stride = stride
+    size: tuple[int, int]
+    stride: tuple[int, int]
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> LayerKind:
@@ -174,16 +124,6 @@ class Subsample(LayerKind):
         return (
             AxisWindow(self.size[0], self.stride[0], 0),
             AxisWindow(self.size[1], self.stride[1], 0),
-        )
-
-    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-        # Per output unit: the window's sum (size² − 1 additions), one multiply by the
-        # map's coefficient, one bias. No torch built-in: fvcore and thop count 0,
-        # torchinfo the 2·C parameters once.
-        neurons = units(output)
-        window = self.size[0] * self.size[1]
-        return Operations(
-            bias=neurons, pooling=neurons * (window - 1), other=neurons, torchinfo=figures.params
         )
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:

@@ -6,7 +6,6 @@ import math
 from collections.abc import Sequence
 
 from cnncalc import fields as f
-from cnncalc.conventions import Operations
 from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape, chw, units
 from cnncalc.layers.steps import Step, channels_step, n, neurons_step, step
 from cnncalc.receptive import UNMAPPED, AxisWindow, WindowSpec
@@ -28,21 +27,9 @@ class Upsample(LayerKind):
         f.Field("mode", f.choice(("nearest", "bilinear")), "nearest"),
     )
 
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "scale",
-        "size",
-        "mode",
-    )
-
-    def __init__(
-        self,
-        scale: tuple[int, int] | None,
-        size: tuple[int, int] | None,
-        mode: str,
-    ) -> None:
-        self.scale = scale
-        self.size = size
-        self.mode = mode
+    scale: tuple[int, int] | None
+    size: tuple[int, int] | None
+    mode: str
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         c, h, w = chw(inputs[0], "upsample")
@@ -92,15 +79,6 @@ class Upsample(LayerKind):
 
     # window(): the default, receptive.UNMAPPED (fractional stride).
 
-    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-        # flops: nearest copies (0); bilinear 4 products and 3 additions per output unit.
-        # fvcore: upsample_nearest2d 1, upsample_bilinear2d 4 per output unit; thop:
-        # nearest 1, bilinear 11 per output unit.
-        out = units(output)
-        if self.mode == "bilinear":
-            return Operations(other=7 * out, fvcore=4 * out, thop=11 * out)
-        return Operations(fvcore=out, thop=out)
-
 
 def adaptive_windows(size: int, out: int) -> int:
     """Σ over output positions of the window length PyTorch uses along one axis:
@@ -124,18 +102,8 @@ class AdaptivePool(LayerKind):
         f.Field("mode", f.choice(("max", "avg")), "avg"),
     )
 
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "size",
-        "mode",
-    )
-
-    def __init__(
-        self,
-        size: tuple[int, int],
-        mode: str,
-    ) -> None:
-        self.size = size
-        self.mode = mode
+    size: tuple[int, int]
+    mode: str
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         c = chw(inputs[0], "adaptive_pool")[0]
@@ -149,19 +117,6 @@ class AdaptivePool(LayerKind):
             return UNMAPPED
         kh, kw = h // self.size[0], w // self.size[1]
         return (AxisWindow(kh, kh, 0), AxisWindow(kw, kw, 0))
-
-    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-        # flops: avg, window − 1 additions and a division per output unit (= the
-        # connections); max, window − 1 comparisons. fvcore (adaptive_avg_pool2d): 1 per
-        # input unit; thop (count_adap_avgpool): (H·W / (h·w) + 1) per output unit.
-        out = units(output)
-        if self.mode == "max":
-            return Operations(pooling=figures.connections - out)
-        _, h, w = chw(inputs[0], "adaptive_pool")
-        ratio = h * w / (self.size[0] * self.size[1])
-        return Operations(
-            pooling=figures.connections, fvcore=units(inputs[0]), thop=int((ratio + 1) * out)
-        )
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         c, h, w = chw(inputs[0], "adaptive_pool")

@@ -2,19 +2,18 @@
 
 Each layer kind builds its own steps (`LayerKind.derivation`); the helpers here are the
 pieces several kinds share: one spatial axis of a sliding window, the neuron count, and
-the formulas of docs/figures.md for figures a kind does not derive itself. Every value is
-computed here from the substituted numbers, independently of the kind's `figures`, so a
-test can hold the two against each other.
+the formulas of docs/figures.md as a fallback for figures a kind does not derive itself. A window's
+output size, padding and uncovered rows are the values of `cnncalc.shapes`, the rule
+the kinds compute with; the tests evaluate each substituted text and hold it to its
+value, so the words cannot drift from the rule.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from cnncalc.record import Record
-
-Shape = tuple[int, ...]
+from cnncalc.shapes import Shape, same_padding, units, window_axis, window_span
 
 # Keys of steps that are not figures but parts of the output shape.
 OUTPUT_KEYS = ("output_channels", "output_height", "output_width", "output_units")
@@ -55,26 +54,17 @@ class Step(Record):
     numbers in it, and evaluates to ``value``.
     """
 
-    __slots__ = ("formula", "key", "label", "note", "substituted", "value")
-
-    def __init__(
-        self, key: str, label: str, formula: str, substituted: str, value: int, note: str = ""
-    ) -> None:
-        self.key = key
-        self.label = label
-        self.formula = formula
-        self.substituted = substituted
-        self.value = value
-        self.note = note
+    key: str
+    label: str
+    formula: str
+    substituted: str
+    value: int
+    note: str = ""
 
 
 def n(value: int) -> str:
     """A number inside a substituted expression: thousands separators, like the tables."""
     return f"{value:,}"
-
-
-def units(shape: Shape) -> int:
-    return math.prod(shape)
 
 
 def step(key: str, formula: str, substituted: str, value: int, note: str = "") -> Step:
@@ -126,64 +116,61 @@ def window_steps(
     """Output size along one spatial axis ("height" or "width") of a sliding window.
 
     ((W − F + 2P) / S) + 1, with D·(F − 1) + 1 for F when dilated; floor (or ceil) and a
-    note when the division is not exact. ``padding`` is an int or ``"same"``.
+    note when the division is not exact. ``padding`` is an int or ``"same"``. The values
+    are `cnncalc.shapes`' (the rule the kinds compute with); the text here states it.
     """
     w = "H" if axis == "height" else "W"
     key = f"output_{axis}"
-    span = dilation * (kernel - 1) + 1
+    span = window_span(kernel, dilation)
     span_formula = "F" if dilation == 1 else "D × (F − 1) − 1"
     span_text = n(kernel) if dilation == 1 else f"{n(dilation)} × ({n(kernel)} − 1) − 1"
     if padding == "same":
-        out = -(-size // stride)
-        total = max((out - 1) * stride + span - size, 0)
-        before, after = total // 2, total - total // 2
+        before, after = same_padding(size, kernel, stride, dilation)
+        window = window_axis(size, kernel, stride, before, after, dilation)
         span_sub = n(span) if dilation == 1 else f"{n(dilation)} × ({n(kernel)} − 1) + 1"
-        dropped = max(0, before + size - ((out - 1) * stride + span))
         return [
-            step(key, f"ceil({w} / S)  (padding same)", f"ceil({n(size)} / {n(stride)})", out),
+            step(
+                key, f"ceil({w} / S)  (padding same)", f"ceil({n(size)} / {n(stride)})", window.size
+            ),
             step(
                 f"padding_{axis}",
                 f"max(({w}_out − 1) × S + {'F' if dilation == 1 else 'D × (F − 1) + 1'} − {w}, 0)",
-                f"max(({n(out)} − 1) × {n(stride)} + {span_sub} − {n(size)}, 0)",
-                total,
-                f"{before} before, {after} after" + _dropped_text(dropped, axis),
+                f"max(({n(window.size)} − 1) × {n(stride)} + {span_sub} − {n(size)}, 0)",
+                before + after,
+                f"{before} before, {after} after" + _dropped_text(window.dropped, axis),
             ),
         ]
     assert isinstance(padding, int)
+    window = window_axis(size, kernel, stride, padding, padding, dilation, ceil)
     room = size + 2 * padding - span
     numerator_formula = f"{w} − {span_formula} + 2P"
     numerator_text = f"{n(size)} − {span_text} + 2 × {n(padding)}"
     exact = room % stride == 0
     if exact:
-        out = room // stride + 1
         formula = f"({numerator_formula}) / S + 1"
         substituted = f"({numerator_text}) / {n(stride)} + 1"
     elif ceil:
-        out = -(-room // stride) + 1
         formula = f"ceil(({numerator_formula}) / S) + 1"
         substituted = f"ceil(({numerator_text}) / {n(stride)}) + 1"
     else:
-        out = room // stride + 1
         formula = f"floor(({numerator_formula}) / S) + 1"
         substituted = f"floor(({numerator_text}) / {n(stride)}) + 1"
     note = ""
     if not exact:
         note = f"{n(room)} / {n(stride)} = {room / stride:g} is not a whole number"
-    if ceil and (out - 1) * stride >= size + padding:
+    if ceil and window.size < -(-room // stride) + 1:
         # PyTorch's rule: a last window that would start in the trailing padding is dropped.
-        out -= 1
         substituted += " − 1"
         formula += " − 1"
         note = (note + "; " if note else "") + (
             "the last window would start in the trailing padding, so it is dropped"
         )
-    dropped = max(0, padding + size - ((out - 1) * stride + span))
     if not exact:
-        if dropped:
-            note += _dropped_text(dropped, axis)
+        if window.dropped:
+            note += _dropped_text(window.dropped, axis)
         elif not ceil:
             note += ": the windows stop short of the trailing padding, no input is lost"
-    return [step(key, formula, substituted, out, note)]
+    return [step(key, formula, substituted, window.size, note)]
 
 
 def _dropped_text(dropped: int, axis: str) -> str:

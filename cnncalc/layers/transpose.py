@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnncalc import fields as f
-from cnncalc.conventions import Operations
 from cnncalc.layers.base import (
     Figures,
     LayerError,
@@ -51,36 +50,14 @@ class ConvTranspose(LayerKind):
         f.Field("bias", f.boolean, True),
     )
 
-    __slots__ = (  # noqa: RUF023 - in field order, for repr
-        "filters",
-        "kernel",
-        "stride",
-        "padding",
-        "output_padding",
-        "dilation",
-        "groups",
-        "bias",
-    )
-
-    def __init__(
-        self,
-        filters: int,
-        kernel: tuple[int, int],
-        stride: tuple[int, int],
-        padding: tuple[int, int],
-        output_padding: tuple[int, int],
-        dilation: tuple[int, int],
-        groups: int,
-        bias: bool,
-    ) -> None:
-        self.filters = filters
-        self.kernel = kernel
-        self.stride = stride
-        self.padding = padding
-        self.output_padding = output_padding
-        self.dilation = dilation
-        self.groups = groups
-        self.bias = bias
+    filters: int
+    kernel: tuple[int, int]
+    stride: tuple[int, int]
+    padding: tuple[int, int]
+    output_padding: tuple[int, int]
+    dilation: tuple[int, int]
+    groups: int
+    bias: bool
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         channels, h, w = chw(inputs[0], "conv_transpose")
@@ -118,19 +95,6 @@ class ConvTranspose(LayerKind):
 
     # window(): the default, receptive.UNMAPPED: output positions read a varying number
     # of inputs (fractional stride), so no receptive field is reported past this layer.
-
-    def operations(self, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-        # torchinfo: "Conv" is in ConvTranspose2d, so parameters × output positions;
-        # fvcore: the MACs over input positions (as here); thop: its conv hook, i.e.
-        # output units × Cin/groups × kh × kw.
-        channels = chw(inputs[0], "conv_transpose")[0]
-        kh, kw = self.kernel
-        return Operations(
-            bias=units(output) if self.bias else 0,
-            torchinfo=figures.params * output[1] * output[2],
-            fvcore=figures.macs,
-            thop=units(output) * (channels // self.groups) * kh * kw,
-        )
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         channels, h, w = chw(inputs[0], "conv_transpose")

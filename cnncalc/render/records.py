@@ -9,14 +9,6 @@ from cnncalc.names import FIGURE_KEYS
 
 LAYER_KEYS = ("name", "type", "output", *FIGURE_KEYS)
 # Beyond the figures of docs/figures.md: additions, never replacements.
-EXTRA_LAYER_KEYS = (
-    "receptive_field",
-    "jump",
-    "activation_bytes",
-    "live_bytes",
-    "ops",
-    "shares",
-)
 EXTRA_TOTAL_KEYS = (
     "params_tied",
     "non_trainable_tied",
