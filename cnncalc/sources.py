@@ -13,7 +13,12 @@ from cnncalc.fields import nearest
 STDIN = "-"
 
 
-def load_arch(argument: str) -> Architecture:
+def load_arch(argument: str, input_shape: tuple[int, ...] | None = None) -> Architecture:
+    """``input_shape`` sizes a model file whose input is dynamic (a YAML file's is fixed)."""
+    if argument.lower().endswith(".onnx"):
+        from cnncalc.importing import load_model
+
+        return load_model(argument, input_shape)
     if argument == STDIN:
         data = sys.stdin.buffer.read(limits.current().file_bytes + 1)
         return from_text(decode(data, "<stdin>"), "<stdin>")

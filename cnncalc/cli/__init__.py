@@ -21,6 +21,7 @@ COMMANDS = {
     "explain": "cnncalc.cli.explain:explain",
     "check": "cnncalc.cli.check:check",
     "schema": "cnncalc.cli.schema:schema",
+    "import": "cnncalc.cli.import_:import_command",
 }
 
 

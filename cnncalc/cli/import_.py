@@ -1,0 +1,77 @@
+"""`cnncalc import MODEL -o FILE`: an existing model (ONNX) as an architecture file."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import click
+
+from cnncalc.cli import common
+
+
+@click.command("import")
+@click.argument("model")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write the architecture file here (default: standard output).",
+)
+@common.input_option
+@click.option(
+    "--skip-unsupported",
+    is_flag=True,
+    help="Leave out operators cnncalc cannot express (marked as comments in the file, "
+    "warned about) instead of failing.",
+)
+def import_command(
+    model: str, output: str | None, input_shape: tuple[int, ...] | None, skip_unsupported: bool
+) -> None:
+    """Write MODEL (an .onnx file) as an architecture file: layer names from the graph,
+    kinds and settings from its operators, the input shape from the model (or --input).
+
+    An operator cnncalc cannot express is an error naming it (exit 2), never a silent
+    zero; with --skip-unsupported it is left out and marked.
+    """
+    from cnncalc.analysis import analyse
+    from cnncalc.architecture import from_text
+    from cnncalc.importing import import_model, to_yaml
+
+    with common.reporting_errors():
+        imported = import_model(model, input_shape, skip_unsupported)
+        text = to_yaml(imported)
+        # What is written must load and analyse: checked before anything is written.
+        analyse(from_text(text, output or "<stdout>"))
+    counts: dict[str, int] = {}
+    for skipped in imported.skipped:
+        counts[skipped.op_type] = counts.get(skipped.op_type, 0) + 1
+    for op_type, count in counts.items():
+        first = next(s for s in imported.skipped if s.op_type == op_type)
+        click.echo(
+            f"warning: {model}: {count} {op_type} node{'s' if count > 1 else ''} left out, "
+            f"not counted (first: {first.node!r})",
+            err=True,
+        )
+    if output is None:
+        common.echo(text)
+        return
+    _write_whole(output, text)
+
+
+def _write_whole(path: str, text: str) -> None:
+    """Write to a temporary file beside ``path``, then rename: never a half-written file."""
+    from cnncalc.errors import CnncalcError
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".cnncalc-import-")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+            os.replace(temporary, path)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    except OSError as exc:
+        common.fail(CnncalcError(path, None, f"cannot write the file: {exc.strerror or exc}"))
