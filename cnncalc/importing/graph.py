@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import os
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -283,7 +284,8 @@ class Walk:
         for node in ordered(graph, set(self.tensors), self.source):
             self.visit(node)
         self.raise_unsupported()
-        name = graph.name or self.source.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        # The file's name: exporters name graphs generically (PyTorch: "main_graph").
+        name = os.path.splitext(os.path.basename(self.source))[0] or graph.name
         producer = " ".join(p for p in (model.producer_name, model.producer_version) if p)
         return Imported(
             name, data.shape, tuple(self.layers), tuple(self.skipped), self.source, producer
