@@ -261,6 +261,22 @@ def test_skip_unsupported_marks_each_node_in_the_file_and_warns(onnx_file: Any) 
     assert analysis.totals.params == 4 * 3 * 3 * 3
 
 
+def test_constants_cnncalc_does_not_compute_matter_only_where_used(onnx_file: Any) -> None:
+    range_node = helper.make_node("Range", ["zero", "four", "one"], ["r"], name="range")
+    inits = [ints("zero", [0]), ints("four", [4]), ints("one", [1])]
+    unused = [range_node, helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    assert (
+        run_cli(["import", str(onnx_file(model_bytes(unused, [1, 1, 2, 2], inits)))]).exit_code == 0
+    )
+    used = [range_node, helper.make_node("Reshape", ["x", "r"], ["y"], name="reshape")]
+    result = run_cli(["import", str(onnx_file(model_bytes(used, [1, 1, 2, 2], inits)))])
+    assert result.exit_code == 2
+    assert (
+        "Reshape ×1 (first: node 'reshape': input 2 comes from node 'range' (Range)"
+        in result.stderr
+    )
+
+
 def test_a_3d_convolution_waits_for_3d_tensors(onnx_file: Any) -> None:
     node = helper.make_node("Conv", ["x", "w"], ["y"], name="conv3d")
     path = onnx_file(model_bytes([node], [1, 1, 4, 4, 4], [weight("w", 1, 1, 2, 2, 2)]))
@@ -376,6 +392,15 @@ HOSTILE = [
         "constant 't' is malformed",
     ),
     (
+        "negative dims",
+        model_bytes(
+            [helper.make_node("Conv", ["x", "w"], ["y"], name="c")],
+            [1, 3, 8, 8],
+            [TensorProto(name="w", data_type=FLOAT, dims=[-1, 3, 3, 3])],
+        ),
+        "initializer 'w' has dims (-1, 3, 3, 3)",
+    ),
+    (
         "mismatched weight",
         model_bytes(
             [helper.make_node("Conv", ["x", "w"], ["y"], name="c")],
@@ -408,6 +433,18 @@ def test_a_hostile_model_file_is_one_error_line(
         assert result.stderr.startswith(f"error: {path}: ") and result.stderr.count("\n") == 1
         assert message in result.stderr
     assert not out.exists()
+
+
+def test_absurd_sizes_are_counted_exactly(onnx_file: Any) -> None:
+    # A 2^40 × 2^40 input and 2^50 filters of 1×1×1: params 2^50 + 2^50 (bias), MACs
+    # 2^40 · 2^40 · 2^50 = 2^130, exact integers rather than an overflow or a hang.
+    node = helper.make_node("Conv", ["x", "w", "b"], ["y"], name="c")
+    weights = [
+        TensorProto(name="w", data_type=FLOAT, dims=[2**50, 1, 1, 1]),
+        TensorProto(name="b", data_type=FLOAT, dims=[2**50]),
+    ]
+    _, analysis = imported(onnx_file(model_bytes([node], [1, 1, 2**40, 2**40], weights)))
+    assert (analysis.totals.params, analysis.totals.macs) == (2**51, 2**130)
 
 
 def test_a_missing_file_and_a_directory(tmp_path: Path) -> None:

@@ -43,14 +43,18 @@ class Data(Record):
 
 
 class Const(Record):
-    """A constant: an initializer (a weight's ``value`` is None: only its shape is read)
-    or the result of shape arithmetic."""
+    """A constant: an initializer (a weight's ``value`` is None: only its shape is read),
+    the result of shape arithmetic, or (``origin``: which node) one cnncalc does not
+    compute, an error only if something it counts needs it."""
 
-    __slots__ = ("dims", "value")
+    __slots__ = ("dims", "origin", "value")
 
-    def __init__(self, dims: tuple[int, ...], value: np.ndarray[Any, Any] | None) -> None:
+    def __init__(
+        self, dims: tuple[int, ...], value: np.ndarray[Any, Any] | None, origin: str = ""
+    ) -> None:
         self.dims = dims
         self.value = value
+        self.origin = origin
 
 
 Tensor = Data | Const
@@ -154,6 +158,8 @@ class Step:
         found = self.tensor(index)
         if not isinstance(found, Const):
             raise Unsupported(f"input {index + 1} is computed by the network, not a constant")
+        if found.origin:
+            raise Unsupported(f"input {index + 1} comes from {found.origin}, not computed")
         return found
 
     def value(self, index: int) -> np.ndarray[Any, Any]:
@@ -299,8 +305,15 @@ class Walk:
                 return
         operator = self.operators.get(step.op_type)
         fold = self.folds.get(step.op_type)
+        foldable = fold is not None and self.foldable(step)
+        if not foldable and not any(isinstance(self.tensors[n], Data) for n in step.inputs if n):
+            # Arithmetic on constants that cnncalc does not compute: counted nothing, so
+            # dropped nothing; whatever needs its result says so.
+            for index in range(len(step.outputs)):
+                step.set(index, Const((), None, step.label))
+            return
         try:
-            if fold is not None and self.foldable(step):
+            if fold is not None and foldable:
                 self.fold(step, fold)
             elif operator is not None:
                 operator(step)

@@ -13,6 +13,7 @@ import math
 from typing import Any
 
 from cnncalc.importing.graph import Const, Data, Operator, Step, Unsupported
+from cnncalc.shapes import same_padding
 
 SPATIAL = 2  # today's layer kinds compute on C×H×W: two spatial axes
 
@@ -26,11 +27,6 @@ def _spatial(step: Step, values: list[int], what: str) -> list[int]:
 def _compact(values: list[int] | tuple[int, ...]) -> int | list[int]:
     """`3` for [3, 3]: files read best with the short form."""
     return values[0] if len(set(values)) == 1 else list(values)
-
-
-def _same_padding(size: int, kernel: int, stride: int, dilation: int) -> int:
-    out = math.ceil(size / stride)
-    return max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
 
 
 def _window_padding(
@@ -47,11 +43,12 @@ def _window_padding(
     if len(x.shape) != 3:
         raise Unsupported("its input is not C×H×W")
     if auto_pad == "SAME_LOWER":
-        totals = [
-            _same_padding(x.shape[1 + i], kernel[i], strides[i], dilations[i]) for i in range(2)
+        # `same`'s halves the other way round: the larger one before.
+        halves = [
+            same_padding(x.shape[1 + i], kernel[i], strides[i], dilations[i]) for i in range(2)
         ]
-        before = [t - t // 2 for t in totals]
-        after = [t // 2 for t in totals]
+        before = [larger for _, larger in halves]
+        after = [smaller for smaller, _ in halves]
     elif auto_pad == "NOTSET":
         pads = [int(p) for p in step.attribute("pads", [0] * 2 * SPATIAL)]
         if len(pads) != 2 * SPATIAL or min(pads) < 0:
