@@ -213,6 +213,83 @@ def test_pool_resize_pad_merges_dropout_and_global_pool(onnx_file: Any) -> None:
     assert (shapes["cat"], shapes["gap"]) == ((4, 11, 11), (4, 1, 1))
 
 
+def test_a_chain_of_the_other_operators(onnx_file: Any) -> None:
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Clip", ["c", "lo", "hi"], ["r6"], name="relu6"),
+        helper.make_node("LRN", ["r6"], ["n"], name="lrn", size=3),
+        helper.make_node(
+            "ConvTranspose", ["n", "w2"], ["t"], name="up_conv", group=2, strides=[2, 2]
+        ),
+        helper.make_node("Resize", ["t", "", "", "sizes"], ["z"], name="resize", mode="linear"),
+        helper.make_node("Identity", ["z"], ["i"]),
+        helper.make_node("Cast", ["i"], ["k"], to=FLOAT),
+        helper.make_node(
+            "AveragePool",
+            ["k"],
+            ["p"],
+            name="pool",
+            kernel_shape=[3, 3],
+            strides=[2, 2],
+            auto_pad="SAME_UPPER",
+        ),
+        helper.make_node("GlobalMaxPool", ["p"], ["g"], name="gmp"),
+        helper.make_node("Squeeze", ["g", "axes"], ["s"], name="squeeze"),
+        helper.make_node("Gemm", ["s", "w3", "b3"], ["f"], name="fc", transB=1),
+        helper.make_node("Sigmoid", ["f"], ["sg"], name="sigmoid"),
+        helper.make_node("Softmax", ["sg"], ["y"], name="softmax"),
+    ]
+    inits = [
+        weight("w1", 8, 4, 3, 3),
+        weight("b1", 8),
+        helper.make_tensor("lo", FLOAT, [], [0.0]),
+        helper.make_tensor("hi", FLOAT, [], [6.0]),
+        weight("w2", 8, 2, 2, 2),  # ConvTranspose: Cin × filters/groups × kh × kw
+        ints("sizes", [1, 4, 20, 20]),
+        ints("axes", [2, 3]),
+        weight("w3", 3, 4),
+        weight("b3", 3),
+    ]
+    text, analysis = imported(onnx_file(model_bytes(nodes, [1, 4, 8, 8], inits)))
+    assert "{name: relu6, type: activation, fn: relu6}" in text
+    assert (
+        "{name: up_conv, type: conv_transpose, filters: 4, kernel: 2, stride: 2, groups: 2, bias: false}"
+        in text
+    )
+    assert "{name: resize, type: upsample, mode: bilinear, size: [20, 20]}" in text
+    assert "{name: pool, type: pool, mode: avg, size: 3, stride: 2, padding: same}" in text
+    assert [r.type for r in analysis.layers] == [
+        "conv", "activation", "lrn", "conv_transpose", "upsample", "pool", "global_pool",
+        "flatten", "dense", "activation", "activation",
+    ]  # fmt: skip
+    shapes = {r.name: r.output for r in analysis.layers}
+    # conv_transpose: (8 − 1)·2 + 2 = 16; pool: ceil(20 / 2) = 10.
+    assert (shapes["up_conv"], shapes["pool"], shapes["squeeze"]) == (
+        (4, 16, 16),
+        (4, 10, 10),
+        (4,),
+    )
+    # conv 8·(4·9 + 1) = 296 params, 8·8·8·36 = 18,432 MACs; conv_transpose 8·2·2·2 = 64
+    # params, 8·8·8·2·2·2 = 4,096 MACs; fc 3·(4 + 1) = 15 params, 12 MACs.
+    assert (analysis.totals.params, analysis.totals.macs) == (296 + 64 + 15, 18_432 + 4_096 + 12)
+
+
+def test_upsample_of_opset_9(onnx_file: Any) -> None:
+    node = helper.make_node("Upsample", ["x", "scales"], ["y"], name="up")
+    scales = helper.make_tensor("scales", FLOAT, [4], [1, 1, 2, 3])
+    text, analysis = imported(onnx_file(model_bytes([node], [1, 2, 4, 4], [scales], opset=9)))
+    assert "{name: up, type: upsample, scale: [2, 3]}" in text
+    assert analysis.layers[0].output == (2, 8, 12)
+
+
+def test_every_operator_of_the_tables_is_documented() -> None:
+    from cnncalc.importing.folding import FOLDS
+    from cnncalc.importing.operators import OPERATORS
+
+    page = (Path(__file__).parent.parent / "docs" / "importing.md").read_text(encoding="utf-8")
+    assert [op for op in [*OPERATORS, *FOLDS] if f"`{op}`" not in page] == []
+
+
 # --- nothing dropped silently -------------------------------------------------------------
 
 
