@@ -11,6 +11,7 @@ and the oracle elsewhere.
 from __future__ import annotations
 
 import math
+import random
 import subprocess
 import sys
 import textwrap
@@ -522,6 +523,39 @@ def test_absurd_sizes_are_counted_exactly(onnx_file: Any) -> None:
     ]
     _, analysis = imported(onnx_file(model_bytes([node], [1, 1, 2**40, 2**40], weights)))
     assert (analysis.totals.params, analysis.totals.macs) == (2**51, 2**130)
+
+
+def test_mutated_model_files_give_a_result_or_one_error_line(onnx_file: Any) -> None:
+    # Random bytes changed in a valid model (fixed seed): attributes of the wrong type,
+    # names with line breaks or invalid UTF-8, broken lengths. run_cli lets any exception
+    # through, so a traceback fails this test.
+    nodes = [
+        helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Clip", ["c", "lo", "hi"], ["r"], name="relu6"),
+        helper.make_node("MaxPool", ["r"], ["p"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Flatten", ["p"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "w2"], ["y"], name="fc", transB=1),
+    ]
+    inits = [
+        weight("w", 4, 3, 3, 3),
+        weight("b", 4),
+        helper.make_tensor("lo", FLOAT, [], [0.0]),
+        helper.make_tensor("hi", FLOAT, [], [6.0]),
+        weight("w2", 2, 64),
+    ]
+    data = model_bytes(nodes, [1, 3, 8, 8], inits)
+    rng = random.Random(17)
+    outcomes = set()
+    for _ in range(300):
+        mutated = bytearray(data)
+        for _ in range(rng.randint(1, 3)):
+            mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+        result = run_cli(["import", str(onnx_file(bytes(mutated)))])
+        assert result.exit_code in (0, 2)
+        if result.exit_code == 2:
+            assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+        outcomes.add(result.exit_code)
+    assert outcomes == {0, 2}
 
 
 def test_a_missing_file_and_a_directory(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ def import_command(
     from cnncalc.analysis import analyse
     from cnncalc.architecture import from_text
     from cnncalc.importing import import_model, to_yaml
+    from cnncalc.importing.model_file import one_line
 
     with common.reporting_errors():
         imported = import_model(model, input_shape, skip_unsupported)
@@ -48,11 +49,11 @@ def import_command(
         counts[skipped.op_type] = counts.get(skipped.op_type, 0) + 1
     for op_type, count in counts.items():
         first = next(s for s in imported.skipped if s.op_type == op_type)
-        click.echo(
-            f"warning: {model}: {count} {op_type} node{'s' if count > 1 else ''} left out, "
-            f"not counted (first: {first.node!r})",
-            err=True,
+        message = (
+            f"{model}: {count} {op_type} node{'s' if count > 1 else ''} left out, "
+            f"not counted (first: {first.node!r})"
         )
+        click.echo(f"warning: {one_line(message)}", err=True)
     if output is None:
         common.echo(text)
         return

@@ -118,6 +118,17 @@ class Imported(Record):
         self.producer = producer
 
 
+# What reading a node of a hostile file can raise, besides our own errors.
+MALFORMED = (
+    TypeError,
+    ValueError,
+    IndexError,
+    KeyError,
+    AttributeError,
+    OverflowError,
+    ZeroDivisionError,
+)
+
 # A folded constant larger than this is not shape arithmetic; refusing it bounds memory.
 MAX_FOLDED_ELEMENTS = 1_000_000
 
@@ -128,16 +139,17 @@ class Step:
     def __init__(self, walk: Walk, node: NodeProto) -> None:
         self.walk = walk
         self.node = node
-        self.op_type: str = node.op_type
-        self.inputs: list[str] = list(node.input)
-        self.outputs: list[str] = list(node.output)
+        self.op_type = text(node.op_type)
+        self.name = text(node.name)
+        self.inputs = [text(n) for n in node.input]
+        self.outputs = [text(n) for n in node.output]
         self.attributes: dict[str, Any] = {
             a.name: walk.attribute_value(a, node) for a in node.attribute
         }
 
     @property
     def label(self) -> str:
-        return f"node {self.node.name or self.outputs[0]!r} ({self.op_type})"
+        return f"node {self.name or self.outputs[0]!r} ({self.op_type})"
 
     def fail(self, message: str) -> ModelError:
         return ModelError(self.walk.source, None, f"{self.label}: {message}")
@@ -292,7 +304,7 @@ class Walk:
         self.raise_unsupported()
         # The file's name: exporters name graphs generically (PyTorch: "main_graph").
         name = os.path.splitext(os.path.basename(self.source))[0] or graph.name
-        producer = " ".join(p for p in (model.producer_name, model.producer_version) if p)
+        producer = " ".join(text(p) for p in (model.producer_name, model.producer_version) if p)
         return Imported(
             name, data.shape, tuple(self.layers), tuple(self.skipped), self.source, producer
         )
@@ -325,6 +337,9 @@ class Walk:
             # An error after an unsupported node may be its consequence: name those first.
             self.raise_unsupported()
             raise
+        except MALFORMED as exc:  # an attribute of the wrong type, a list too short, ...
+            self.raise_unsupported()
+            raise step.fail(f"malformed node ({type(exc).__name__}: {exc})") from None
 
     def foldable(self, step: Step) -> bool:
         present = [self.tensors[n] for n in step.inputs if n]
@@ -347,7 +362,7 @@ class Walk:
             step.set(index, Const(tuple(result.shape), result))
 
     def unsupported(self, step: Step, reason: str) -> None:
-        self.skipped.append(Skipped(step.op_type, step.node.name, reason, len(self.layers)))
+        self.skipped.append(Skipped(step.op_type, step.name, reason, len(self.layers)))
         # The rest of the graph is still read (to name every unsupported operator): an
         # output stands for the node's first data input, unchanged.
         data = next((t for n in step.inputs if n for t in [self.tensors.get(n)] if t), None)
@@ -369,7 +384,7 @@ class Walk:
         reads: Sequence[Data],
         comment: str | None,
     ) -> Data:
-        name = self.unique(layer_name(step.node.name, step.op_type, len(self.layers) + 1))
+        name = self.unique(layer_name(step.name, step.op_type, len(self.layers) + 1))
         layer = ImportedLayer(name, type_name, settings, tuple(d.layer for d in reads), comment)
         spec: dict[str, Any] = {"name": name, "type": type_name, **settings}
         if len(reads) > 1:
@@ -392,6 +407,11 @@ class Walk:
             number += 1
             candidate = f"{name}_{number}"
         return candidate
+
+
+def text(value: str | bytes) -> str:
+    """A string field of the model: protobuf hands over invalid UTF-8 as bytes."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
 
 
 def layer_name(node_name: str, op_type: str, index: int) -> str:

@@ -36,7 +36,13 @@ class ModelError(CnncalcError):
     """A model file that cannot be imported: ``FILE: message``, no line or column."""
 
     def __str__(self) -> str:
-        return f"{self.source}: {self.message}"
+        # Names from the model may hold line breaks: the error stays one line.
+        return one_line(f"{self.source}: {self.message}")
+
+
+def one_line(text: str) -> str:
+    """Text that prints on one line: anything unprintable becomes ?."""
+    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def max_model_bytes() -> int:

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from cnncalc.architecture import NETWORK_INPUT
+from cnncalc.importing.model_file import one_line
 
 if TYPE_CHECKING:
     from cnncalc.importing.graph import Imported, Skipped
@@ -54,11 +55,6 @@ def _skipped_before(skipped: tuple[Skipped, ...], index: int) -> list[str]:
         for s in skipped
         if s.after == index
     ]
-
-
-def one_line(text: str) -> str:
-    """Text safe inside a comment: names from a model file may hold line breaks."""
-    return "".join(c if c.isprintable() else "?" for c in text)
 
 
 def value(item: Any) -> str:
