@@ -558,6 +558,17 @@ def test_mutated_model_files_give_a_result_or_one_error_line(onnx_file: Any) -> 
     assert outcomes == {0, 2}
 
 
+def test_external_weights_are_never_opened(onnx_file: Any) -> None:
+    # The weight lives in a file that does not exist: only its shape, in the model, is read.
+    w = TensorProto(name="w", data_type=FLOAT, dims=[5, 3, 3, 3])
+    w.data_location = TensorProto.EXTERNAL
+    entry = w.external_data.add()
+    entry.key, entry.value = "location", "weights-that-are-not-there.bin"
+    node = helper.make_node("Conv", ["x", "w"], ["y"], name="conv")
+    _, analysis = imported(onnx_file(model_bytes([node], [1, 3, 6, 6], [w])))
+    assert analysis.totals.params == 5 * 3 * 3 * 3
+
+
 def test_a_missing_file_and_a_directory(tmp_path: Path) -> None:
     (tmp_path / "folder.onnx").mkdir()
     cases = {

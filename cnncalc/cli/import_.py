@@ -18,7 +18,13 @@ from cnncalc.cli import common
     metavar="FILE",
     help="Write the architecture file here (default: standard output).",
 )
-@common.input_option
+@click.option(
+    "--input",
+    "input_shape",
+    callback=common.parse_input_shape,
+    metavar="C,H,W",
+    help="The input size, for a model that leaves it open (or to override it), e.g. 3,224,224.",
+)
 @click.option(
     "--skip-unsupported",
     is_flag=True,
