@@ -135,6 +135,31 @@ def test_auto_pad_same_lower_pads_before_with_a_pad_layer(onnx_file: Any) -> Non
     assert row(analysis, "conv").output == (1, 5, 5)
 
 
+def test_a_zero_pad_read_only_by_a_conv_becomes_its_padding(onnx_file: Any) -> None:
+    def graph(mode: str = "constant", fill: float = 0.0, second_reader: bool = False) -> bytes:
+        nodes = [
+            helper.make_node("Pad", ["x", "pads", "fill"], ["p"], name="pad", mode=mode),
+            helper.make_node("Conv", ["p", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        ]
+        if second_reader:
+            nodes.append(helper.make_node("Relu", ["p"], ["r"], name="relu"))
+        inits = [
+            ints("pads", [0, 0, 1, 1, 0, 0, 1, 1]),
+            helper.make_tensor("fill", FLOAT, [], [fill]),
+            weight("w", 2, 1, 3, 3),
+        ]
+        return model_bytes(nodes, [1, 1, 6, 6], inits)
+
+    text, analysis = imported(onnx_file(graph()))
+    assert "{name: conv, type: conv, filters: 2, kernel: 3, padding: 2, bias: false}" in text
+    assert "type: pad" not in text
+    assert row(analysis, "conv").output == (2, 8, 8)  # 6 + 2·2 − 3 + 1
+    for kept in (graph(mode="reflect"), graph(fill=1.0), graph(second_reader=True)):
+        text, analysis = imported(onnx_file(kept))
+        assert "{name: pad, type: pad, padding: [1, 1, 1, 1]" in text
+        assert row(analysis, "conv").output == (2, 8, 8)
+
+
 def test_gemm_and_matmul_with_its_bias_are_dense_layers(onnx_file: Any) -> None:
     nodes = [
         helper.make_node("Gemm", ["x", "w1", "b1"], ["h"], name="fc1", transB=1),
@@ -763,12 +788,16 @@ def test_padding_as_shape_arithmetic_and_pad_nodes_gives_the_same_figures(tmp_pa
     export(network, "squeezenet1_0", path)
     model = onnx.load(str(path))
     assert {"ConstantOfShape", "Slice", "Pad"} <= {n.op_type for n in model.graph.node}
-    _, analysis = imported(path)
+    text, analysis = imported(path)
     bundled = analyse(catalog.load("squeezenet1_0"))
     assert (analysis.totals.params, analysis.totals.macs) == (
         bundled.totals.params,
         bundled.totals.macs,
     )
+    # Each zero Pad went back into its conv: layer for layer, the bundled network.
+    assert "type: pad" not in text
+    ours = [(r.type, r.output) for r in analysis.layers]
+    assert ours == [(r.type, r.output) for r in bundled.layers]
 
 
 @pytest.mark.filterwarnings("ignore")

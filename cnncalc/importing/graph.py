@@ -221,6 +221,10 @@ class Walk:
         self.shapes: dict[str, Shape] = {}
         self.skipped: list[Skipped] = []
         self.batch = 1
+        # How many nodes (or graph outputs) read each tensor.
+        self.readers: dict[str, int] = {}
+        # Pad layers that add zeros: input, and (top, left), (bottom, right).
+        self.zero_pads: dict[str, tuple[Data, tuple[list[int], list[int]]]] = {}
 
     # --- reading the model ---------------------------------------------------------
 
@@ -299,6 +303,8 @@ class Walk:
         for tensor in graph.initializer:
             self.tensors[tensor.name] = self.initializer(tensor)
         data = self.network_input(graph, given)
+        for name in [n for node in graph.node for n in node.input] + [o.name for o in graph.output]:
+            self.readers[text(name)] = self.readers.get(text(name), 0) + 1
         for node in ordered(graph, set(self.tensors), self.source):
             self.visit(node)
         self.raise_unsupported()
@@ -398,6 +404,11 @@ class Walk:
         self.layers.append(layer)
         self.shapes[name] = shape
         return Data(name, shape)
+
+    def drop_last_layer(self) -> None:
+        """Take back the last layer added (a zero Pad that its conv absorbs)."""
+        layer = self.layers.pop()
+        del self.shapes[layer.name]
 
     def unique(self, name: str) -> str:
         if name == NETWORK_INPUT:

@@ -29,17 +29,25 @@ def _compact(values: list[int] | tuple[int, ...]) -> int | list[int]:
     return values[0] if len(set(values)) == 1 else list(values)
 
 
+def _auto_pad(step: Step) -> str:
+    value = step.attribute("auto_pad", b"NOTSET")
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
 def _window_padding(
-    step: Step, x: Data, kernel: list[int], strides: list[int], dilations: list[int]
+    step: Step,
+    x: Data,
+    kernel: list[int],
+    strides: list[int],
+    dilations: list[int],
+    extra: tuple[list[int], list[int]] = ([0, 0], [0, 0]),
 ) -> tuple[int | list[int] | str, Data]:
-    """The padding setting of a conv or pool, and the tensor it reads: when the two
-    sides of an axis differ, a `pad` layer comes first and the window pads nothing."""
-    auto_pad = step.attribute("auto_pad", b"NOTSET")
-    auto_pad = auto_pad.decode() if isinstance(auto_pad, bytes) else str(auto_pad)
+    """The padding setting of a conv or pool (plus ``extra``, a zero Pad absorbed before
+    it), and the tensor it reads: when the two sides of an axis differ, a `pad` layer
+    comes first and the window pads nothing."""
+    auto_pad = _auto_pad(step)
     if auto_pad == "SAME_UPPER":  # the extra row and column after: cnncalc's `same`
         return "same", x
-    if auto_pad == "VALID":
-        return 0, x
     if len(x.shape) != 3:
         raise Unsupported("its input is not C×H×W")
     if auto_pad == "SAME_LOWER":
@@ -49,11 +57,15 @@ def _window_padding(
         ]
         before = [larger for _, larger in halves]
         after = [smaller for smaller, _ in halves]
-    elif auto_pad == "NOTSET":
-        pads = [int(p) for p in step.attribute("pads", [0] * 2 * SPATIAL)]
+    elif auto_pad in ("NOTSET", "VALID"):
+        default = [0] * 2 * SPATIAL
+        pads = (
+            [int(p) for p in step.attribute("pads", default)] if auto_pad == "NOTSET" else default
+        )
         if len(pads) != 2 * SPATIAL or min(pads) < 0:
             raise step.fail(f"pads {pads} are not 4 non-negative numbers")
-        before, after = pads[:SPATIAL], pads[SPATIAL:]
+        before = [p + e for p, e in zip(pads[:SPATIAL], extra[0], strict=True)]
+        after = [p + e for p, e in zip(pads[SPATIAL:], extra[1], strict=True)]
     else:
         raise step.fail(f"unknown auto_pad {auto_pad!r}")
     if before == after:
@@ -61,6 +73,22 @@ def _window_padding(
     sides = {"padding": [before[0], after[0], before[1], after[1]]}
     padded = step.walk.add_layer(step, "pad", sides, [x], "the model pads the sides unequally")
     return 0, padded
+
+
+def _absorb_zero_pad(step: Step, x: Data) -> tuple[Data, tuple[list[int], list[int]]]:
+    """A conv's input padded with zeros by a Pad just before it, and read by nothing
+    else, is the conv's own padding (PyTorch's F.pad, TensorFlow's explicit pads)."""
+    walk = step.walk
+    found = walk.zero_pads.get(x.layer)
+    if (
+        found is None
+        or _auto_pad(step) not in ("NOTSET", "VALID")
+        or walk.readers.get(step.inputs[0], 0) != 1
+        or walk.layers[-1].name != x.layer
+    ):
+        return x, ([0, 0], [0, 0])
+    walk.drop_last_layer()
+    return found
 
 
 def _window(step: Step, weight_kernel: list[int] | None = None) -> dict[str, Any]:
@@ -87,7 +115,10 @@ def conv(step: Step) -> None:
     groups = int(step.attribute("group", 1))
     if len(x.shape) == 3 and dims[1] * groups != x.shape[0]:
         raise step.fail(f"its weight reads {dims[1]}×{groups} channels, its input has {x.shape[0]}")
-    padding, x = _window_padding(step, x, window["kernel"], window["stride"], window["dilation"])
+    x, extra = _absorb_zero_pad(step, x)
+    padding, x = _window_padding(
+        step, x, window["kernel"], window["stride"], window["dilation"], extra
+    )
     settings: dict[str, Any] = {"filters": dims[0], "kernel": _compact(window["kernel"])}
     settings.update(_optional(window, padding, groups))
     if not step.has(2):
@@ -116,8 +147,8 @@ def conv_transpose(step: Step) -> None:
     groups = int(step.attribute("group", 1))
     if "output_shape" in step.attributes:
         raise Unsupported("output_shape instead of pads")
-    auto_pad = step.attribute("auto_pad", b"NOTSET")
-    if auto_pad not in (b"NOTSET", b"VALID", "NOTSET", "VALID"):
+    auto_pad = _auto_pad(step)
+    if auto_pad not in ("NOTSET", "VALID"):
         raise Unsupported(f"auto_pad {auto_pad!r}")
     pads = [int(p) for p in step.attribute("pads", [0] * 2 * SPATIAL)]
     if pads[:SPATIAL] != pads[SPATIAL:]:
@@ -320,7 +351,13 @@ def pad(step: Step) -> None:
     mode = step.attribute("mode", b"constant")
     mode = mode.decode() if isinstance(mode, bytes) else str(mode)
     comment = "" if mode == "constant" else f"{mode} padding in the model (same figures)"
-    step.emit("pad", {"padding": [before[2], after[2], before[3], after[3]]}, [x], comment)
+    padded = step.emit("pad", {"padding": [before[2], after[2], before[3], after[3]]}, [x], comment)
+    fill = step.tensor(2) if step.has(2) else None
+    if mode == "constant" and (
+        fill is None
+        or (isinstance(fill, Const) and fill.value is not None and not fill.value.any())
+    ):
+        step.walk.zero_pads[padded.layer] = (x, (before[2:], after[2:]))
 
 
 def resize(step: Step) -> None:
