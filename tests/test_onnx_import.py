@@ -594,6 +594,16 @@ def test_external_weights_are_never_opened(onnx_file: Any) -> None:
     assert analysis.totals.params == 5 * 3 * 3 * 3
 
 
+def test_the_output_never_replaces_the_model(onnx_file: Any) -> None:
+    path = onnx_file(_valid())
+    result = run_cli(["import", str(path), "-o", str(path)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"error: {path}: is the model being imported; choose another -o\n",
+    )
+    assert path.read_bytes() == _valid()
+
+
 def test_a_missing_file_and_a_directory(tmp_path: Path) -> None:
     (tmp_path / "folder.onnx").mkdir()
     cases = {

@@ -43,9 +43,11 @@ def import_command(
     from cnncalc.analysis import analyse
     from cnncalc.architecture import from_text
     from cnncalc.importing import import_model, to_yaml
-    from cnncalc.importing.model_file import one_line
+    from cnncalc.importing.model_file import ModelError, one_line
 
     with common.reporting_errors():
+        if output is not None and _same_file(output, model):
+            raise ModelError(output, None, "is the model being imported; choose another -o")
         imported = import_model(model, input_shape, skip_unsupported)
         text = to_yaml(imported)
         # What is written must load and analyse: checked before anything is written.
@@ -64,6 +66,13 @@ def import_command(
         common.echo(text)
         return
     _write_whole(output, text)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return False
 
 
 def _write_whole(path: str, text: str) -> None:
