@@ -19,7 +19,14 @@ def files_read() -> tuple[str, ...]:
     return tuple(_READ)
 
 
-def load_arch(argument: str) -> Architecture:
+def load_arch(argument: str, input_shape: tuple[int, ...] | None = None) -> Architecture:
+    """``input_shape`` sizes a model file whose input is dynamic (a YAML file's is fixed)."""
+    if argument.lower().endswith(".onnx"):
+        from cnncalc.importing import load_model
+
+        arch = load_model(argument, input_shape)
+        _READ.append(argument)
+        return arch
     if argument == STDIN:
         if sys.stdin is None:
             raise CnncalcError("<stdin>", Position(1, 1), "standard input is closed")

@@ -24,7 +24,7 @@ from cnncalc.cli import cli
 # compared with what torchinfo, fvcore and thop count.
 ORACLE_FILES = frozenset({"test_torch_oracle.py", "test_conventions.py"})
 # A skip anywhere because one of these cannot be imported fails under CI too.
-ORACLE_PACKAGES = ("torch", "torchinfo", "fvcore", "thop")
+ORACLE_PACKAGES = ("torch", "torchinfo", "fvcore", "thop", "onnx")
 
 
 def _in_ci() -> bool:
@@ -45,7 +45,7 @@ def _fail(report: pytest.TestReport | pytest.CollectReport) -> None:
     report.outcome = "failed"
     report.longrepr = (
         f"skipped under CI=true, where the oracle must run: {reason}"
-        " (install torch, torchinfo, fvcore and thop as .ci/run does)"
+        " (install torch, torchinfo, fvcore, thop and onnx as .ci/run does)"
     )
 
 

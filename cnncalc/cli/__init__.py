@@ -22,6 +22,7 @@ COMMANDS = {
     "check": "cnncalc.cli.check:check",
     "schema": "cnncalc.cli.schema:schema",
     "plot": "cnncalc.cli.plot:plot",
+    "import": "cnncalc.cli.import_:import_command",
 }
 
 

@@ -33,7 +33,9 @@ def show(
     from cnncalc.sources import load_arch
 
     with common.reporting_errors():
-        analysis = analyse(load_arch(arch), input_shape, strict=strict, dtype=dtype, count=count)
+        analysis = analyse(
+            load_arch(arch, input_shape), input_shape, strict=strict, dtype=dtype, count=count
+        )
     common.warn(analysis.warnings)
     columns, memory = figure_options.table_columns(columns, count)
     if sort or top:

@@ -1,0 +1,857 @@
+"""`cnncalc import`: ONNX models in, architecture files out, nothing dropped silently.
+
+The expected figures come from outside the importer: hand arithmetic with the formulas
+of docs/figures.md for the small graphs built here with onnx.helper, and for the
+bundled torchvision-family networks, a torch model built by the PyTorch oracle's
+translation (tests/test_torch_oracle.py), exported by torch.onnx and counted by torch
+(parameters) and by the bundled file's analysis, itself checked against torchvision
+and the oracle elsewhere.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+onnx = pytest.importorskip("onnx")
+
+from conftest import run_cli  # noqa: E402
+from onnx import TensorProto, helper  # noqa: E402
+
+from cnncalc import catalog  # noqa: E402
+from cnncalc.analysis import Analysis, analyse  # noqa: E402
+from cnncalc.architecture import load_file  # noqa: E402
+
+FLOAT = TensorProto.FLOAT
+
+
+# --- small models, built by hand --------------------------------------------------------
+
+
+def weight(name: str, *dims: int, values: list[float] | None = None) -> Any:
+    """An initializer; weights get their real byte size, so large ones are really large."""
+    count = math.prod(dims)
+    data = values if values is not None else [0.0] * count
+    return helper.make_tensor(name, FLOAT, dims, data)
+
+
+def ints(name: str, values: list[int]) -> Any:
+    return helper.make_tensor(name, TensorProto.INT64, [len(values)], values)
+
+
+def model_bytes(
+    nodes: list[Any],
+    input_dims: list[Any],
+    initializers: list[Any] = (),  # type: ignore[assignment]
+    inputs: list[Any] | None = None,
+    opset: int = 17,
+) -> bytes:
+    graph = helper.make_graph(
+        nodes,
+        "hand_built",
+        inputs if inputs is not None else [helper.make_tensor_value_info("x", FLOAT, input_dims)],
+        [helper.make_tensor_value_info(nodes[-1].output[0], FLOAT, None)],
+        initializer=list(initializers),
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    return bytes(model.SerializeToString())
+
+
+@pytest.fixture
+def onnx_file(tmp_path: Path) -> Any:
+    def make(data: bytes, name: str = "model.onnx") -> Path:
+        path = tmp_path / name
+        path.write_bytes(data)
+        return path
+
+    return make
+
+
+def imported(path: Path, *options: str) -> tuple[str, Analysis]:
+    """The written file's text, and its analysis through the ordinary YAML loader."""
+    out = path.with_suffix(".yaml")
+    result = run_cli(["import", str(path), "-o", str(out), *options])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    return text, analyse(load_file(out))
+
+
+def row(analysis: Analysis, type_name: str) -> Any:
+    (found,) = [r for r in analysis.layers if r.type == type_name]
+    return found
+
+
+def test_conv_with_padding_stride_and_bias(onnx_file: Any) -> None:
+    node = helper.make_node(
+        "Conv",
+        ["x", "w", "b"],
+        ["y"],
+        name="/features/conv1/Conv",
+        pads=[1, 1, 1, 1],
+        strides=[2, 2],
+    )
+    path = onnx_file(model_bytes([node], [1, 3, 32, 32], [weight("w", 8, 3, 3, 3), weight("b", 8)]))
+    text, analysis = imported(path)
+    assert (
+        "{name: features.conv1, type: conv, filters: 8, kernel: 3, stride: 2, padding: 1}" in text
+    )
+    conv = row(analysis, "conv")
+    # (32 + 2 − 3) / 2 + 1 = 16; params 8·(3·3·3 + 1) = 224; MACs 16·16·8·27 = 55,296.
+    assert (conv.output, conv.params, conv.macs) == ((8, 16, 16), 224, 55_296)
+
+
+def test_grouped_dilated_conv_without_bias(onnx_file: Any) -> None:
+    node = helper.make_node("Conv", ["x", "w"], ["y"], group=2, dilations=[2, 2])
+    path = onnx_file(model_bytes([node], [1, 4, 10, 10], [weight("w", 6, 2, 3, 3)]))
+    text, analysis = imported(path)
+    assert "groups: 2" in text and "dilation: 2" in text and "bias: false" in text
+    conv = row(analysis, "conv")
+    # 10 − 2·(3 − 1) = 6; params 6·2·9 = 108; MACs 6·6·6·(2·9) = 3,888.
+    assert (conv.output, conv.params, conv.macs) == ((6, 6, 6), 108, 3_888)
+
+
+def test_auto_pad_same_upper_is_cnncalc_same(onnx_file: Any) -> None:
+    node = helper.make_node("Conv", ["x", "w"], ["y"], auto_pad="SAME_UPPER", strides=[2, 2])
+    path = onnx_file(model_bytes([node], [1, 1, 7, 7], [weight("w", 1, 1, 2, 2)]))
+    text, analysis = imported(path)
+    assert "padding: same" in text
+    assert row(analysis, "conv").output == (1, 4, 4)  # ceil(7 / 2)
+
+
+def test_auto_pad_same_lower_pads_before_with_a_pad_layer(onnx_file: Any) -> None:
+    # Kernel 2, stride 1 on 5: total padding (5−1)·1 + 2 − 5 = 1, all of it before
+    # (SAME_LOWER puts the odd one first), so a pad layer [1, 0, 1, 0] then the conv.
+    node = helper.make_node("Conv", ["x", "w"], ["y"], auto_pad="SAME_LOWER")
+    path = onnx_file(model_bytes([node], [1, 1, 5, 5], [weight("w", 1, 1, 2, 2)]))
+    text, analysis = imported(path)
+    assert "type: pad, padding: [1, 0, 1, 0]" in text
+    assert row(analysis, "conv").output == (1, 5, 5)
+
+
+def test_a_zero_pad_read_only_by_a_conv_becomes_its_padding(onnx_file: Any) -> None:
+    def graph(mode: str = "constant", fill: float = 0.0, second_reader: bool = False) -> bytes:
+        nodes = [
+            helper.make_node("Pad", ["x", "pads", "fill"], ["p"], name="pad", mode=mode),
+            helper.make_node("Conv", ["p", "w"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        ]
+        if second_reader:
+            nodes.append(helper.make_node("Relu", ["p"], ["r"], name="relu"))
+        inits = [
+            ints("pads", [0, 0, 1, 1, 0, 0, 1, 1]),
+            helper.make_tensor("fill", FLOAT, [], [fill]),
+            weight("w", 2, 1, 3, 3),
+        ]
+        return model_bytes(nodes, [1, 1, 6, 6], inits)
+
+    text, analysis = imported(onnx_file(graph()))
+    assert "{name: conv, type: conv, filters: 2, kernel: 3, padding: 2, bias: false}" in text
+    assert "type: pad" not in text
+    assert row(analysis, "conv").output == (2, 8, 8)  # 6 + 2·2 − 3 + 1
+    for kept in (graph(mode="reflect"), graph(fill=1.0), graph(second_reader=True)):
+        text, analysis = imported(onnx_file(kept))
+        assert "{name: pad, type: pad, padding: [1, 1, 1, 1]" in text
+        assert row(analysis, "conv").output == (2, 8, 8)
+
+
+def test_gemm_and_matmul_with_its_bias_are_dense_layers(onnx_file: Any) -> None:
+    nodes = [
+        helper.make_node("Gemm", ["x", "w1", "b1"], ["h"], name="fc1", transB=1),
+        helper.make_node("MatMul", ["h", "w2"], ["m"], name="fc2"),
+        helper.make_node("Add", ["m", "b2"], ["y"], name="fc2_bias"),
+    ]
+    inits = [weight("w1", 4, 10), weight("b1", 4), weight("w2", 4, 3), weight("b2", 3)]
+    text, analysis = imported(onnx_file(model_bytes(nodes, [1, 10], inits)))
+    assert "input: [10]" in text
+    assert "{name: fc2, type: dense, units: 3}" in text  # the Add is fc2's bias
+    # fc1: 4·(10 + 1) = 44; fc2: 3·(4 + 1) = 15; MACs 40 + 12.
+    assert (analysis.totals.params, analysis.totals.macs) == (59, 52)
+
+
+def test_shape_arithmetic_before_a_reshape_is_followed(onnx_file: Any) -> None:
+    # x.view(x.size(0), -1) as exporters write it: Shape, Gather, Unsqueeze, Concat, Reshape.
+    nodes = [
+        helper.make_node("Shape", ["x"], ["s"]),
+        helper.make_node("Gather", ["s", "zero"], ["n"], axis=0),
+        helper.make_node("Unsqueeze", ["n", "axes"], ["n1"]),
+        helper.make_node("Concat", ["n1", "minus_one"], ["target"], axis=0),
+        helper.make_node("Reshape", ["x", "target"], ["flat"], name="/flatten/Reshape"),
+        helper.make_node("Gemm", ["flat", "w", "b"], ["y"], name="fc", transB=1),
+    ]
+    inits = [
+        helper.make_tensor("zero", TensorProto.INT64, [], [0]),
+        ints("axes", [0]),
+        ints("minus_one", [-1]),
+        weight("w", 5, 18),
+        weight("b", 5),
+    ]
+    text, analysis = imported(onnx_file(model_bytes(nodes, [1, 2, 3, 3], inits)))
+    assert "type: flatten" in text
+    assert analysis.totals.params == 5 * (2 * 3 * 3 + 1)
+
+
+def test_pool_resize_pad_merges_dropout_and_global_pool(onnx_file: Any) -> None:
+    nodes = [
+        helper.make_node(
+            "MaxPool",
+            ["x"],
+            ["p"],
+            name="pool",
+            kernel_shape=[3, 3],
+            strides=[2, 2],
+            pads=[1, 1, 1, 1],
+            ceil_mode=1,
+        ),
+        helper.make_node("Resize", ["p", "", "scales"], ["up"], name="up", mode="nearest"),
+        helper.make_node("Pad", ["up", "pads"], ["padded"], name="pad"),
+        helper.make_node("Relu", ["padded"], ["r"], name="relu"),
+        helper.make_node("Concat", ["padded", "r"], ["c"], name="cat", axis=1),
+        helper.make_node("Add", ["c", "c"], ["a"], name="sum"),
+        helper.make_node("Dropout", ["a"], ["d"], name="drop"),
+        helper.make_node("GlobalAveragePool", ["d"], ["y"], name="gap"),
+    ]
+    inits = [
+        helper.make_tensor("scales", FLOAT, [4], [1, 1, 2, 2]),
+        # ONNX order: begins of N, C, H, W, then ends: top 1, right 1.
+        ints("pads", [0, 0, 1, 0, 0, 0, 0, 1]),
+    ]
+    text, analysis = imported(onnx_file(model_bytes(nodes, [1, 2, 8, 8], inits)))
+    expected_lines = [
+        "{name: pool, type: pool, mode: max, size: 3, stride: 2, padding: 1, ceil: true}",
+        "{name: up, type: upsample, scale: 2}",
+        "{name: pad, type: pad, padding: [1, 0, 0, 1]}",
+        "{name: relu, type: activation, fn: relu}",
+        "{name: cat, type: concat, inputs: [pad, relu]}",
+        "{name: sum, type: add, inputs: [cat, cat]}",
+        "{name: drop, type: dropout}",
+        "{name: gap, type: global_pool, mode: avg}",
+    ]
+    assert [line for line in expected_lines if line not in text] == []
+    shapes = {r.name: r.output for r in analysis.layers}
+    # pool: ceil((8 + 2 − 3) / 2) + 1 = 5; upsampled 10; padded 11 (one row, one column).
+    assert (shapes["pool"], shapes["up"], shapes["pad"]) == ((2, 5, 5), (2, 10, 10), (2, 11, 11))
+    assert (shapes["cat"], shapes["gap"]) == ((4, 11, 11), (4, 1, 1))
+
+
+def test_a_chain_of_the_other_operators(onnx_file: Any) -> None:
+    nodes = [
+        helper.make_node("Conv", ["x", "w1", "b1"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Clip", ["c", "lo", "hi"], ["r6"], name="relu6"),
+        helper.make_node("LRN", ["r6"], ["n"], name="lrn", size=3),
+        helper.make_node(
+            "ConvTranspose", ["n", "w2"], ["t"], name="up_conv", group=2, strides=[2, 2]
+        ),
+        helper.make_node("Resize", ["t", "", "", "sizes"], ["z"], name="resize", mode="linear"),
+        helper.make_node("Identity", ["z"], ["i"]),
+        helper.make_node("Cast", ["i"], ["k"], to=FLOAT),
+        helper.make_node(
+            "AveragePool",
+            ["k"],
+            ["p"],
+            name="pool",
+            kernel_shape=[3, 3],
+            strides=[2, 2],
+            auto_pad="SAME_UPPER",
+        ),
+        helper.make_node("GlobalMaxPool", ["p"], ["g"], name="gmp"),
+        helper.make_node("Squeeze", ["g", "axes"], ["s"], name="squeeze"),
+        helper.make_node("Gemm", ["s", "w3", "b3"], ["f"], name="fc", transB=1),
+        helper.make_node("Sigmoid", ["f"], ["sg"], name="sigmoid"),
+        helper.make_node("Softmax", ["sg"], ["y"], name="softmax"),
+    ]
+    inits = [
+        weight("w1", 8, 4, 3, 3),
+        weight("b1", 8),
+        helper.make_tensor("lo", FLOAT, [], [0.0]),
+        helper.make_tensor("hi", FLOAT, [], [6.0]),
+        weight("w2", 8, 2, 2, 2),  # ConvTranspose: Cin × filters/groups × kh × kw
+        ints("sizes", [1, 4, 20, 20]),
+        ints("axes", [2, 3]),
+        weight("w3", 3, 4),
+        weight("b3", 3),
+    ]
+    text, analysis = imported(onnx_file(model_bytes(nodes, [1, 4, 8, 8], inits)))
+    assert "{name: relu6, type: activation, fn: relu6}" in text
+    assert (
+        "{name: up_conv, type: conv_transpose, filters: 4, kernel: 2, stride: 2, groups: 2, bias: false}"
+        in text
+    )
+    assert "{name: resize, type: upsample, mode: bilinear, size: [20, 20]}" in text
+    assert "{name: pool, type: pool, mode: avg, size: 3, stride: 2, padding: same}" in text
+    assert [r.type for r in analysis.layers] == [
+        "conv", "activation", "lrn", "conv_transpose", "upsample", "pool", "global_pool",
+        "flatten", "dense", "activation", "activation",
+    ]  # fmt: skip
+    shapes = {r.name: r.output for r in analysis.layers}
+    # conv_transpose: (8 − 1)·2 + 2 = 16; pool: ceil(20 / 2) = 10.
+    assert (shapes["up_conv"], shapes["pool"], shapes["squeeze"]) == (
+        (4, 16, 16),
+        (4, 10, 10),
+        (4,),
+    )
+    # conv 8·(4·9 + 1) = 296 params, 8·8·8·36 = 18,432 MACs; conv_transpose 8·2·2·2 = 64
+    # params, 8·8·8·2·2·2 = 4,096 MACs; fc 3·(4 + 1) = 15 params, 12 MACs.
+    assert (analysis.totals.params, analysis.totals.macs) == (296 + 64 + 15, 18_432 + 4_096 + 12)
+
+
+def test_upsample_of_opset_9(onnx_file: Any) -> None:
+    node = helper.make_node("Upsample", ["x", "scales"], ["y"], name="up")
+    scales = helper.make_tensor("scales", FLOAT, [4], [1, 1, 2, 3])
+    text, analysis = imported(onnx_file(model_bytes([node], [1, 2, 4, 4], [scales], opset=9)))
+    assert "{name: up, type: upsample, scale: [2, 3]}" in text
+    assert analysis.layers[0].output == (2, 8, 12)
+
+
+def test_every_operator_of_the_tables_is_documented() -> None:
+    from cnncalc.importing.folding import FOLDS
+    from cnncalc.importing.operators import OPERATORS
+
+    page = (Path(__file__).parent.parent / "docs" / "importing.md").read_text(encoding="utf-8")
+    assert [op for op in [*OPERATORS, *FOLDS] if f"`{op}`" not in page] == []
+
+
+# --- nothing dropped silently -------------------------------------------------------------
+
+
+def _squeeze_excitation_like() -> bytes:
+    """Two Mul nodes and a LayerNormalization: operators with no cnncalc kind today."""
+    nodes = [
+        helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
+        helper.make_node("Mul", ["c", "c"], ["m1"], name="se1"),
+        helper.make_node("Mul", ["m1", "c"], ["m2"], name="se2"),
+        helper.make_node("LayerNormalization", ["m2", "g"], ["n"], name="ln"),
+        helper.make_node("Relu", ["n"], ["y"], name="relu"),
+    ]
+    return model_bytes(nodes, [1, 3, 8, 8], [weight("w", 4, 3, 3, 3), weight("g", 6)])
+
+
+def test_an_unsupported_operator_is_an_error_naming_it_its_node_and_count(
+    onnx_file: Any,
+) -> None:
+    path = onnx_file(_squeeze_excitation_like())
+    out = path.with_suffix(".yaml")
+    result = run_cli(["import", str(path), "-o", str(out)])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {path}: ")
+    assert "Mul ×2 (first: node 'se1')" in result.stderr
+    assert "LayerNormalization ×1 (first: node 'ln')" in result.stderr
+    assert "--skip-unsupported" in result.stderr
+    assert not out.exists()
+    shown = run_cli(["show", str(path)])
+    assert shown.exit_code == 2 and "Mul ×2" in shown.stderr
+
+
+def test_skip_unsupported_marks_each_node_in_the_file_and_warns(onnx_file: Any) -> None:
+    path = onnx_file(_squeeze_excitation_like())
+    out = path.with_suffix(".yaml")
+    result = run_cli(["import", str(path), "-o", str(out), "--skip-unsupported"])
+    assert result.exit_code == 0, result.output
+    assert "warning: " in result.stderr and "2 Mul nodes left out" in result.stderr
+    assert "1 LayerNormalization node left out" in result.stderr
+    text = out.read_text(encoding="utf-8")
+    for node in ("se1", "se2"):
+        assert f"# skipped: Mul node '{node}', not counted" in text
+    assert "# skipped: LayerNormalization node 'ln', not counted" in text
+    # What remains: the conv, 4 filters of 3·3·3 without bias, and the relu.
+    analysis = analyse(load_file(out))
+    assert [r.type for r in analysis.layers] == ["conv", "activation"]
+    assert analysis.totals.params == 4 * 3 * 3 * 3
+
+
+def test_constants_cnncalc_does_not_compute_matter_only_where_used(onnx_file: Any) -> None:
+    range_node = helper.make_node("Range", ["zero", "four", "one"], ["r"], name="range")
+    inits = [ints("zero", [0]), ints("four", [4]), ints("one", [1])]
+    unused = [range_node, helper.make_node("Relu", ["x"], ["y"], name="relu")]
+    assert (
+        run_cli(["import", str(onnx_file(model_bytes(unused, [1, 1, 2, 2], inits)))]).exit_code == 0
+    )
+    used = [range_node, helper.make_node("Reshape", ["x", "r"], ["y"], name="reshape")]
+    result = run_cli(["import", str(onnx_file(model_bytes(used, [1, 1, 2, 2], inits)))])
+    assert result.exit_code == 2
+    assert (
+        "Reshape ×1 (first: node 'reshape': input 2 comes from node 'range' (Range)"
+        in result.stderr
+    )
+
+
+def test_a_3d_convolution_waits_for_3d_tensors(onnx_file: Any) -> None:
+    node = helper.make_node("Conv", ["x", "w"], ["y"], name="conv3d")
+    path = onnx_file(model_bytes([node], [1, 1, 4, 4, 4], [weight("w", 1, 1, 2, 2, 2)]))
+    result = run_cli(["import", str(path), "--input", "1,4,4"])
+    assert result.exit_code == 2
+    assert "Conv ×1 (first: node 'conv3d': a 3-D convolution" in result.stderr
+
+
+def test_a_dynamic_input_needs_its_size(onnx_file: Any) -> None:
+    node = helper.make_node("Conv", ["x", "w"], ["y"])
+    path = onnx_file(model_bytes([node], ["N", 3, "H", "W"], [weight("w", 2, 3, 3, 3)]))
+    result = run_cli(["import", str(path)])
+    assert result.exit_code == 2
+    assert "has shape ?×3×?×?: give its size with --input C,H,W" in result.stderr
+    result = run_cli(["import", str(path), "--input", "3,10,10"])
+    assert result.exit_code == 0 and "input: [3, 10, 10]" in result.stdout
+    shown = run_cli(["show", str(path), "--input", "3,10,10", "--format", "json"])
+    assert shown.exit_code == 0 and '"params": 54' in shown.stdout  # 2·3·3·3, no bias
+
+
+def test_show_of_the_model_is_show_of_the_written_file(onnx_file: Any) -> None:
+    node = helper.make_node("Conv", ["x", "w", "b"], ["y"], pads=[1, 1, 1, 1], name="conv")
+    path = onnx_file(model_bytes([node], [1, 3, 16, 16], [weight("w", 8, 3, 3, 3), weight("b", 8)]))
+    imported(path)
+    direct = run_cli(["show", str(path), "--format", "csv"])
+    written = run_cli(["show", str(path.with_suffix(".yaml")), "--format", "csv"])
+    assert direct.exit_code == written.exit_code == 0
+    assert direct.stdout == written.stdout
+
+
+def test_odd_node_names_are_quoted_and_made_unique(onnx_file: Any) -> None:
+    nodes = [
+        helper.make_node("Relu", ["x"], ["a"], name="input"),
+        helper.make_node("Relu", ["a"], ["b"], name="yes"),
+        helper.make_node("Relu", ["b"], ["c"], name="yes"),
+        helper.make_node("Relu", ["c"], ["y"], name="a: b\n# c"),
+    ]
+    text, analysis = imported(onnx_file(model_bytes(nodes, [1, 2, 2, 2])))
+    assert [r.name for r in analysis.layers] == ["input_", "yes", "yes_2", "a: b\n# c"]
+    assert len(text.splitlines()) == 5 + 4
+
+
+# --- hostile model files --------------------------------------------------------------------
+
+
+def _valid() -> bytes:
+    node = helper.make_node("Conv", ["x", "w"], ["y"], name="conv")
+    return model_bytes([node], [1, 3, 8, 8], [weight("w", 64, 3, 3, 3)])
+
+
+def _lying_tensor() -> Any:
+    """An initializer that claims a million values and holds two."""
+    tensor = TensorProto(name="t", data_type=TensorProto.INT64, dims=[10**6])
+    tensor.int64_data.extend([1, 2])
+    return tensor
+
+
+def _cycle() -> bytes:
+    nodes = [
+        helper.make_node("Add", ["x", "b"], ["a"], name="first"),
+        helper.make_node("Relu", ["a"], ["b"], name="second"),
+    ]
+    return model_bytes(nodes, [1, 1, 2, 2])
+
+
+HOSTILE = [
+    ("empty", b"", "the file is empty"),
+    ("text", b"name: not a model\nlayers: []\n", "not an ONNX model"),
+    ("truncated", _valid()[: len(_valid()) // 2], "truncated"),
+    ("bad varint", b"\x3a\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", "bad protobuf data"),
+    ("cycle", _cycle(), "the graph has a cycle through node 'first' (Add)"),
+    (
+        "missing input",
+        model_bytes([helper.make_node("Relu", ["nowhere"], ["y"], name="r")], [1, 1, 2, 2]),
+        "node 'r' (Relu) reads 'nowhere', which no node, input or initializer",
+    ),
+    (
+        "two inputs",
+        model_bytes(
+            [helper.make_node("Add", ["x", "z"], ["y"])],
+            [],
+            inputs=[
+                helper.make_tensor_value_info("x", FLOAT, [1, 1, 2, 2]),
+                helper.make_tensor_value_info("z", FLOAT, [1, 1, 2, 2]),
+            ],
+        ),
+        "the model has 2 data inputs ('x', 'z')",
+    ),
+    (
+        "five axes",
+        model_bytes([helper.make_node("Relu", ["x"], ["y"])], [1, 1, 2, 2, 2]),
+        "has 5 axes",
+    ),
+    (
+        "absurd constant",
+        model_bytes(
+            [
+                helper.make_node("ConstantOfShape", ["huge"], ["k"], name="fill"),
+                helper.make_node("Reshape", ["x", "k"], ["y"], name="r"),
+            ],
+            [1, 1, 2, 2],
+            [ints("huge", [10**6, 10**6, 10**6])],
+        ),
+        "node 'fill' (ConstantOfShape): cannot compute this constant",
+    ),
+    (
+        "absurd initializer",
+        model_bytes(
+            [helper.make_node("Reshape", ["x", "t"], ["y"], name="r")],
+            [1, 1, 2, 2],
+            [_lying_tensor()],
+        ),
+        "constant 't' is malformed",
+    ),
+    (
+        "negative dims",
+        model_bytes(
+            [helper.make_node("Conv", ["x", "w"], ["y"], name="c")],
+            [1, 3, 8, 8],
+            [TensorProto(name="w", data_type=FLOAT, dims=[-1, 3, 3, 3])],
+        ),
+        "initializer 'w' has dims (-1, 3, 3, 3)",
+    ),
+    (
+        "mismatched weight",
+        model_bytes(
+            [helper.make_node("Conv", ["x", "w"], ["y"], name="c")],
+            [1, 3, 8, 8],
+            [weight("w", 2, 5, 3, 3)],
+        ),
+        "node 'c' (Conv): its weight reads 5×1 channels, its input has 3",
+    ),
+    (
+        "kernel larger than input",
+        model_bytes(
+            [helper.make_node("Conv", ["x", "w"], ["y"], name="c")],
+            [1, 1, 2, 2],
+            [weight("w", 1, 1, 3, 3)],
+        ),
+        "node 'c' (Conv): as a conv layer:",
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "data", "message"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_a_hostile_model_file_is_one_error_line(
+    onnx_file: Any, title: str, data: bytes, message: str
+) -> None:
+    path = onnx_file(data)
+    out = path.with_suffix(".yaml")
+    for args in (["import", str(path), "-o", str(out)], ["show", str(path)]):
+        result = run_cli(args)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.startswith(f"error: {path}: ") and result.stderr.count("\n") == 1
+        assert message in result.stderr
+    assert not out.exists()
+
+
+def test_absurd_sizes_are_counted_exactly(onnx_file: Any) -> None:
+    # A 2^40 × 2^40 input and 2^50 filters of 1×1×1: params 2^50 + 2^50 (bias), MACs
+    # 2^40 · 2^40 · 2^50 = 2^130, exact integers rather than an overflow or a hang.
+    node = helper.make_node("Conv", ["x", "w", "b"], ["y"], name="c")
+    weights = [
+        TensorProto(name="w", data_type=FLOAT, dims=[2**50, 1, 1, 1]),
+        TensorProto(name="b", data_type=FLOAT, dims=[2**50]),
+    ]
+    _, analysis = imported(onnx_file(model_bytes([node], [1, 1, 2**40, 2**40], weights)))
+    assert (analysis.totals.params, analysis.totals.macs) == (2**51, 2**130)
+
+
+def test_mutated_model_files_give_a_result_or_one_error_line(onnx_file: Any) -> None:
+    # Random bytes changed in a valid model (fixed seed): attributes of the wrong type,
+    # names with line breaks or invalid UTF-8, broken lengths. run_cli lets any exception
+    # through, so a traceback fails this test.
+    nodes = [
+        helper.make_node("Conv", ["x", "w", "b"], ["c"], name="conv", pads=[1, 1, 1, 1]),
+        helper.make_node("Clip", ["c", "lo", "hi"], ["r"], name="relu6"),
+        helper.make_node("MaxPool", ["r"], ["p"], name="pool", kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Flatten", ["p"], ["f"], name="flatten"),
+        helper.make_node("Gemm", ["f", "w2"], ["y"], name="fc", transB=1),
+    ]
+    inits = [
+        weight("w", 4, 3, 3, 3),
+        weight("b", 4),
+        helper.make_tensor("lo", FLOAT, [], [0.0]),
+        helper.make_tensor("hi", FLOAT, [], [6.0]),
+        weight("w2", 2, 64),
+    ]
+    data = model_bytes(nodes, [1, 3, 8, 8], inits)
+    rng = random.Random(17)
+    outcomes = set()
+    for _ in range(300):
+        mutated = bytearray(data)
+        for _ in range(rng.randint(1, 3)):
+            mutated[rng.randrange(len(mutated))] = rng.randrange(256)
+        result = run_cli(["import", str(onnx_file(bytes(mutated)))])
+        assert result.exit_code in (0, 2)
+        if result.exit_code == 2:
+            assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
+        outcomes.add(result.exit_code)
+    assert outcomes == {0, 2}
+
+
+def test_external_weights_are_never_opened(onnx_file: Any) -> None:
+    # The weight lives in a file that does not exist: only its shape, in the model, is read.
+    w = TensorProto(name="w", data_type=FLOAT, dims=[5, 3, 3, 3])
+    w.data_location = TensorProto.EXTERNAL
+    entry = w.external_data.add()
+    entry.key, entry.value = "location", "weights-that-are-not-there.bin"
+    node = helper.make_node("Conv", ["x", "w"], ["y"], name="conv")
+    _, analysis = imported(onnx_file(model_bytes([node], [1, 3, 6, 6], [w])))
+    assert analysis.totals.params == 5 * 3 * 3 * 3
+
+
+def test_the_output_never_replaces_the_model(onnx_file: Any) -> None:
+    path = onnx_file(_valid())
+    result = run_cli(["import", str(path), "-o", str(path)])
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"error: {path}:1:1: this is an input of the command; "
+        "write the architecture file to another file\n",
+    )
+    assert path.read_bytes() == _valid()
+
+
+def test_a_missing_file_and_a_directory(tmp_path: Path) -> None:
+    (tmp_path / "folder.onnx").mkdir()
+    cases = {
+        tmp_path / "none.onnx": "no such file",
+        tmp_path / "folder.onnx": "is a directory, not an ONNX model",
+    }
+    for path, message in cases.items():
+        result = run_cli(["import", str(path)])
+        assert (result.exit_code, result.stderr) == (2, f"error: {path}: {message}\n")
+
+
+def test_model_files_have_their_own_size_bound(
+    onnx_file: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _valid()
+    path = onnx_file(data)
+    monkeypatch.setenv("CNNCALC_MAX_MODEL_BYTES", str(len(data) - 1))
+    result = run_cli(["import", str(path)])
+    assert result.exit_code == 2
+    assert f"larger than {len(data) - 1:,} bytes (CNNCALC_MAX_MODEL_BYTES)" in result.stderr
+    monkeypatch.setenv("CNNCALC_MAX_MODEL_BYTES", str(len(data)))
+    assert run_cli(["import", str(path)]).exit_code == 0
+    # The YAML bound does not apply to model files: this one is larger than it.
+    monkeypatch.setenv("CNNCALC_MAX_FILE_BYTES", "100")
+    assert run_cli(["import", str(path)]).exit_code == 0
+    for bad in ("0", "-5", "lots", "9" * 30):
+        monkeypatch.setenv("CNNCALC_MAX_MODEL_BYTES", bad)
+        result = run_cli(["import", str(path)])
+        assert result.exit_code == 2
+        assert result.stderr.startswith("error: $CNNCALC_MAX_MODEL_BYTES: must be a positive")
+
+
+def test_without_onnx_one_line_names_the_install_command(
+    onnx_file: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = onnx_file(_valid())
+    monkeypatch.setitem(sys.modules, "onnx", None)  # `import onnx` now raises ImportError
+    for args in (["import", str(path)], ["show", str(path)]):
+        result = run_cli(args)
+        assert result.exit_code == 2
+        assert result.stderr == (
+            "error: onnx: reading ONNX models needs the onnx package: pip install 'cnncalc[onnx]'\n"
+        )
+
+
+def test_onnx_is_imported_only_by_the_importer() -> None:
+    code = "import sys; from cnncalc.cli import cli; import cnncalc.analysis; print('onnx' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "False"
+
+
+# --- the bundled torchvision-family networks, exported by torch ---------------------------
+
+TORCHVISION_FAMILY = [
+    "alexnet_torchvision",
+    "vgg16",
+    "vgg19",
+    "resnet18",
+    "resnet34",
+    "resnet50",
+    "mobilenet_v2",
+    "googlenet",
+    "squeezenet1_0",
+    "densenet121",
+]
+
+
+def torch_network(name: str, native_padding: bool = True) -> Any:
+    """The bundled architecture as one torch module: the oracle's translation of each
+    layer (tests/test_torch_oracle.py), run in file order.
+
+    The oracle pads a conv with a ZeroPad2d of its own; with ``native_padding`` a
+    symmetric one goes into the Conv2d instead, as torchvision writes it. (Exported,
+    ZeroPad2d is a chain of shape arithmetic ahead of a Pad, after which torch's exporter
+    no longer knows the tensor's size, and cannot export AlexNet's adaptive pool.)
+    """
+    torch = pytest.importorskip("torch")
+    import test_torch_oracle as oracle
+    from torch import nn
+
+    arch = catalog.load(name)
+
+    def native(module: Any) -> Any:
+        if not (
+            native_padding
+            and isinstance(module, nn.Sequential)
+            and len(module) == 2
+            and isinstance(module[0], nn.ZeroPad2d)
+            and isinstance(module[1], nn.Conv2d)
+        ):
+            return module
+        left, right, top, bottom = module[0].padding
+        conv = module[1]
+        assert (left, top) == (right, bottom), "an unequal ZeroPad2d is not in these networks"
+        return nn.Conv2d(
+            conv.in_channels,
+            conv.out_channels,
+            conv.kernel_size,
+            conv.stride,
+            (top, left),
+            conv.dilation,
+            conv.groups,
+            conv.bias is not None,
+        )
+
+    def merge(type_name: str, inputs: list[Any]) -> Any:
+        if type_name == "concat":
+            return torch.cat(inputs, dim=1)
+        total = inputs[0]
+        for other in inputs[1:]:
+            total = total + other
+        return total
+
+    class Network(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.steps = nn.ModuleList()
+            # Built on the meta device (shapes, no arithmetic), then given uninitialised
+            # memory: an export needs the weights' shapes, not their values.
+            with torch.no_grad(), torch.device("meta"):
+                tensors = {"input": torch.zeros(1, *arch.input)}
+                for layer in arch.layers:
+                    inputs = [tensors[n] for n in layer.inputs]
+                    if layer.type_name in ("add", "concat"):
+                        module = nn.Identity()
+                        tensors[layer.name] = merge(layer.type_name, inputs)
+                    else:
+                        settings = oracle.settings_of(layer.kind)
+                        module = native(
+                            oracle.TRANSLATE[layer.type_name](settings, inputs[0]).module
+                        )
+                        tensors[layer.name] = module(inputs[0])
+                    self.steps.append(module)
+
+        def forward(self, x: Any) -> Any:
+            tensors = {"input": x}
+            for layer, module in zip(arch.layers, self.steps, strict=True):
+                inputs = [tensors[n] for n in layer.inputs]
+                if layer.type_name in ("add", "concat"):
+                    tensors[layer.name] = merge(layer.type_name, inputs)
+                else:
+                    tensors[layer.name] = module(inputs[0])
+            return tensors[arch.layers[-1].name]
+
+    return Network().to_empty(device="cpu")
+
+
+def export(network: Any, name: str, path: Path, training: bool = True) -> None:
+    import torch
+
+    mode = torch.onnx.TrainingMode.TRAINING if training else torch.onnx.TrainingMode.EVAL
+    network.train(training)
+    shape = catalog.load(name).input
+    # dynamo=False: the TorchScript exporter, which keeps BatchNormalization nodes in
+    # training mode (and needs no onnxscript).
+    torch.onnx.export(network, torch.zeros(1, *shape), str(path), dynamo=False, training=mode)
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("name", TORCHVISION_FAMILY)
+def test_an_exported_torch_network_imports_to_the_bundled_figures(
+    name: str, tmp_path: Path
+) -> None:
+    network = torch_network(name)
+    path = tmp_path / f"{name}.onnx"
+    export(network, name, path)
+    try:
+        _, analysis = imported(path)
+    finally:
+        path.unlink()
+    bundled = analyse(catalog.load(name))
+    assert (analysis.totals.params, analysis.totals.macs) == (
+        bundled.totals.params,
+        bundled.totals.macs,
+    )
+    # And torch's own count of the module it exported.
+    assert analysis.totals.params == sum(p.numel() for p in network.parameters())
+    statistics = sum(
+        b.numel() for n, b in network.named_buffers() if n.endswith(("running_mean", "running_var"))
+    )
+    assert analysis.totals.non_trainable == statistics
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_padding_as_shape_arithmetic_and_pad_nodes_gives_the_same_figures(tmp_path: Path) -> None:
+    # The oracle's own ZeroPad2d, exported: Shape, Gather, Sub, ConstantOfShape, Concat,
+    # Reshape, Slice, Transpose, Cast, then Pad, ahead of every conv.
+    network = torch_network("squeezenet1_0", native_padding=False)
+    path = tmp_path / "squeezenet1_0.onnx"
+    export(network, "squeezenet1_0", path)
+    model = onnx.load(str(path))
+    assert {"ConstantOfShape", "Slice", "Pad"} <= {n.op_type for n in model.graph.node}
+    text, analysis = imported(path)
+    bundled = analyse(catalog.load("squeezenet1_0"))
+    assert (analysis.totals.params, analysis.totals.macs) == (
+        bundled.totals.params,
+        bundled.totals.macs,
+    )
+    # Each zero Pad went back into its conv: layer for layer, the bundled network.
+    assert "type: pad" not in text
+    ours = [(r.type, r.output) for r in analysis.layers]
+    assert ours == [(r.type, r.output) for r in bundled.layers]
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_an_eval_mode_export_folds_batch_norms_into_the_convs(tmp_path: Path) -> None:
+    # docs/importing.md: each batch norm after a bias-free conv becomes that conv's bias,
+    # so the import has C parameters per norm where the network trains 2·C, plus its
+    # 2·C running statistics gone; the MACs do not change.
+    network = torch_network("resnet18")
+    path = tmp_path / "resnet18.onnx"
+    export(network, "resnet18", path, training=False)
+    text, analysis = imported(path)
+    from torch import nn
+
+    norms = [m for m in network.modules() if isinstance(m, nn.BatchNorm2d)]
+    assert "batchnorm" not in text
+    trained = sum(p.numel() for p in network.parameters())
+    assert analysis.totals.params == trained - sum(m.num_features for m in norms)
+    assert analysis.totals.non_trainable == 0
+    assert analysis.totals.macs == analyse(catalog.load("resnet18")).totals.macs
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_import_memory_stays_below_the_model_file(tmp_path: Path) -> None:
+    # ResNet-18 exported with its weights is about 46 MB; the import reads its graph and
+    # the weights' shapes, not their values.
+    path = tmp_path / "resnet18.onnx"
+    export(torch_network("resnet18"), "resnet18", path)
+    size = path.stat().st_size
+    assert size > 40 * 2**20
+    script = textwrap.dedent(
+        """
+        import resource, sys
+        import onnx, numpy, cnncalc.importing
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        cnncalc.importing.import_model(sys.argv[1])
+        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print((after - before) * 1024)  # ru_maxrss is in KiB on Linux
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=True
+    )
+    growth = int(result.stdout)
+    assert growth < size, (
+        f"the import grew the process by {growth:,} bytes for a {size:,}-byte file"
+    )
