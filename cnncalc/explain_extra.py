@@ -38,12 +38,11 @@ class ExtraSteps:
         self.analysis = analysis
         self.rows = {row.name: row for row in analysis.layers}
         self.kinds = {layer.name: layer.kind for layer in arch.layers}
-        order = [arch.layers[i].name for i in evaluation_order(arch)]
+        self.order = [arch.layers[i].name for i in evaluation_order(arch)]
         value_bytes = memory.DTYPES[analysis.dtype]
         self.sizes = {row.name: row.activation_bytes for row in analysis.layers}
         self.sizes[NETWORK_INPUT] = units(analysis.input) * value_bytes
-        reads = {layer.name: layer.inputs for layer in arch.layers}
-        self.held = memory.liveness(order, reads, self.sizes, NETWORK_INPUT).held
+        self.reads = {layer.name: layer.inputs for layer in arch.layers}
 
     def _input(self, name: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
         if name == NETWORK_INPUT:
@@ -103,7 +102,7 @@ class ExtraSteps:
     def _memory_steps(self, row: LayerResult) -> list[Step]:
         dtype = self.analysis.dtype
         size = memory.DTYPES[dtype]
-        held = self.held[row.name]
+        held = memory.held_while(row.name, self.order, self.reads, NETWORK_INPUT)
         return [
             _step(
                 "activation_bytes",

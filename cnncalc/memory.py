@@ -30,13 +30,17 @@ def bytes_per_value(dtype: str) -> int:
 
 
 class Liveness(Record):
-    # Holds dicts: compared by value, never hashed.
+    # Holds a dict: compared by value, never hashed.
     __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     live: dict[str, int]  # per layer: bytes live while it runs
-    held: dict[str, tuple[str, ...]]  # per layer: the tensors live while it runs
     peak: int
     peak_layer: str | None
+
+
+def _last_reads(order: Sequence[str], reads: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """The step of each tensor's last reader."""
+    return {tensor: step for step, name in enumerate(order) for tensor in reads[name]}
 
 
 def liveness(
@@ -45,20 +49,18 @@ def liveness(
     sizes: Mapping[str, int],
     network_input: str,
 ) -> Liveness:
-    """Live bytes at each step of a forward pass in ``order``, and the tensors held.
+    """Live bytes at each step of a forward pass in ``order``.
 
     ``reads`` maps each layer to the tensors it reads; ``sizes`` gives every tensor's
     bytes, the network input's under ``network_input``.
     """
-    last_read = {tensor: step for step, name in enumerate(order) for tensor in reads[name]}
+    last_read = _last_reads(order, reads)
     # The tensors held, in the order they were made (the input first).
     held = dict.fromkeys([network_input] if network_input in last_read else [])
     current = sum(sizes[tensor] for tensor in held)
     peak, peak_layer = (0, None) if order else (sizes[network_input], None)
     live: dict[str, int] = {}
-    held_at: dict[str, tuple[str, ...]] = {}
     for step, name in enumerate(order):
-        held_at[name] = (*held, name)
         live[name] = current + sizes[name]
         if live[name] > peak:
             peak, peak_layer = live[name], name
@@ -69,4 +71,17 @@ def liveness(
             if last_read[tensor] == step:
                 del held[tensor]
                 current -= sizes[tensor]
-    return Liveness(live, held_at, peak, peak_layer)
+    return Liveness(live, peak, peak_layer)
+
+
+def held_while(
+    layer: str, order: Sequence[str], reads: Mapping[str, Sequence[str]], network_input: str
+) -> tuple[str, ...]:
+    """The tensors live while ``layer`` runs, in the order they were made, by the rules
+    of `liveness`: each one made before it and read by it or a later layer, then its own
+    output. Asked for one layer at a time (by `explain`): the sets of every layer
+    together grow with the square of the layers in a wide network."""
+    last_read = _last_reads(order, reads)
+    step = order.index(layer)
+    made_before = [network_input, *order[:step]]
+    return (*(t for t in made_before if last_read.get(t, -1) >= step), layer)

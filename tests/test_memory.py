@@ -13,7 +13,7 @@ import pytest
 from conftest import analyse_layers, run_cli
 
 import cnncalc
-from cnncalc.memory import liveness
+from cnncalc.memory import held_while, liveness
 
 
 def test_lenet5_by_hand() -> None:
@@ -94,6 +94,18 @@ def test_liveness_frees_after_the_last_reader() -> None:
     )
     assert result.live == {"a": 11, "b": 13, "c": 7}
     assert (result.peak, result.peak_layer) == (13, "b")
+
+
+def test_held_while_names_the_tensors_of_each_sum() -> None:
+    # The same diamond: the tensors whose sizes the sums above add, in the order made.
+    order, reads = ["a", "b", "c"], {"a": ["x"], "b": ["x"], "c": ["a", "b"]}
+    assert [held_while(name, order, reads, "x") for name in order] == [
+        ("x", "a"),
+        ("x", "a", "b"),
+        ("a", "b", "c"),
+    ]
+    # x (10) → a (1); b = a + a: a is held while b runs, x no longer.
+    assert held_while("b", ["a", "b"], {"a": ["x"], "b": ["a", "a"]}, "x") == ("a", "b")
 
 
 def test_cli_dtype_json_and_caption() -> None:
