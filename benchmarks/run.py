@@ -163,7 +163,7 @@ def bench_startup(runs: int) -> dict[str, Any]:
         f"--version / floor = {version_ratio:.2f} (target < 1); "
         f"show lenet5 / floor with the collector off = {like_for_like:.2f}"
     )
-    heavy = {"rich", "yaml", "cnncalc.analysis", "cnncalc.layers"}
+    heavy = {"rich", "yaml", "cnncalc.figures.analysis", "cnncalc.model.layers"}
     for arguments in (["--version"], ["list"], ["show", "lenet5"]):
         modules = imported_modules(arguments)
         loaded = ", ".join(m for m in sorted(heavy) if m in modules) or "none"
@@ -189,7 +189,7 @@ def bench_tables(runs: int) -> dict[str, Any]:
         f"tables (median of {runs} runs after a warm-up; fresh process each; the commands "
         "take turns; piped, NO_COLOR)"
     )
-    from cnncalc import catalog
+    from cnncalc.reading import catalog
 
     cli = cnncalc_command()
     floor_label = "import floor (click, yaml, rich.console, rich.table)"
@@ -205,8 +205,8 @@ def bench_tables(runs: int) -> dict[str, Any]:
     worst = max((ratio, label) for label, ratio in ratios.items() if label != floor_label)
     print(f"  slowest: {worst[1]} at {worst[0]:.2f}× the floor (target ≤ 1.5)")
 
-    from cnncalc.analysis import analyse
-    from cnncalc.architecture import from_text
+    from cnncalc.figures.analysis import analyse
+    from cnncalc.reading.architecture import from_text
     from cnncalc.render.data import to_json
     from cnncalc.render.records import analysis_record
 
@@ -234,8 +234,8 @@ def bench_tables(runs: int) -> dict[str, Any]:
 def bench_bundled(runs: int) -> dict[str, Any]:
     """The analysis of each bundled architecture: the networks people write."""
     heading(f"bundled architectures: analyse, median of {max(runs, 20)} runs after a warm-up")
-    from cnncalc.analysis import analyse
-    from cnncalc.catalog import load, names
+    from cnncalc.figures.analysis import analyse
+    from cnncalc.reading.catalog import load, names
 
     report: dict[str, Any] = {}
     for name in names():
@@ -282,8 +282,8 @@ def scale_child(shape: str, layers: int) -> None:
     """Runs in a fresh process: one load and one analysis of one size; prints what
     they made and the process's peak memory (max RSS) as JSON."""
     sys.setrecursionlimit(200)  # proof that no step recurses with depth
-    from cnncalc.analysis import analyse
-    from cnncalc.architecture import from_text
+    from cnncalc.figures.analysis import analyse
+    from cnncalc.reading.architecture import from_text
 
     text = scale_text(shape, layers)
     result = analyse(from_text(text, f"{shape}{layers}.yaml"))
@@ -315,8 +315,8 @@ def scale_turns_child(shape: str, sizes: Sequence[int], rounds: int) -> None:
     the same round, seconds apart.
     """
     sys.setrecursionlimit(200)
-    from cnncalc.analysis import analyse
-    from cnncalc.architecture import from_text
+    from cnncalc.figures.analysis import analyse
+    from cnncalc.reading.architecture import from_text
 
     texts = [scale_text(shape, size) for size in sizes]
     architectures = [from_text(text, f"{shape}.yaml") for text in texts]
@@ -418,8 +418,8 @@ def _run_child(*arguments: str) -> str | None:
 def instructions_child(shape: str, layers: int, passes: int) -> None:
     """Run under callgrind: one network, analysed once to warm up, then ``passes`` more
     times; the difference between 1 pass and 0 is what one analysis costs."""
-    from cnncalc.analysis import analyse
-    from cnncalc.architecture import from_text
+    from cnncalc.figures.analysis import analyse
+    from cnncalc.reading.architecture import from_text
 
     arch = from_text(scale_text(shape, layers), "net.yaml")
     analyse(arch)
@@ -841,7 +841,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         instructions_child(args.rest[0], int(args.rest[1]), int(args.rest[2]))
         return 0
     from cnncalc import __version__
-    from cnncalc.document import loader_name
+    from cnncalc.reading.document import loader_name
 
     print(
         f"cnncalc {__version__}, Python {sys.version.split()[0]}, YAML parser: "

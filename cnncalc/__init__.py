@@ -22,10 +22,10 @@ from typing import TYPE_CHECKING, Any
 from cnncalc._version import __version__
 
 if TYPE_CHECKING:
-    from cnncalc.analysis import Analysis, LayerResult, Totals, analyse
-    from cnncalc.architecture import Architecture, from_text, load
-    from cnncalc.catalog import load as bundled
     from cnncalc.errors import CnncalcError
+    from cnncalc.figures.analysis import Analysis, LayerResult, Totals, analyse
+    from cnncalc.reading.architecture import Architecture, from_text, load
+    from cnncalc.reading.catalog import load as bundled
 
 __all__ = [
     "Analysis",
@@ -41,14 +41,14 @@ __all__ = [
 ]
 
 _LAZY = {
-    "Analysis": "cnncalc.analysis",
-    "LayerResult": "cnncalc.analysis",
-    "Totals": "cnncalc.analysis",
-    "analyse": "cnncalc.analysis",
-    "Architecture": "cnncalc.architecture",
-    "from_text": "cnncalc.architecture",
-    "load": "cnncalc.architecture",
-    "bundled": "cnncalc.catalog",
+    "Analysis": "cnncalc.figures.analysis",
+    "LayerResult": "cnncalc.figures.analysis",
+    "Totals": "cnncalc.figures.analysis",
+    "analyse": "cnncalc.figures.analysis",
+    "Architecture": "cnncalc.reading.architecture",
+    "from_text": "cnncalc.reading.architecture",
+    "load": "cnncalc.reading.architecture",
+    "bundled": "cnncalc.reading.catalog",
     "CnncalcError": "cnncalc.errors",
 }
 

@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import cnncalc
-from cnncalc.analysis import Analysis, LayerResult
-from cnncalc.architecture import from_dict
 from cnncalc.cli import cli
+from cnncalc.figures.analysis import Analysis, LayerResult
+from cnncalc.reading.architecture import from_dict
 
 # Test files whose every skip, under CI, is a failure: the torch oracle and the presets
 # compared with what torchinfo, fvcore and thop count.

@@ -14,10 +14,10 @@ from textwrap import dedent
 import pytest
 from conftest import run_cli
 
-from cnncalc import catalog
-from cnncalc.analysis import analyse
-from cnncalc.architecture import from_text
 from cnncalc.errors import CnncalcError
+from cnncalc.figures.analysis import analyse
+from cnncalc.reading import catalog
+from cnncalc.reading.architecture import from_text
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parent.parent

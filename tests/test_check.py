@@ -19,10 +19,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from cnncalc import catalog
-from cnncalc.budget_check import check, expand_arguments, parse_limits
 from cnncalc.cli import cli
-from cnncalc.sizes import SizeError, parse_size
+from cnncalc.reading import catalog
+from cnncalc.reading.sizes import SizeError, parse_size
+from cnncalc.reports.budget_check import check, expand_arguments, parse_limits
 
 DATA = Path(__file__).parent / "data" / "check"
 INVALID = Path(__file__).parent / "data" / "invalid"
@@ -480,7 +480,7 @@ def subprocess_check(arguments: list[str]) -> tuple[int, str, str]:
 
 
 def test_worker_count() -> None:
-    from cnncalc.budget_check import PARALLEL_MIN_FILES, worker_count
+    from cnncalc.reports.budget_check import PARALLEL_MIN_FILES, worker_count
 
     few = ["a.yaml"] * (2 * PARALLEL_MIN_FILES - 1)
     many = ["a.yaml"] * (10 * PARALLEL_MIN_FILES)
@@ -494,8 +494,8 @@ def test_worker_count() -> None:
 def test_errors_survive_the_trip_from_a_worker() -> None:
     import pickle
 
-    from cnncalc.document import parse
     from cnncalc.errors import CnncalcError
+    from cnncalc.reading.document import parse
 
     with pytest.raises(CnncalcError) as caught:
         parse("a: [1\n", "x.yaml")
@@ -521,7 +521,7 @@ def _square_unless_in_a_worker(number: int) -> int:
 def test_a_worker_that_dies_leaves_its_work_to_this_process(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from cnncalc.parallel import map_in_processes
+    from cnncalc.reports.parallel import map_in_processes
 
     assert map_in_processes(_square_unless_in_a_worker, [1, 2, 3, 4], 2) == [1, 4, 9, 16]
     assert "worker process ended abruptly" in capsys.readouterr().err

@@ -16,11 +16,11 @@ from click.testing import CliRunner
 from conftest import CLI_ENV, run_cli
 from rich.console import Console
 
-from cnncalc import catalog
-from cnncalc.analysis import analyse
 from cnncalc.cli import cli
-from cnncalc.compare import compare
+from cnncalc.figures.analysis import analyse
+from cnncalc.reading import catalog
 from cnncalc.render.compare import bar_length, comparison_table, decades, ratio_text
+from cnncalc.reports.compare import compare
 
 # The megapixel example of the weight-sharing articles: a 1000×1000 image, one 10×10
 # kernel, the size kept with `padding: same`, no bias.
@@ -242,6 +242,6 @@ def test_top_must_be_positive() -> None:
 
 def test_sort_choices_match_the_core() -> None:
     from cnncalc.cli.presentation import SORT_CHOICES
-    from cnncalc.compare import SORT_KEYS
+    from cnncalc.reports.compare import SORT_KEYS
 
     assert SORT_CHOICES == SORT_KEYS

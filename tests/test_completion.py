@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from cnncalc import catalog
 from cnncalc.cli import cli
+from cnncalc.reading import catalog
 
 
 def complete(shell: str, words: str, cword: int) -> list[str]:

@@ -16,10 +16,10 @@ import pytest
 from conftest import run_cli
 
 import cnncalc
-from cnncalc.architecture import from_dict
 from cnncalc.cli import figure_options
-from cnncalc.conventions import CONVENTIONS
-from cnncalc.memory import DTYPES
+from cnncalc.figures.conventions import CONVENTIONS
+from cnncalc.figures.memory import DTYPES
+from cnncalc.reading.architecture import from_dict
 
 
 def test_cli_copies_stay_in_step_with_the_core() -> None:

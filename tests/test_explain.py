@@ -20,13 +20,13 @@ from conftest import run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnncalc import catalog
-from cnncalc.analysis import LayerResult, analyse
-from cnncalc.architecture import from_dict
 from cnncalc.errors import CnncalcError
-from cnncalc.explain import explain
-from cnncalc.layers.steps import OUTPUT_KEYS, Step
+from cnncalc.figures.analysis import LayerResult, analyse
+from cnncalc.figures.explain import explain
+from cnncalc.model.layers.steps import OUTPUT_KEYS, Step
 from cnncalc.names import FIGURE_KEYS
+from cnncalc.reading import catalog
+from cnncalc.reading.architecture import from_dict
 
 # --- a small exact evaluator for the "with the numbers" column -------------------------
 
@@ -253,7 +253,7 @@ layers:
 
 
 def test_newer_kinds_explain_what_show_reports(write: Any) -> None:
-    from cnncalc.architecture import load_file
+    from cnncalc.reading.architecture import load_file
 
     arch = load_file(write(NEWER_KINDS))
     rows = {row.name: row for row in analyse(arch).layers}

@@ -24,11 +24,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cnncalc.analysis import analyse
-from cnncalc.architecture import from_text
 from cnncalc.cli import cli
 from cnncalc.errors import CnncalcError
+from cnncalc.figures.analysis import analyse
 from cnncalc.names import FIGURE_KEYS
+from cnncalc.reading.architecture import from_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = int(os.environ.get("CNNCALC_FUZZ_EXAMPLES", "0"))

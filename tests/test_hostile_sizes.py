@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from cnncalc.layers.resize import adaptive_windows
+from cnncalc.model.layers.resize import adaptive_windows
 
 ROOT = Path(__file__).resolve().parents[1]
 GIB = 2**30

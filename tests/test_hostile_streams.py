@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 import cnncalc
-from cnncalc.budget_check import expand_arguments
+from cnncalc.reports.budget_check import expand_arguments
 from cnncalc.visible import json_visible, visible
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,7 +125,7 @@ def test_broken_pipe_is_quiet() -> None:
 
 def test_internal_error_is_one_line_with_its_own_status() -> None:
     code = (
-        "import cnncalc.analysis as a\n"
+        "import cnncalc.figures.analysis as a\n"
         "def boom(*args, **kwargs): raise ZeroDivisionError('planted')\n"
         "a._row = boom\n"
         "from cnncalc.console import main\n"

@@ -11,12 +11,12 @@ from conftest import analyse_layers, only_layer
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cnncalc import catalog
-from cnncalc.analysis import Analysis, analyse
-from cnncalc.architecture import from_dict
-from cnncalc.conventions import CONVENTIONS
-from cnncalc.memory import DTYPES
+from cnncalc.figures.analysis import Analysis, analyse
+from cnncalc.figures.conventions import CONVENTIONS
+from cnncalc.figures.memory import DTYPES
 from cnncalc.names import FIGURE_KEYS
+from cnncalc.reading import catalog
+from cnncalc.reading.architecture import from_dict
 
 FAST = settings(max_examples=150, deadline=None, derandomize=True, database=None)
 

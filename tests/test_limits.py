@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from cnncalc import document, limits
 from cnncalc.errors import CnncalcError
+from cnncalc.reading import document, limits
 
 resource = pytest.importorskip("resource")  # POSIX only
 
@@ -209,7 +209,7 @@ def test_library_calls_leave_the_garbage_collector_alone(monkeypatch: pytest.Mon
     import gc
 
     import cnncalc
-    from cnncalc.analysis import analyse
+    from cnncalc.figures.analysis import analyse
 
     calls: list[str] = []
     for name in ("disable", "enable", "freeze", "unfreeze", "collect"):

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
-from cnncalc import document
-from cnncalc.analysis import analyse
-from cnncalc.architecture import from_node
 from cnncalc.errors import CnncalcError
+from cnncalc.figures.analysis import analyse
+from cnncalc.reading import document
+from cnncalc.reading.architecture import from_node
 from cnncalc.render.records import analysis_record
 
 ROOT = Path(__file__).resolve().parent.parent

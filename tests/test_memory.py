@@ -1,6 +1,6 @@
 """Activation and parameter memory, against hand-worked values.
 
-Assumption under test (cnncalc/memory.py): batch 1; each layer writes a new tensor;
+Assumption under test (cnncalc/figures/memory.py): batch 1; each layer writes a new tensor;
 while a layer runs, live = every tensor still needed (network input included) + the
 output being written; a tensor is freed after its last reader.
 """
@@ -13,7 +13,7 @@ import pytest
 from conftest import analyse_layers, run_cli
 
 import cnncalc
-from cnncalc.memory import held_while, liveness
+from cnncalc.figures.memory import held_while, liveness
 
 
 def test_lenet5_by_hand() -> None:
@@ -149,7 +149,7 @@ def test_explain_shows_the_new_figures() -> None:
 
 
 def test_a_tensor_read_twice_by_one_layer_is_freed_once() -> None:
-    # Worked by hand from the rules in cnncalc/memory.py's docstring:
+    # Worked by hand from the rules in cnncalc/figures/memory.py's docstring:
     # x (10) → a (1); b = a + a (4). a: x + a = 11, x freed; b: a + b = 5, a freed once.
     result = liveness(["a", "b"], {"a": ["x"], "b": ["a", "a"]}, {"x": 10, "a": 1, "b": 4}, "x")
     assert result.live == {"a": 11, "b": 5}

@@ -25,9 +25,9 @@ onnx = pytest.importorskip("onnx")
 from conftest import run_cli  # noqa: E402
 from onnx import TensorProto, helper  # noqa: E402
 
-from cnncalc import catalog  # noqa: E402
-from cnncalc.analysis import Analysis, analyse  # noqa: E402
-from cnncalc.architecture import load_file  # noqa: E402
+from cnncalc.figures.analysis import Analysis, analyse  # noqa: E402
+from cnncalc.reading import catalog  # noqa: E402
+from cnncalc.reading.architecture import load_file  # noqa: E402
 
 FLOAT = TensorProto.FLOAT
 
@@ -309,8 +309,8 @@ def test_upsample_of_opset_9(onnx_file: Any) -> None:
 
 
 def test_every_operator_of_the_tables_is_documented() -> None:
-    from cnncalc.importing.folding import FOLDS
-    from cnncalc.importing.operators import OPERATORS
+    from cnncalc.reading.onnx.folding import FOLDS
+    from cnncalc.reading.onnx.operators import OPERATORS
 
     page = (Path(__file__).parent.parent / "docs" / "importing.md").read_text(encoding="utf-8")
     assert [op for op in [*OPERATORS, *FOLDS] if f"`{op}`" not in page] == []
@@ -651,7 +651,7 @@ def test_without_onnx_one_line_names_the_install_command(
 
 
 def test_onnx_is_imported_only_by_the_importer() -> None:
-    code = "import sys; from cnncalc.cli import cli; import cnncalc.analysis; print('onnx' in sys.modules)"
+    code = "import sys; from cnncalc.cli import cli; import cnncalc.figures.analysis; print('onnx' in sys.modules)"
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
@@ -841,9 +841,9 @@ def test_import_memory_stays_below_the_model_file(tmp_path: Path) -> None:
     script = textwrap.dedent(
         """
         import resource, sys
-        import onnx, numpy, cnncalc.importing
+        import onnx, numpy, cnncalc.reading.onnx
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        cnncalc.importing.import_model(sys.argv[1])
+        cnncalc.reading.onnx.import_model(sys.argv[1])
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print((after - before) * 1024)  # ru_maxrss is in KiB on Linux
         """

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cnncalc.budget_check import check
 from cnncalc.cli.check import wants_progress
+from cnncalc.reports.budget_check import check
 
 WITHIN = (Path(__file__).parent / "data" / "check" / "within.yaml").read_text(encoding="utf-8")
 

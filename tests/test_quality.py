@@ -51,7 +51,7 @@ def test_import_contracts_are_kept() -> None:
 _PRESENTATION = {
     "cnncalc.cli",
     "cnncalc.render",
-    "cnncalc.plot",
+    "cnncalc.render.plot",
     "cnncalc.console",
     "cnncalc.__main__",
 }

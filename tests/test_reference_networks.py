@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import cnncalc
-from cnncalc import catalog
+from cnncalc.reading import catalog
 
 # LeCun et al. 1998, section II.B: (trainable parameters, connections) per layer.
 # The OUTPUT layer's 84·10 = 840 RBF parameters are fixed, hence non-trainable here.

@@ -20,12 +20,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cnncalc import catalog
-from cnncalc import schema as schema_module
-from cnncalc.architecture import BUDGET_FIGURES, TOP_LEVEL_KEYS
 from cnncalc.cli import cli
-from cnncalc.fields import REQUIRED
-from cnncalc.layers import KINDS
+from cnncalc.model.layers import KINDS
+from cnncalc.reading import catalog
+from cnncalc.reading.architecture import BUDGET_FIGURES, TOP_LEVEL_KEYS
+from cnncalc.reading.fields import REQUIRED
+from cnncalc.reports import schema as schema_module
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -77,9 +77,9 @@ def test_cnncalc_schema_prints_the_shipped_schema(schema: dict[str, Any]) -> Non
 
 
 def test_shipped_schema_matches_the_registry() -> None:
-    """cnncalc/schema.json is what `python -m cnncalc.schema --write` generates now."""
+    """cnncalc/schema.json is what `python -m cnncalc.reports.schema --write` generates now."""
     assert schema_module.shipped() == schema_module.dumps(schema_module.build()), (
-        "cnncalc/schema.json is stale: run `python -m cnncalc.schema --write`"
+        "cnncalc/schema.json is stale: run `python -m cnncalc.reports.schema --write`"
     )
 
 
@@ -96,7 +96,7 @@ def test_schema_lists_every_kind_and_field(schema: dict[str, Any]) -> None:
 
 
 def test_schema_lists_every_common_layer_key(schema: dict[str, Any]) -> None:
-    from cnncalc.architecture import _LAYER_KEYS
+    from cnncalc.reading.architecture import _LAYER_KEYS
 
     for type_name, kind in KINDS.items():
         for prefix in ("layer", "block_layer"):

@@ -34,7 +34,10 @@ def test_version_imports_neither_rich_nor_yaml_nor_the_core() -> None:
     modules = imported_after("--version")
     assert "click" in modules
     assert not {"rich", "yaml"} & _top(modules)
-    assert not {"cnncalc.analysis", "cnncalc.architecture", "cnncalc.layers"} & modules
+    assert (
+        not {"cnncalc.figures.analysis", "cnncalc.reading.architecture", "cnncalc.model.layers"}
+        & modules
+    )
 
 
 def test_help_imports_neither_rich_nor_yaml() -> None:
@@ -44,7 +47,7 @@ def test_help_imports_neither_rich_nor_yaml() -> None:
 
 def test_json_output_does_not_import_rich() -> None:
     modules = imported_after("show", "lenet5", "--format", "json")
-    assert {"yaml", "cnncalc.analysis"} <= modules | _top(modules)
+    assert {"yaml", "cnncalc.figures.analysis"} <= modules | _top(modules)
     assert "rich" not in _top(modules)
 
 

@@ -170,7 +170,7 @@ def test_explain_says_where_a_tied_layer_is_counted() -> None:
 def test_a_long_chain_of_ties_is_counted_once() -> None:
     # 3,000 dense 8→8 layers, each tied to the one before: one set of 8·(8+1) = 72
     # parameters in all (a walk per layer would make this chain cubic; it must not hang).
-    from cnncalc.architecture import from_dict
+    from cnncalc.reading.architecture import from_dict
 
     layers: list[dict[str, object]] = [{"name": "l0", "type": "dense", "units": 8}]
     layers += [

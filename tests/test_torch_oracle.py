@@ -34,9 +34,9 @@ from torch import nn  # noqa: E402
 from torch.nn import functional as F  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from cnncalc import catalog  # noqa: E402
-from cnncalc.analysis import Analysis, analyse  # noqa: E402
-from cnncalc.architecture import NETWORK_INPUT, Architecture, from_dict  # noqa: E402
+from cnncalc.figures.analysis import Analysis, analyse  # noqa: E402
+from cnncalc.reading import catalog  # noqa: E402
+from cnncalc.reading.architecture import NETWORK_INPUT, Architecture, from_dict  # noqa: E402
 
 Tensor = Any  # torch.Tensor; the module is imported lazily, so keep the hints loose
 

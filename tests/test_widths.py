@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 from rich.cells import cell_len
 
-from cnncalc import catalog
 from cnncalc.cli import cli
+from cnncalc.reading import catalog
 
 # Table headers of the contract's figures, as the footer names them.
 HEADERS = {

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import pytest
 
-from cnncalc import catalog
-from cnncalc.analysis import Analysis, analyse
+from cnncalc.figures.analysis import Analysis, analyse
+from cnncalc.reading import catalog
 
 # name: (params, GFLOPS as published, decimals published)  — all [tv]
 TORCHVISION = {

@@ -35,7 +35,7 @@ class LazyGroup(click.Group):
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name = args[0] if args else ""
         if name and not name.startswith("-") and self.get_command(ctx, name) is None:
-            from cnncalc.fields import nearest
+            from cnncalc.reading.fields import nearest
 
             ctx.fail(f"No such command {name!r}{nearest(name, self.list_commands(ctx))}.")
         return super().resolve_command(ctx, args)

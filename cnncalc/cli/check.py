@@ -54,7 +54,7 @@ def _progress_bar(arguments: tuple[str, ...]) -> Iterator[Callable[[int], None] 
     from rich.console import Console
     from rich.progress import Progress
 
-    from cnncalc.budget_check import expand_arguments
+    from cnncalc.reports.budget_check import expand_arguments
 
     total = len(expand_arguments(arguments))
     if total < 2:
@@ -102,9 +102,9 @@ def check(
     61k, 25M or 4.1G. Exit status: 0 all within budget, 1 a budget exceeded, 2 an
     invalid file or option (the other files are still checked).
     """
-    from cnncalc.budget_check import check as run_check
-    from cnncalc.budget_check import parse_limits
-    from cnncalc.sizes import SizeError
+    from cnncalc.reading.sizes import SizeError
+    from cnncalc.reports.budget_check import check as run_check
+    from cnncalc.reports.budget_check import parse_limits
 
     try:
         limits = parse_limits({key[len("max_") :]: value for key, value in maxima.items()})
@@ -120,7 +120,7 @@ def check(
         with _progress_bar(arch) as progress:
             report = run_check(arch, limits, strict=strict, jobs=jobs, progress=progress)
     else:
-        from cnncalc import catalog
+        from cnncalc.reading import catalog
 
         report = run_check(
             catalog.names(), limits, loader=catalog.load, strict=strict, expand=False

@@ -63,7 +63,7 @@ def complete_arch(
     shell completes those itself)."""
     from click.shell_completion import CompletionItem
 
-    from cnncalc import catalog
+    from cnncalc.reading import catalog
 
     names = [CompletionItem(name) for name in catalog.names() if name.startswith(incomplete)]
     return [*names, CompletionItem(incomplete, type="file")]
@@ -135,7 +135,7 @@ def warn(diagnostics: tuple[Diagnostic, ...]) -> None:
 def known_as(source: str) -> str:
     """A file as the user knows it: a bundled architecture by its name (its path is
     inside the package), any other file by the path given."""
-    from cnncalc import catalog
+    from cnncalc.reading import catalog
 
     name = source.removeprefix("architectures/").removesuffix(catalog.SUFFIX)
     return name if source == catalog.display_path(name) and catalog.exists(name) else source

@@ -41,11 +41,11 @@ def compare(
 
     ARCH is a YAML file, - for stdin, or a bundled name.
     """
-    from cnncalc import catalog
-    from cnncalc.analysis import analyse
-    from cnncalc.compare import compare as compare_core
+    from cnncalc.figures.analysis import analyse
+    from cnncalc.reading import catalog
+    from cnncalc.reading.sources import load_arch
     from cnncalc.render import compare as render
-    from cnncalc.sources import load_arch
+    from cnncalc.reports.compare import compare as compare_core
 
     with common.reporting_errors():
         archs_loaded = [load_arch(arch) for arch in archs] or [

@@ -28,9 +28,9 @@ def explain(
 
     ARCH is a YAML file, - for stdin, or a bundled name.
     """
-    from cnncalc.explain import explain as explain_core
+    from cnncalc.figures.explain import explain as explain_core
+    from cnncalc.reading.sources import load_arch
     from cnncalc.render import explain as render
-    from cnncalc.sources import load_arch
 
     with common.reporting_errors():
         explanation = explain_core(load_arch(arch), layers, input_shape, strict=strict)

@@ -17,7 +17,7 @@ from cnncalc.names import FIGURE_KEYS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# Repeated from the core (cnncalc.memory.DTYPES, cnncalc.conventions.CONVENTIONS) so
+# Repeated from the core (cnncalc.figures.memory.DTYPES, cnncalc.figures.conventions.CONVENTIONS) so
 # that building the command imports nothing heavy; tests/test_conventions.py keeps the
 # copies in step.
 DTYPES = ("float32", "float16", "bfloat16", "int8")
@@ -40,7 +40,7 @@ def _fail(option: str, message: str) -> None:
 
 
 def _nearest(word: str, choices: tuple[str, ...]) -> str:
-    from cnncalc.fields import nearest
+    from cnncalc.reading.fields import nearest
 
     return nearest(word, choices)
 
@@ -116,8 +116,8 @@ def figure_options(function: F) -> F:
         "--columns",
         callback=parse_columns,
         metavar="LIST",
-        help="Figure columns of the table, comma-separated, in order: the contract's "
-        "(neurons, params, ..., macs) and receptive_field (rf), jump, activation_bytes, "
+        help="Figure columns of the table, comma-separated, in order: the default "
+        "figures (neurons, params, ..., macs) and receptive_field (rf), jump, activation_bytes, "
         "live_bytes (memory = both), ops; `default`, `all`; +LIST adds to the default. "
         "JSON always has every figure.",
     )(function)
@@ -128,7 +128,7 @@ def figure_options(function: F) -> F:
         callback=_choice("--count", COUNTS),
         metavar="|".join(COUNTS),
         help="Counting convention of the ops figure: conv+dense multiply-accumulates, "
-        "FLOPs, or what torchinfo, fvcore or thop print (see the README).",
+        "FLOPs, or what torchinfo, fvcore or thop print (docs/counting-conventions.md).",
     )(function)
     return click.option(
         "--dtype",

@@ -38,10 +38,10 @@ def import_command(
     zero; with --skip-unsupported it is left out and marked.
     """
     from cnncalc import output_files
-    from cnncalc.analysis import analyse
-    from cnncalc.architecture import from_text
-    from cnncalc.importing import import_model, to_yaml
-    from cnncalc.importing.model_file import one_line
+    from cnncalc.figures.analysis import analyse
+    from cnncalc.reading.architecture import from_text
+    from cnncalc.reading.onnx import import_model, to_yaml
+    from cnncalc.reading.onnx.model_file import one_line
 
     with common.reporting_errors():
         if output is not None:

@@ -13,8 +13,8 @@ from cnncalc.cli import common
 @common.format_option("table", "json")
 def list_command(output_format: str) -> None:
     """List the bundled architectures with their totals."""
-    from cnncalc import catalog
-    from cnncalc.analysis import analyse
+    from cnncalc.figures.analysis import analyse
+    from cnncalc.reading import catalog
 
     with common.reporting_errors():
         entries = [(name, analyse(catalog.load(name))) for name in catalog.names()]

@@ -27,8 +27,8 @@ def plot(archs: tuple[str, ...], output: str, strict: bool) -> None:
     ARCH is a YAML file, - for stdin, or a bundled name. Needs matplotlib:
     pip install 'cnncalc[plot]'.
     """
-    from cnncalc import plot as charts
     from cnncalc.errors import CnncalcError, Position
+    from cnncalc.render import plot as charts
 
     with common.reporting_errors():
         charts.chart_format(output)  # an unknown extension fails before any work
@@ -37,8 +37,8 @@ def plot(archs: tuple[str, ...], output: str, strict: bool) -> None:
     except ImportError:
         click.echo(f"error: plot needs matplotlib: {charts.INSTALL}", err=True)
         raise SystemExit(common.EXIT_BAD_INPUT) from None
-    from cnncalc.analysis import analyse
-    from cnncalc.sources import load_arch
+    from cnncalc.figures.analysis import analyse
+    from cnncalc.reading.sources import load_arch
 
     with common.reporting_errors():
         analyses = [analyse(load_arch(arch), strict=strict) for arch in archs]

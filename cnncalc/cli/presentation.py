@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-# The figures --sort accepts (cnncalc.compare.SORT_KEYS; repeated here so that building
+# The figures --sort accepts (cnncalc.reports.compare.SORT_KEYS; repeated here so that building
 # the command does not import the core).
 SORT_CHOICES = ("params", "params_unshared", "params_dense", "connections", "macs", "neurons")
 MIN_EXPORT_WIDTH = 40
@@ -104,7 +104,7 @@ def _without_colour(text: Text, console: Console) -> Text:
 
 def _write(path: str, text: str) -> None:
     from cnncalc import output_files
-    from cnncalc.sources import files_read
+    from cnncalc.reading.sources import files_read
 
     with common.reporting_errors():
         output_files.write(path, text.encode("utf-8"), "export file", files_read())

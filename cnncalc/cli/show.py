@@ -29,8 +29,8 @@ def show(
     dtype: str = "float32",
 ) -> None:
     """Per-layer figures of ARCH: a YAML file, - for stdin, or a bundled name."""
-    from cnncalc.analysis import analyse
-    from cnncalc.sources import load_arch
+    from cnncalc.figures.analysis import analyse
+    from cnncalc.reading.sources import load_arch
 
     with common.reporting_errors():
         analysis = analyse(
@@ -39,7 +39,7 @@ def show(
     common.warn(analysis.warnings)
     columns, memory = figure_options.table_columns(columns, count)
     if sort or top:
-        from cnncalc.compare import select_layers
+        from cnncalc.reports.compare import select_layers
 
         shown = len(analysis.layers)
         analysis = select_layers(analysis, sort, top)

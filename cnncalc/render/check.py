@@ -13,9 +13,9 @@ from typing import Any
 
 from rich.text import Text
 
-from cnncalc.budget_check import CheckReport, CheckResult
 from cnncalc.render.grid import CellText, Column, Grid, render, wrapped
 from cnncalc.render.text import shown, shown_json, thousands
+from cnncalc.reports.budget_check import CheckReport, CheckResult
 
 STATUS_WORDS = {"pass": "pass", "fail": "FAIL", "unchecked": "unchecked", "error": "invalid"}
 STATUS_STYLES = {"pass": "green", "fail": "bold red", "unchecked": "yellow", "error": "bold red"}

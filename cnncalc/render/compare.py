@@ -12,12 +12,12 @@ from typing import Any
 
 from rich.text import Text
 
-from cnncalc.compare import Comparison, Counts
 from cnncalc.render.data import json_document
 from cnncalc.render.grid import CellText, Column, Grid, natural_width, render, wrapped
 from cnncalc.render.records import analysis_record
 from cnncalc.render.text import shown as shown_text
 from cnncalc.render.text import shown_json, thousands
+from cnncalc.reports.compare import Comparison, Counts
 
 BAR_WIDTH = 36  # characters the longest bar may take
 

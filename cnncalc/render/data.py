@@ -8,7 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from cnncalc.analysis import Analysis
+from cnncalc.figures.analysis import Analysis
 from cnncalc.names import FIGURE_KEYS
 from cnncalc.render.records import LAYER_KEYS, analysis_record
 from cnncalc.render.text import shape_text, shown, shown_json, thousands

@@ -12,7 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from cnncalc.explain import Explanation, LayerExplanation
+from cnncalc.figures.explain import Explanation, LayerExplanation
 from cnncalc.render.glyphs import glyph_text
 from cnncalc.render.text import shape_text, shown, shown_json, thousands
 

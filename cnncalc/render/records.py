@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cnncalc.analysis import Analysis, LayerResult, Totals
+from cnncalc.figures.analysis import Analysis, LayerResult, Totals
 from cnncalc.names import FIGURE_KEYS
 
 LAYER_KEYS = ("name", "type", "output", *FIGURE_KEYS)

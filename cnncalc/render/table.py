@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from cnncalc.analysis import Analysis, LayerResult, Totals
+from cnncalc.figures.analysis import Analysis, LayerResult, Totals
 from cnncalc.names import FIGURE_KEYS
 from cnncalc.render.grid import Column, Grid, kept_columns, render, wrapped
 from cnncalc.render.text import shape_text, shown, thousands
@@ -72,7 +72,7 @@ def _total_cell(totals: Totals, key: str) -> str:
 
 
 def memory_caption(analysis: Analysis) -> str:
-    from cnncalc.memory import DTYPES
+    from cnncalc.figures.memory import DTYPES
 
     totals = analysis.totals
     return (
@@ -116,7 +116,7 @@ def analysis_table(
     """The `show` table as it fits ``width`` columns. ``columns``: the figure columns in
     order (default: those of docs/figures.md); ``memory``: add the memory assumptions to the
     caption (implied by a memory column)."""
-    from cnncalc.conventions import convention
+    from cnncalc.figures.conventions import convention
 
     keys = tuple(FIGURE_KEYS if columns is None else columns)
     counting = convention(analysis.count)

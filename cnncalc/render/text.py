@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnncalc.layers.base import Shape
+from cnncalc.model.layers.base import Shape
 from cnncalc.visible import json_visible, visible
 
 

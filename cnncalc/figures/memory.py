@@ -1,0 +1,87 @@
+"""Activation and parameter memory at a chosen number format.
+
+Assumptions (stated in docs/receptive-field-and-memory.md and in the table's caption):
+
+- Batch 1. Every layer writes a new output tensor (no in-place ReLU, no fusion);
+  a tensor takes neurons × bytes-per-value.
+- The forward pass runs the layers in the analysis's order (file order wherever the
+  graph allows). The network input is held from the start.
+- While a layer runs, live memory is every tensor still needed — by this layer or a
+  later one — plus the output it is writing. A tensor is freed right after its last
+  reader has run; a tensor nobody reads (the output) is freed after it is written.
+- Peak activation memory is the largest live memory over the layers.
+- Parameter memory is (params + non-trainable) × bytes-per-value, tied weights once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import ClassVar
+
+from cnncalc.reading.fields import lookup
+from cnncalc.record import Record
+
+DTYPES: dict[str, int] = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
+DEFAULT_DTYPE = "float32"
+
+
+def bytes_per_value(dtype: str) -> int:
+    return lookup(DTYPES, dtype, "dtype")
+
+
+class Liveness(Record):
+    # Holds a dict: compared by value, never hashed.
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
+
+    live: dict[str, int]  # per layer: bytes live while it runs
+    peak: int
+    peak_layer: str | None
+
+
+def _last_reads(order: Sequence[str], reads: Mapping[str, Sequence[str]]) -> dict[str, int]:
+    """The step of each tensor's last reader."""
+    return {tensor: step for step, name in enumerate(order) for tensor in reads[name]}
+
+
+def liveness(
+    order: Sequence[str],
+    reads: Mapping[str, Sequence[str]],
+    sizes: Mapping[str, int],
+    network_input: str,
+) -> Liveness:
+    """Live bytes at each step of a forward pass in ``order``.
+
+    ``reads`` maps each layer to the tensors it reads; ``sizes`` gives every tensor's
+    bytes, the network input's under ``network_input``.
+    """
+    last_read = _last_reads(order, reads)
+    # The tensors held, in the order they were made (the input first).
+    held = dict.fromkeys([network_input] if network_input in last_read else [])
+    current = sum(sizes[tensor] for tensor in held)
+    peak, peak_layer = (0, None) if order else (sizes[network_input], None)
+    live: dict[str, int] = {}
+    for step, name in enumerate(order):
+        live[name] = current + sizes[name]
+        if live[name] > peak:
+            peak, peak_layer = live[name], name
+        if name in last_read:  # else nothing reads it (the output): freed once written
+            held[name] = None
+            current += sizes[name]
+        for tensor in dict.fromkeys(reads[name]):  # a layer may read one tensor twice
+            if last_read[tensor] == step:
+                del held[tensor]
+                current -= sizes[tensor]
+    return Liveness(live, peak, peak_layer)
+
+
+def held_while(
+    layer: str, order: Sequence[str], reads: Mapping[str, Sequence[str]], network_input: str
+) -> tuple[str, ...]:
+    """The tensors live while ``layer`` runs, in the order they were made, by the rules
+    of `liveness`: each one made before it and read by it or a later layer, then its own
+    output. Asked for one layer at a time (by `explain`): the sets of every layer
+    together grow with the square of the layers in a wide network."""
+    last_read = _last_reads(order, reads)
+    step = order.index(layer)
+    made_before = [network_input, *order[:step]]
+    return (*(t for t in made_before if last_read.get(t, -1) >= step), layer)

@@ -1,0 +1,2 @@
+"""The model: layer kinds (settings, output shape, figures, window), shapes,
+the graph's order, tied weights."""

@@ -1,0 +1,94 @@
+"""The order to evaluate layers in: references resolved, cycles refused."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+
+from cnncalc.errors import CnncalcError
+from cnncalc.reading.architecture import NETWORK_INPUT, Architecture
+from cnncalc.reading.fields import nearest
+
+
+def in_file_order(arch: Architecture) -> bool:
+    """Whether every layer reads only the network input and layers above it."""
+    defined = {NETWORK_INPUT}
+    for layer in arch.layers:
+        if not defined.issuperset(layer.inputs):
+            return False
+        defined.add(layer.name)
+    return True
+
+
+def evaluation_order(arch: Architecture) -> Sequence[int]:
+    """Indices of `arch.layers` so that every layer comes after the layers it reads.
+
+    Kahn's algorithm, iterative (no recursion limit at any depth), and stable: among
+    layers that are ready, file order wins, so a plain chain keeps its order.
+    """
+    if in_file_order(arch):
+        # How files are written: file order is the order, and no reference can be
+        # missing or circular.
+        return range(len(arch.layers))
+    index_of = {layer.name: i for i, layer in enumerate(arch.layers)}
+    readers: list[list[int]] = [[] for _ in arch.layers]
+    waiting = [0] * len(arch.layers)
+    for i, layer in enumerate(arch.layers):
+        field = "inputs" if layer.kind.arity == "many" else "input"
+        for name in layer.inputs:
+            if name == NETWORK_INPUT:
+                continue
+            source = index_of.get(name)
+            if source is None:
+                raise CnncalcError(
+                    arch.source,
+                    layer.position_of(field),
+                    f"layer {layer.name!r}: reads {name!r}, but no layer has that name"
+                    f"{nearest(name, [*index_of, NETWORK_INPUT])}",
+                )
+            if source == i:
+                raise CnncalcError(
+                    arch.source,
+                    layer.position_of(field),
+                    f"layer {layer.name!r}: reads its own output (a cycle)",
+                )
+            readers[source].append(i)
+            waiting[i] += 1
+    ready = deque(i for i, count in enumerate(waiting) if count == 0)
+    order: list[int] = []
+    while ready:
+        i = ready.popleft()
+        order.append(i)
+        for reader in readers[i]:
+            waiting[reader] -= 1
+            if waiting[reader] == 0:
+                ready.append(reader)
+    if len(order) < len(arch.layers):
+        raise _cycle_error(arch, waiting)
+    return order
+
+
+def _cycle_error(arch: Architecture, waiting: list[int]) -> CnncalcError:
+    # Walk back along unresolved inputs from a stuck layer until a name repeats.
+    stuck = {i for i, count in enumerate(waiting) if count}
+    index_of = {layer.name: i for i, layer in enumerate(arch.layers)}
+    path: list[int] = []
+    seen: dict[int, int] = {}
+    current = min(stuck)
+    while current not in seen:
+        seen[current] = len(path)
+        path.append(current)
+        current = next(
+            index_of[name] for name in arch.layers[current].inputs if index_of.get(name) in stuck
+        )
+    cycle = [*path[seen[current] :], current]
+    cycle.reverse()  # in the direction data flows
+    first = arch.layers[cycle[0]]
+    names = " → ".join(arch.layers[i].name for i in cycle)
+    field = "inputs" if first.kind.arity == "many" else "input"
+    return CnncalcError(
+        arch.source,
+        first.position_of(field),
+        f"layer {first.name!r}: the layers {names} read each other in a cycle; "
+        "every layer must read layers that do not depend on it",
+    )

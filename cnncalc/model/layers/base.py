@@ -1,0 +1,135 @@
+"""What every layer kind provides: declared fields, an output shape, its figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from cnncalc.model.layers.steps import Step, figure_steps, neurons_step
+from cnncalc.model.receptive import UNMAPPED, WindowSpec
+from cnncalc.model.shapes import Axis
+from cnncalc.model.shapes import Shape as Shape  # the kinds import both from here
+from cnncalc.model.shapes import units as units
+from cnncalc.reading.fields import Field
+from cnncalc.record import Record
+
+
+class Figures(Record):
+    """The counts of docs/figures.md that depend on the kind (neurons do not)."""
+
+    params: int = 0
+    non_trainable: int = 0
+    params_unshared: int = 0
+    params_dense: int = 0
+    connections: int = 0
+    macs: int = 0
+
+
+class LayerError(Exception):
+    """A layer's settings do not fit its input; ``field`` names the value to point at."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Note(Record):
+    """A warning about a layer (for example input rows that no window reaches)."""
+
+    message: str
+    field: str | None = None
+
+
+class LayerKind(Record):
+    """Base of every layer kind: an immutable Record of the kind's settings.
+
+    Subclasses declare ``type_name`` and ``fields`` and compute their own output shape
+    and figures; nothing outside the kind looks at its type to pick a formula.
+    """
+
+    type_name: ClassVar[str]
+    fields: ClassVar[tuple[Field, ...]] = ()
+    # "one": reads one tensor (`input: NAME`, default the previous layer);
+    # "many": a merge that names its `inputs`.
+    arity: ClassVar[str] = "one"
+
+    @classmethod
+    def from_values(cls, values: dict[str, Any]) -> LayerKind:
+        return cls(**values)
+
+    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+        raise NotImplementedError
+
+    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
+        return Figures()
+
+    def window(self, inputs: Sequence[Shape]) -> WindowSpec:
+        """How an output position reads its input, per spatial axis (receptive fields).
+
+        ``None``: output position o reads input position o only, as activations,
+        normalisation and merges do. Window layers return their kernel, stride, leading
+        padding and dilation per axis; layers whose every unit reads the whole input
+        return `receptive.whole_input(inputs[0])`. This default, `receptive.UNMAPPED`,
+        says "no single window": no receptive field is reported past the layer, so a
+        new kind that forgets this hook shows nothing rather than something wrong.
+        """
+        return UNMAPPED
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        """The steps of `cnncalc explain`, in the order a student would write them.
+
+        This default gives the neurons and each non-zero figure with its formula from
+        docs/figures.md; kinds with formulas of their own override it.
+        """
+        return [neurons_step(output), *figure_steps(self.figures(inputs, output), inputs, output)]
+
+
+def chw(shape: Shape, kind: str) -> tuple[int, int, int]:
+    """The input as (channels, height, width); a flat input is an error here."""
+    if len(shape) != 3:
+        raise LayerError(
+            f"{kind} needs a C×H×W input, but its input is a vector of {units(shape):,} units; "
+            "put it before the flatten or dense layer"
+        )
+    return shape[0], shape[1], shape[2]
+
+
+def dense_equivalent(inputs: Sequence[Shape], output: Shape, bias: bool) -> int:
+    """A dense layer between the same input and output units: in·out (+ out with bias)."""
+    in_units = sum(units(shape) for shape in inputs)
+    out_units = units(output)
+    return in_units * out_units + (out_units if bias else 0)
+
+
+def uncovered_note(
+    axes: tuple[Axis, Axis],
+    sizes: tuple[int, int],
+    spans: tuple[int, int],
+    strides: tuple[int, int],
+) -> Note | None:
+    """A warning naming the input rows/columns that no window reaches, if any.
+
+    Only real input counts: when the windows merely stop short of trailing padding,
+    nothing is lost and nothing is said.
+    """
+    if not (axes[0].dropped or axes[1].dropped):
+        return None
+    parts = []
+    formulas = []
+    for axis, size, span, stride, word in zip(
+        axes, sizes, spans, strides, ("row", "column"), strict=True
+    ):
+        if axis.dropped:
+            parts.append(f"the last {axis.dropped} {word}{'s' if axis.dropped > 1 else ''}")
+            padded = size + axis.pad_before + axis.pad_after
+            formulas.append(f"({padded} − {span}) / {stride} = {(padded - span) / stride:g}")
+    if not parts:
+        return None
+    verb = "is" if len(parts) == 1 and parts[0].startswith("the last 1 ") else "are"
+    return Note(
+        f"the windows do not tile the {sizes[0]}×{sizes[1]} input "
+        f"({'; '.join(dict.fromkeys(formulas))} is not a whole number): "
+        f"{' and '.join(parts)} of the input {verb} never read",
+        "stride",
+    )

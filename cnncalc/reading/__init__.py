@@ -1,0 +1,2 @@
+"""Reading: a YAML file (or an ONNX model) becomes an `Architecture`;
+every error names its line and column."""

@@ -1,0 +1,468 @@
+"""ONNX operators as cnncalc layers: one op type, one small function, one table entry.
+
+A function reads its node (`Step`) and emits layers, or passes a tensor on unchanged,
+or raises `Unsupported` when this use of the operator has no cnncalc layer kind. An op
+type missing from the table is unsupported as a whole: the walk names it, never
+counts it as zero. Numbers written here are the operator's attributes and its weights'
+shapes; the figures come from the layer kinds, as for a hand-written file.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from cnncalc.model.shapes import same_padding
+from cnncalc.reading.onnx.graph import Const, Data, Operator, Step, Unsupported
+
+SPATIAL = 2  # today's layer kinds compute on C×H×W: two spatial axes
+
+
+def _spatial(step: Step, values: list[int], what: str) -> list[int]:
+    if len(values) != SPATIAL:
+        raise Unsupported(f"a {len(values)}-D {what}; cnncalc computes 2-D windows")
+    return values
+
+
+def _compact(values: list[int] | tuple[int, ...]) -> int | list[int]:
+    """`3` for [3, 3]: files read best with the short form."""
+    return values[0] if len(set(values)) == 1 else list(values)
+
+
+def _auto_pad(step: Step) -> str:
+    value = step.attribute("auto_pad", b"NOTSET")
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def _window_padding(
+    step: Step,
+    x: Data,
+    kernel: list[int],
+    strides: list[int],
+    dilations: list[int],
+    extra: tuple[list[int], list[int]] = ([0, 0], [0, 0]),
+) -> tuple[int | list[int] | str, Data]:
+    """The padding setting of a conv or pool (plus ``extra``, a zero Pad absorbed before
+    it), and the tensor it reads: when the two sides of an axis differ, a `pad` layer
+    comes first and the window pads nothing."""
+    auto_pad = _auto_pad(step)
+    if auto_pad == "SAME_UPPER":  # the extra row and column after: cnncalc's `same`
+        return "same", x
+    if len(x.shape) != 3:
+        raise Unsupported("its input is not C×H×W")
+    if auto_pad == "SAME_LOWER":
+        # `same`'s halves the other way round: the larger one before.
+        halves = [
+            same_padding(x.shape[1 + i], kernel[i], strides[i], dilations[i]) for i in range(2)
+        ]
+        before = [larger for _, larger in halves]
+        after = [smaller for smaller, _ in halves]
+    elif auto_pad in ("NOTSET", "VALID"):
+        default = [0] * 2 * SPATIAL
+        pads = (
+            [int(p) for p in step.attribute("pads", default)] if auto_pad == "NOTSET" else default
+        )
+        if len(pads) != 2 * SPATIAL or min(pads) < 0:
+            raise step.fail(f"pads {pads} are not 4 non-negative numbers")
+        before = [p + e for p, e in zip(pads[:SPATIAL], extra[0], strict=True)]
+        after = [p + e for p, e in zip(pads[SPATIAL:], extra[1], strict=True)]
+    else:
+        raise step.fail(f"unknown auto_pad {auto_pad!r}")
+    if before == after:
+        return _compact(before), x
+    sides = {"padding": [before[0], after[0], before[1], after[1]]}
+    padded = step.walk.add_layer(step, "pad", sides, [x], "the model pads the sides unequally")
+    return 0, padded
+
+
+def _absorb_zero_pad(step: Step, x: Data) -> tuple[Data, tuple[list[int], list[int]]]:
+    """A conv's input padded with zeros by a Pad just before it, and read by nothing
+    else, is the conv's own padding (PyTorch's F.pad, TensorFlow's explicit pads)."""
+    walk = step.walk
+    found = walk.zero_pads.get(x.layer)
+    if (
+        found is None
+        or _auto_pad(step) not in ("NOTSET", "VALID")
+        or walk.readers.get(step.inputs[0], 0) != 1
+        or walk.layers[-1].name != x.layer
+    ):
+        return x, ([0, 0], [0, 0])
+    walk.drop_last_layer()
+    return found
+
+
+def _window(step: Step, weight_kernel: list[int] | None = None) -> dict[str, Any]:
+    kernel = [int(k) for k in step.attribute("kernel_shape", weight_kernel or [])]
+    kernel = _spatial(step, kernel, step.op_type)
+    if weight_kernel is not None and kernel != weight_kernel:
+        raise step.fail(f"kernel_shape {kernel} differs from its weight's {weight_kernel}")
+    strides = [int(s) for s in step.attribute("strides", [1] * SPATIAL)]
+    dilations = [int(d) for d in step.attribute("dilations", [1] * SPATIAL)]
+    return {"kernel": kernel, "stride": strides, "dilation": dilations}
+
+
+def _weight_dims(step: Step, index: int) -> tuple[int, ...]:
+    dims = step.const(index).dims
+    if len(dims) != 2 + SPATIAL:
+        raise Unsupported(f"a {len(dims) - 2}-D convolution; cnncalc computes 2-D ones")
+    return dims
+
+
+def conv(step: Step) -> None:
+    x = step.data()
+    dims = _weight_dims(step, 1)
+    window = _window(step, list(dims[2:]))
+    groups = int(step.attribute("group", 1))
+    if len(x.shape) == 3 and dims[1] * groups != x.shape[0]:
+        raise step.fail(f"its weight reads {dims[1]}×{groups} channels, its input has {x.shape[0]}")
+    x, extra = _absorb_zero_pad(step, x)
+    padding, x = _window_padding(
+        step, x, window["kernel"], window["stride"], window["dilation"], extra
+    )
+    settings: dict[str, Any] = {"filters": dims[0], "kernel": _compact(window["kernel"])}
+    settings.update(_optional(window, padding, groups))
+    if not step.has(2):
+        settings["bias"] = False
+    step.emit("conv", settings, [x])
+
+
+def _optional(window: dict[str, Any], padding: Any, groups: int) -> dict[str, Any]:
+    """Settings that differ from the layer kind's defaults, in the order files use."""
+    found: dict[str, Any] = {}
+    if set(window["stride"]) != {1}:
+        found["stride"] = _compact(window["stride"])
+    if padding != 0:
+        found["padding"] = padding
+    if set(window["dilation"]) != {1}:
+        found["dilation"] = _compact(window["dilation"])
+    if groups != 1:
+        found["groups"] = groups
+    return found
+
+
+def conv_transpose(step: Step) -> None:
+    x = step.data()
+    dims = _weight_dims(step, 1)
+    window = _window(step, list(dims[2:]))
+    groups = int(step.attribute("group", 1))
+    if "output_shape" in step.attributes:
+        raise Unsupported("output_shape instead of pads")
+    auto_pad = _auto_pad(step)
+    if auto_pad not in ("NOTSET", "VALID"):
+        raise Unsupported(f"auto_pad {auto_pad!r}")
+    pads = [int(p) for p in step.attribute("pads", [0] * 2 * SPATIAL)]
+    if pads[:SPATIAL] != pads[SPATIAL:]:
+        raise Unsupported(f"unequal pads {pads}")
+    settings: dict[str, Any] = {"filters": dims[1] * groups, "kernel": _compact(window["kernel"])}
+    settings.update(_optional(window, _compact(pads[:SPATIAL]), groups))
+    output_padding = [int(p) for p in step.attribute("output_padding", [0] * SPATIAL)]
+    if set(output_padding) != {0}:
+        settings["output_padding"] = _compact(output_padding)
+    if not step.has(2):
+        settings["bias"] = False
+    step.emit("conv_transpose", settings, [x])
+
+
+def _flat(step: Step, x: Data) -> Data:
+    if len(x.shape) != 1:
+        raise Unsupported("its input is not a flat vector (a flatten comes first in cnncalc)")
+    return x
+
+
+def gemm(step: Step) -> None:
+    x = _flat(step, step.data())
+    if step.attribute("transA", 0):
+        raise Unsupported("transA")
+    dims = step.const(1).dims
+    if len(dims) != 2:
+        raise step.fail(f"its weight has shape {dims}, not 2-D")
+    inputs, units = (dims[1], dims[0]) if step.attribute("transB", 0) else dims
+    if inputs != x.shape[0]:
+        raise step.fail(f"its weight reads {inputs} values, its input has {x.shape[0]}")
+    step.emit("dense", {"units": units} if step.has(2) else {"units": units, "bias": False}, [x])
+
+
+def matmul(step: Step) -> None:
+    x = _flat(step, step.data())
+    dims = step.const(1).dims
+    if len(dims) != 2 or dims[0] != x.shape[0]:
+        raise Unsupported(f"a product of {x.shape} and {dims}, not a dense layer's")
+    step.emit("dense", {"units": dims[1], "bias": False}, [x])
+
+
+def add(step: Step) -> None:
+    present = [step.tensor(i) for i in range(len(step.inputs)) if step.has(i)]
+    data = [t for t in present if isinstance(t, Data)]
+    if len(data) == len(present):
+        if len({d.shape for d in data}) != 1:
+            raise Unsupported("its inputs broadcast: " + ", ".join(str(d.shape) for d in data))
+        step.emit("add", {}, data)
+        return
+    if len(data) == 1 and len(present) == 2:
+        _bias(step, data[0], next(t for t in present if isinstance(t, Const)))
+        return
+    raise Unsupported("it adds constants to the network's data")
+
+
+def _bias(step: Step, x: Data, constant: Const) -> None:
+    """MatMul then Add of a vector is a dense layer with its bias, as exporters split it."""
+    layers = step.walk.layers
+    last = layers[-1] if layers else None
+    if (
+        last is None
+        or last.name != x.layer
+        or last.type_name != "dense"
+        or last.settings.get("bias") is not False
+        or math.prod(constant.dims) != last.settings["units"]
+    ):
+        raise Unsupported("it adds a constant that is not the bias of the dense layer before it")
+    del last.settings["bias"]
+    step.set(0, x)
+
+
+def concat(step: Step) -> None:
+    data = [step.data(i) for i in range(len(step.inputs)) if step.has(i)]
+    rank = 1 + len(data[0].shape)
+    if int(step.attribute("axis", 1)) % rank != 1:
+        raise Unsupported("it joins along an axis other than the channels")
+    if len(data) == 1:
+        step.set(0, data[0])
+        return
+    step.emit("concat", {}, data)
+
+
+def _reshape_to(step: Step, x: Data, target: list[int]) -> None:
+    """Reshapes that flatten, or change nothing, are layers cnncalc has."""
+    if target == [step.walk.batch, *x.shape]:
+        step.set(0, x)
+    elif target == [step.walk.batch, math.prod(x.shape)]:
+        if len(x.shape) == 1:
+            step.set(0, x)
+        else:
+            step.emit("flatten", {}, [x])
+    else:
+        raise Unsupported(f"it reshapes {[step.walk.batch, *x.shape]} to {target}, not a flatten")
+
+
+def reshape(step: Step) -> None:
+    x = step.data()
+    full = [step.walk.batch, *x.shape]
+    target = step.ints(1)
+    if not step.attribute("allowzero", 0):
+        target = [full[i] if t == 0 and i < len(full) else t for i, t in enumerate(target)]
+    if target.count(-1) == 1:
+        known = math.prod(t for t in target if t != -1)
+        if known <= 0 or math.prod(full) % known:
+            raise step.fail(f"cannot reshape {full} to {target}")
+        target[target.index(-1)] = math.prod(full) // known
+    _reshape_to(step, x, target)
+
+
+def flatten(step: Step) -> None:
+    x = step.data()
+    axis = int(step.attribute("axis", 1)) % (1 + len(x.shape))
+    if axis != 1:
+        raise Unsupported(f"it flattens from axis {axis}, not 1")
+    _reshape_to(step, x, [step.walk.batch, math.prod(x.shape)])
+
+
+def squeeze(step: Step) -> None:
+    x = step.data()
+    full = [step.walk.batch, *x.shape]
+    axes = step.ints(1) if step.has(1) else step.attribute("axes", None)
+    chosen = {a % len(full) for a in axes} if axes else {i for i, d in enumerate(full) if d == 1}
+    _reshape_to(step, x, [d for i, d in enumerate(full) if i not in chosen or d != 1])
+
+
+def _pool(mode: str) -> Operator:
+    def pool(step: Step) -> None:
+        x = step.data()
+        window = _window(step)
+        if set(window["dilation"]) != {1}:
+            raise Unsupported("a dilated pool")
+        padding, x = _window_padding(step, x, window["kernel"], window["stride"], [1, 1])
+        settings: dict[str, Any] = {"mode": mode, "size": _compact(window["kernel"])}
+        settings["stride"] = _compact(window["stride"])  # ONNX's default is 1, cnncalc's the size
+        if padding != 0:
+            settings["padding"] = padding
+        if step.attribute("ceil_mode", 0):
+            settings["ceil"] = True
+        step.emit("pool", settings, [x])
+
+    return pool
+
+
+def _global_pool(mode: str) -> Operator:
+    def global_pool(step: Step) -> None:
+        step.emit("global_pool", {"mode": mode}, [step.data()])
+
+    return global_pool
+
+
+def batchnorm(step: Step) -> None:
+    x = step.data()
+    # A training-mode export also outputs the updated running statistics (inputs 3 and
+    # 4 updated): constants here.
+    statistics = [(output, step.const(3 + output - 1)) for output in (1, 2) if step.has(2 + output)]
+    step.emit("batchnorm", {}, [x])
+    for output, statistic in statistics:
+        step.set(output, Const(statistic.dims, None))
+
+
+def _activation(fn: str) -> Operator:
+    def activation(step: Step) -> None:
+        step.emit("activation", {"fn": fn}, [step.data()])
+
+    return activation
+
+
+def clip(step: Step) -> None:
+    x = step.data()
+    if step.has(1) or step.has(2):
+        low = float(step.value(1).reshape(-1)[0]) if step.has(1) else -math.inf
+        high = float(step.value(2).reshape(-1)[0]) if step.has(2) else math.inf
+    else:
+        low, high = step.attribute("min", -math.inf), step.attribute("max", math.inf)
+    functions = {(0.0, 6.0): "relu6", (0.0, math.inf): "relu"}
+    fn = functions.get((low, high))
+    if fn is None:
+        raise Unsupported(f"a clip to [{low:g}, {high:g}], which no activation of cnncalc is")
+    step.emit("activation", {"fn": fn}, [x])
+
+
+def pad(step: Step) -> None:
+    x = step.data()
+    pads = step.ints(1) if step.has(1) else [int(p) for p in step.attribute("pads", [])]
+    rank = 1 + len(x.shape)
+    axes = step.ints(3) if step.has(3) else list(range(rank))
+    if len(pads) != 2 * len(axes):
+        raise step.fail(f"{len(pads)} pads for {len(axes)} axes")
+    before, after = [0] * rank, [0] * rank
+    for index, axis in enumerate(axes):
+        before[axis % rank] = pads[index]
+        after[axis % rank] = pads[len(axes) + index]
+    if min(before + after) < 0:
+        raise Unsupported("negative pads (a crop)")
+    if rank != 4 or before[:2] != [0, 0] or after[:2] != [0, 0]:
+        raise Unsupported(f"pads {pads} on axes other than height and width")
+    if before == after == [0] * rank:
+        step.set(0, x)
+        return
+    mode = step.attribute("mode", b"constant")
+    mode = mode.decode() if isinstance(mode, bytes) else str(mode)
+    comment = "" if mode == "constant" else f"{mode} padding in the model (same figures)"
+    padded = step.emit("pad", {"padding": [before[2], after[2], before[3], after[3]]}, [x], comment)
+    fill = step.tensor(2) if step.has(2) else None
+    if mode == "constant" and (
+        fill is None
+        or (isinstance(fill, Const) and fill.value is not None and not fill.value.any())
+    ):
+        step.walk.zero_pads[padded.layer] = (x, (before[2:], after[2:]))
+
+
+def resize(step: Step) -> None:
+    x = step.data()
+    if len(x.shape) != 3:
+        raise Unsupported("its input is not C×H×W")
+    mode = step.attribute("mode", b"nearest")
+    mode = mode.decode() if isinstance(mode, bytes) else str(mode)
+    modes = {"nearest": "nearest", "linear": "bilinear", "bilinear": "bilinear"}
+    if mode not in modes:
+        raise Unsupported(f"mode {mode!r}")
+    settings: dict[str, Any] = {} if modes[mode] == "nearest" else {"mode": "bilinear"}
+    # Upsample (opset 7-9): scales an attribute or input 1; Resize: roi, scales, sizes.
+    scales_index = 1 if step.op_type == "Upsample" else 2
+    if step.op_type == "Resize" and step.has(3):
+        sizes = step.ints(3)
+        if sizes[:2] != [step.walk.batch, x.shape[0]] or len(sizes) != 4:
+            raise Unsupported(f"sizes {sizes} change more than height and width")
+        settings["size"] = sizes[2:]
+    else:
+        if step.has(scales_index):
+            scales = [float(s) for s in step.value(scales_index).reshape(-1)]
+        else:
+            scales = [float(s) for s in step.attribute("scales", [])]
+        if len(scales) != 4 or scales[:2] != [1.0, 1.0]:
+            raise Unsupported(f"scales {scales} change more than height and width")
+        if all(s.is_integer() for s in scales[2:]):
+            settings["scale"] = _compact([int(s) for s in scales[2:]])
+        else:  # ONNX's output size is floor(input · scale)
+            settings["size"] = [math.floor(x.shape[1 + i] * scales[2 + i]) for i in range(2)]
+    step.emit("upsample", settings, [x])
+
+
+def dropout(step: Step) -> None:
+    x = step.data()
+    rate = float(step.value(1).reshape(-1)[0]) if step.has(1) else step.attribute("ratio", 0.5)
+    step.emit("dropout", {"rate": rate} if rate != 0.5 else {}, [x])
+
+
+def lrn(step: Step) -> None:
+    settings = {
+        "size": int(step.attribute("size", 5)),
+        "alpha": float(step.attribute("alpha", 1e-4)),
+        "beta": float(step.attribute("beta", 0.75)),
+        "k": float(step.attribute("bias", 1.0)),
+    }
+    step.emit("lrn", settings, [step.data()])
+
+
+def same_tensor(step: Step) -> None:
+    """Identity and Cast change no figure: the output is the input."""
+    step.set(0, step.data())
+
+
+def shape(step: Step) -> None:
+    """The shape of a data tensor: a constant, with the batch size the model declares."""
+    import numpy as np
+
+    x = step.data()
+    full = [step.walk.batch, *x.shape]
+    start, end = step.attribute("start", 0), step.attribute("end", None)
+    step.set(0, Const((len(full[start:end]),), np.array(full[start:end], dtype=np.int64)))
+
+
+ACTIVATIONS = {
+    "Relu": "relu",
+    "LeakyRelu": "leaky_relu",
+    "Elu": "elu",
+    "Selu": "selu",
+    "Gelu": "gelu",
+    "Mish": "mish",
+    "HardSwish": "hardswish",
+    "HardSigmoid": "hardsigmoid",
+    "Sigmoid": "sigmoid",
+    "Tanh": "tanh",
+    "Softmax": "softmax",
+    "LogSoftmax": "log_softmax",
+    "Softplus": "softplus",
+    "Softsign": "softsign",
+}
+
+OPERATORS: dict[str, Operator] = {
+    "Conv": conv,
+    "ConvTranspose": conv_transpose,
+    "Gemm": gemm,
+    "MatMul": matmul,
+    "Add": add,
+    "Sum": add,
+    "Concat": concat,
+    "Reshape": reshape,
+    "Flatten": flatten,
+    "Squeeze": squeeze,
+    "MaxPool": _pool("max"),
+    "AveragePool": _pool("avg"),
+    "GlobalMaxPool": _global_pool("max"),
+    "GlobalAveragePool": _global_pool("avg"),
+    "BatchNormalization": batchnorm,
+    "Clip": clip,
+    "Pad": pad,
+    "Resize": resize,
+    "Upsample": resize,
+    "Dropout": dropout,
+    "LRN": lrn,
+    "Identity": same_tensor,
+    "Cast": same_tensor,
+    "Shape": shape,
+    **{op_type: _activation(fn) for op_type, fn in ACTIVATIONS.items()},
+}
