@@ -32,8 +32,8 @@ class LayerResult(Record):
     connections: int
     macs: int
     # Figures beyond the contract's.
-    receptive_field: tuple[int, int] | None = None  # [h, w] on the network input
-    jump: tuple[int, int] | None = None  # effective stride [h, w]; None for vectors
+    receptive_field: tuple[int, ...] | None = None  # per axis ([h, w]) on the input
+    jump: tuple[int, ...] | None = None  # effective stride per axis; None for vectors
     activation_bytes: int = 0  # the output tensor at the analysis's dtype
     live_bytes: int = 0  # every tensor held while this layer runs (see cnncalc.memory)
     ops: int = 0  # operations under the analysis's counting convention

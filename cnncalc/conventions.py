@@ -33,12 +33,13 @@ and its MACs (fvcore, thop). A convention combines a layer's MACs (the contract'
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from cnncalc.fields import lookup
 from cnncalc.layers import Figures, LayerKind, Shape
-from cnncalc.layers.base import chw, units
+from cnncalc.layers.base import units
 from cnncalc.record import Record
 
 
@@ -90,13 +91,13 @@ def _conv_transpose(
     # torchinfo: "Conv" is in ConvTranspose2d, so parameters × output positions;
     # fvcore: the MACs over input positions (as the kind counts them); thop: its conv
     # hook, i.e. output units × Cin/groups × kh × kw.
-    channels = chw(inputs[0], "conv_transpose")[0]
-    kh, kw = kind.kernel
+    channels = inputs[0][0]
+    window = math.prod(kind.settings(inputs[0]).kernel)
     return Operations(
         bias=units(output) if kind.bias else 0,
-        torchinfo=figures.params * output[1] * output[2],
+        torchinfo=figures.params * math.prod(output[1:]),
         fvcore=figures.macs,
-        thop=units(output) * (channels // kind.groups) * kh * kw,
+        thop=units(output) * (channels // kind.groups) * window,
     )
 
 
@@ -118,7 +119,7 @@ def _rbf(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures) ->
 
 
 def _pool(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-    window = kind.size[0] * kind.size[1]
+    window = math.prod(kind.geometry(inputs[0]).kernel)
     if kind.mode == "max":
         # window − 1 comparisons per output unit; torch's MaxPool2d counts 0 everywhere.
         return Operations(pooling=units(output) * (window - 1))
@@ -145,8 +146,7 @@ def _adaptive_pool(
     out = units(output)
     if kind.mode == "max":
         return Operations(pooling=figures.connections - out)
-    _, h, w = chw(inputs[0], "adaptive_pool")
-    ratio = h * w / (kind.size[0] * kind.size[1])
+    ratio = math.prod(inputs[0][1:]) / math.prod(output[1:])
     return Operations(
         pooling=figures.connections, fvcore=units(inputs[0]), thop=int((ratio + 1) * out)
     )
@@ -157,7 +157,7 @@ def _subsample(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figur
     # map's coefficient, one bias. No torch built-in: fvcore and thop count 0,
     # torchinfo the 2·C parameters once.
     neurons = units(output)
-    window = kind.size[0] * kind.size[1]
+    window = math.prod(kind.geometry(inputs[0]).kernel)
     return Operations(
         bias=neurons, pooling=neurons * (window - 1), other=neurons, torchinfo=figures.params
     )

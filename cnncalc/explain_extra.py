@@ -15,6 +15,7 @@ from cnncalc.graph import evaluation_order
 from cnncalc.layers.base import Figures, units
 from cnncalc.layers.steps import Step, n
 from cnncalc.receptive import AxisWindow
+from cnncalc.shapes import AXIS_NAMES
 
 _LABELS = {
     "receptive_field": "receptive field",
@@ -45,9 +46,10 @@ class ExtraSteps:
         reads = {layer.name: layer.inputs for layer in arch.layers}
         self.held = memory.liveness(order, reads, self.sizes, NETWORK_INPUT).held
 
-    def _input(self, name: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    def _input(self, name: str) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
         if name == NETWORK_INPUT:
-            one = (1, 1) if len(self.analysis.input) == 3 else None
+            rank = len(self.analysis.input) - 1
+            one = (1,) * rank if rank else None
             return one, one
         row = self.rows[name]
         return row.receptive_field, row.jump
@@ -65,7 +67,8 @@ class ExtraSteps:
         if row.receptive_field is None:
             return []
         window = self.kinds[row.name].window(row.input_shapes)
-        axes = ("height", "width") if row.receptive_field[0] != row.receptive_field[1] else ("",)
+        field = row.receptive_field
+        axes = AXIS_NAMES.get(len(field), ()) if len(set(field)) > 1 else ("",)
         steps = []
         for axis, word in enumerate(axes):
             value = row.receptive_field[axis]

@@ -57,9 +57,9 @@ CASES: list[tuple[str, str, int, str | None, tuple[str, ...]]] = [
     ("duplicate key", "name: t\nname: u\n", 2, None, ("duplicate key 'name'",)),
     (
         "input not a shape",
-        "name: t\ninput: [1, 28]\nlayers:\n  - {type: flatten}\n",
+        "name: t\ninput: [1, 2, 3, 4, 5]\nlayers:\n  - {type: flatten}\n",
         2,
-        "[1, 28]",
+        "[1, 2, 3, 4, 5]",
         ("[channels, height, width]",),
     ),
     ("layers empty", "name: t\ninput: [1, 2, 2]\nlayers: []\n", 3, "[]", ("non-empty list",)),
@@ -250,7 +250,7 @@ CASES: list[tuple[str, str, int, str | None, tuple[str, ...]]] = [
         HEAD + "  - {type: flatten}\n  - {type: conv, filters: 1, kernel: 1}\n",
         5,
         "{",
-        ("needs a C×H×W input",),
+        ("needs a C×L, C×H×W or C×D×H×W input",),
     ),
     (
         "python object tag",

@@ -101,7 +101,14 @@ def test_every_explained_value_is_what_show_reports(name: str) -> None:
 
 
 def test_output_keys_are_known() -> None:
-    assert set(OUTPUT_KEYS) == {"output_channels", "output_height", "output_width", "output_units"}
+    assert set(OUTPUT_KEYS) == {
+        "output_channels",
+        "output_length",
+        "output_depth",
+        "output_height",
+        "output_width",
+        "output_units",
+    }
 
 
 # --- the reference layers ---------------------------------------------------------------
