@@ -344,3 +344,31 @@ def test_recursive_alias(write: Any) -> None:
     result = run_cli(["show", str(path)])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}:")
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("Conv1d", "conv"),
+        ("Conv3d", "conv"),
+        ("ConvTranspose3d", "conv_transpose"),
+        ("Conv1DTranspose", "conv_transpose"),  # Keras
+        ("MaxPool1d", "pool, mode: max"),
+        ("AvgPool3d", "pool, mode: avg"),
+        ("AveragePooling1D", "pool, mode: avg"),  # Keras
+        ("GlobalAveragePooling3D", "global_pool, mode: avg"),  # Keras
+        ("AdaptiveAvgPool1d", "adaptive_pool, mode: avg"),
+        ("BatchNorm3d", "batchnorm"),
+        ("ZeroPad1d", "pad"),
+        ("UpSampling3D", "upsample"),  # Keras
+    ],
+)
+def test_a_torch_or_keras_name_of_any_rank_is_told_the_kind(
+    tmp_path: Path, written: str, kind: str
+) -> None:
+    path = tmp_path / "net.yaml"
+    path.write_text(f"name: t\ninput: [1, 8]\nlayers:\n  - {{type: {written}}}\n")
+    result = run_cli(["show", str(path)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"unknown layer type {written!r} (in cnncalc: type: {kind};" in result.stderr
+    assert len(result.stderr.splitlines()) == 1

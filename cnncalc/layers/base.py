@@ -101,15 +101,16 @@ def rank_text(sizes: tuple[int, ...]) -> str:
     return f"{len(sizes)}-D (C×{letters})"
 
 
-def expand(value: PerAxis, sizes: tuple[int, ...], name: str) -> tuple[int, ...]:
-    """A per-axis setting for each spatial axis of the input; a list of another
+def expand(value: PerAxis, shape: Shape, name: str) -> tuple[int, ...]:
+    """A per-axis setting for each spatial axis of a C×… input; a list of another
     rank is an error naming both ranks."""
+    sizes = shape[1:]
     if isinstance(value, int):
         return (value,) * len(sizes)
     if len(value) != len(sizes):
         raise LayerError(
             f"{name} {list(value)} is {len(value)}-D but its input "
-            f"{'×'.join(map(str, sizes))} is {rank_text(sizes)}; "
+            f"{'×'.join(map(str, shape))} is {rank_text(sizes)}; "
             f"give one integer or {len(sizes)} value{'s' if len(sizes) > 1 else ''}",
             name,
         )

@@ -69,10 +69,10 @@ def geometry(
     sizes = spatial(shape, what)[1]
     return Geometry(
         sizes,
-        expand(kernel, sizes, kernel_name),
-        expand(stride, sizes, "stride"),
-        padding if isinstance(padding, str) else expand(padding, sizes, "padding"),
-        expand(dilation, sizes, "dilation"),
+        expand(kernel, shape, kernel_name),
+        expand(stride, shape, "stride"),
+        padding if isinstance(padding, str) else expand(padding, shape, "padding"),
+        expand(dilation, shape, "dilation"),
     )
 
 

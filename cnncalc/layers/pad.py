@@ -68,11 +68,11 @@ class Pad(LayerKind):
         if isinstance(self.padding, tuple) and len(self.padding) != len(sizes):
             raise LayerError(
                 f"padding {list(self.padding)} has {len(self.padding)} values but its input "
-                f"{'×'.join(map(str, sizes))} is {rank_text(sizes)}; give one integer, "
+                f"{'×'.join(map(str, shape))} is {rank_text(sizes)}; give one integer, "
                 f"{len(sizes)} values (one per axis) or {2 * len(sizes)} (before and after each)",
                 "padding",
             )
-        return tuple((pad, pad) for pad in expand(self.padding, sizes, "padding"))
+        return tuple((pad, pad) for pad in expand(self.padding, shape, "padding"))
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         # Output position o is input position o − before; the rest is zeros.

@@ -44,9 +44,9 @@ class Upsample(LayerKind):
                 "scale",
             )
         if self.size is not None:
-            return (c, *expand(self.size, sizes, "size"))
+            return (c, *expand(self.size, inputs[0], "size"))
         assert self.scale is not None
-        scale = expand(self.scale, sizes, "scale")
+        scale = expand(self.scale, inputs[0], "scale")
         return (c, *(size * factor for size, factor in zip(sizes, scale, strict=True)))
 
     def _corners(self, shape: Shape) -> int:
@@ -61,7 +61,7 @@ class Upsample(LayerKind):
         steps = []
         for i, axis in enumerate(axis_names(inputs[0])):
             if self.scale is not None:
-                factor = expand(self.scale, sizes, "scale")[i]
+                factor = expand(self.scale, inputs[0], "scale")[i]
                 steps.append(
                     step(
                         f"output_{axis}",
@@ -112,7 +112,8 @@ class AdaptivePool(LayerKind):
 
     def out(self, shape: Shape) -> tuple[int, ...]:
         """The output size per spatial axis of the input."""
-        return expand(self.size, spatial(shape, "adaptive_pool")[1], "size")
+        spatial(shape, "adaptive_pool")  # a vector input is an error
+        return expand(self.size, shape, "size")
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return (inputs[0][0], *self.out(inputs[0]))

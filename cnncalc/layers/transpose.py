@@ -91,7 +91,7 @@ class ConvTranspose(LayerKind):
         return Settings(
             sizes,
             *(
-                expand(getattr(self, name), sizes, name)
+                expand(getattr(self, name), shape, name)
                 for name in ("kernel", "stride", "padding", "output_padding", "dilation")
             ),
         )
