@@ -276,20 +276,12 @@ PRELU_NET = {
     ],
 }
 
-AUDIO_NET = {  # the layers of SMALL_NET on a C×L input, plus an adaptive pool
+AUDIO_NET = {  # SMALL_NET's middle on a C×L input, plus adaptive pools
     "name": "mixed 1-D",
     "input": [2, 400],
     "layers": [
         {"name": "c1", "type": "conv", "filters": 8, "kernel": 9, "stride": 2, "padding": 4},
-        {"name": "bn1", "type": "batchnorm"},
-        {"name": "r1", "type": "activation", "fn": "relu"},
-        {"name": "ap", "type": "pool", "size": 2, "mode": "avg"},
-        {"name": "c2", "type": "conv", "filters": 8, "kernel": 3, "padding": 1, "bias": False},
-        {"name": "bn2", "type": "batchnorm", "affine": False},
-        {"name": "sum", "type": "add", "inputs": ["bn2", "ap"]},
-        {"name": "mp", "type": "pool", "size": 3, "stride": 2, "ceil": True},
-        {"name": "c3", "type": "conv", "filters": 16, "kernel": 1, "groups": 2},
-        {"name": "cat", "type": "concat", "inputs": ["c3", "mp"]},
+        *SMALL_NET["layers"][1:10],  # batchnorm, relu, pools, conv, add, concat
         {"name": "adp", "type": "adaptive_pool", "size": 7, "mode": "avg"},
         {"name": "mxp", "type": "adaptive_pool", "size": 3, "mode": "max"},
         {"name": "gap", "type": "global_pool"},
@@ -303,15 +295,9 @@ VIDEO_NET = {  # the same on a C×D×H×W input, with per-axis kernels and strid
     "layers": [
         {"name": "c1", "type": "conv", "filters": 8, "kernel": [3, 5, 5], "stride": [1, 2, 2],
          "padding": [1, 2, 2]},
-        {"name": "bn1", "type": "batchnorm"},
-        {"name": "r1", "type": "activation", "fn": "relu"},
+        *SMALL_NET["layers"][1:3],
         {"name": "ap", "type": "pool", "size": [1, 2, 2], "mode": "avg"},
-        {"name": "c2", "type": "conv", "filters": 8, "kernel": 3, "padding": 1, "bias": False},
-        {"name": "bn2", "type": "batchnorm", "affine": False},
-        {"name": "sum", "type": "add", "inputs": ["bn2", "ap"]},
-        {"name": "mp", "type": "pool", "size": 3, "stride": 2, "ceil": True},
-        {"name": "c3", "type": "conv", "filters": 16, "kernel": 1, "groups": 2},
-        {"name": "cat", "type": "concat", "inputs": ["c3", "mp"]},
+        *SMALL_NET["layers"][4:10],
         {"name": "adp", "type": "adaptive_pool", "size": [2, 2, 2], "mode": "avg"},
         {"name": "gap", "type": "global_pool", "mode": "max"},
         {"name": "fc", "type": "dense", "units": 10},
