@@ -92,6 +92,11 @@ def spatial(shape: Shape, kind: str) -> tuple[int, tuple[int, ...]]:
             f"{kind} needs a C×L, C×H×W or C×D×H×W input, but its input is a vector of "
             f"{units(shape):,} units; put it before the flatten or dense layer"
         )
+    if len(shape) - 1 not in AXIS_NAMES:
+        raise LayerError(
+            f"{kind} takes 1, 2 or 3 spatial axes, but its input "
+            f"{'×'.join(map(str, shape))} has {len(shape) - 1}"
+        )
     return shape[0], shape[1:]
 
 
