@@ -263,14 +263,20 @@ layers:
 """
 
 
-def test_newer_kinds_explain_what_show_reports(write: Any) -> None:
+def explain_checked(write: Any, text: str) -> Any:
+    """Every layer of the file explained, each step held to what show reports."""
     from cnncalc.architecture import load_file
 
-    arch = load_file(write(NEWER_KINDS))
+    arch = load_file(write(text))
     rows = {row.name: row for row in analyse(arch).layers}
     explanation = explain(arch, list(rows))
     for layer in explanation.layers:
         check_steps(rows[layer.name], layer.steps)
+    return explanation
+
+
+def test_newer_kinds_explain_what_show_reports(write: Any) -> None:
+    explanation = explain_checked(write, NEWER_KINDS)
     steps = {s.key: s for s in explanation.layers[0].steps}
     # DCGAN's doubling: (8 − 1)·2 − 2·1 + (4 − 1) + 1 = 16, and 16·8·4·4 + 8 = 2,056
     # parameters (torch.nn.ConvTranspose2d(16, 8, 4, 2, 1)).
@@ -316,14 +322,8 @@ layers:
 
 
 def test_1d_and_3d_layers_explain_what_show_reports(write: Any) -> None:
-    from cnncalc.architecture import load_file
-
-    for text in (ONE_D, THREE_D):
-        arch = load_file(write(text))
-        rows = {row.name: row for row in analyse(arch).layers}
-        explanation = explain(arch, list(rows))
-        for layer in explanation.layers:
-            check_steps(rows[layer.name], layer.steps)
+    explain_checked(write, ONE_D)
+    explanation = explain_checked(write, THREE_D)
     steps = {s.key: s for s in explanation.layers[0].steps}
     # A 3×5×5 kernel, stride (1, 2, 2), padding (1, 2, 2) on 4×16×16:
     # depth (4 − 3 + 2·1) / 1 + 1 = 4; height floor((16 − 5 + 2·2) / 2) + 1 = 8;
