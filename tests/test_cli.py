@@ -118,7 +118,7 @@ def test_input_override() -> None:
     assert layers["fc1"]["params"] == 48_120
 
 
-@pytest.mark.parametrize("bad", ["1,32", "a,b,c", "0,32,32", "-1,2,3"])
+@pytest.mark.parametrize("bad", ["1,2,3,4,5", "a,b,c", "0,32,32", "-1,2,3"])
 def test_bad_input_override_is_usage_error(bad: str) -> None:
     result = run_cli(["show", "lenet", "--input", bad])
     assert result.exit_code == 2
@@ -200,3 +200,15 @@ def test_readme_shows_the_real_table() -> None:
     pasted = readme[readme.index(marker) + len(marker) :].split("```", 1)[0]
     printed = run_cli(["show", "lenet5"]).stdout
     assert pasted.splitlines() == [line.rstrip() for line in printed.splitlines()]
+
+
+def test_input_override_takes_any_rank(tmp_path: Path) -> None:
+    # A conv of kernel 3 on 1×L gives L − 2 positions, on 1×D×H×W (D−2)×(H−2)×(W−2).
+    path = tmp_path / "net.yaml"
+    path.write_text(
+        "name: t\ninput: [1, 100]\nlayers:\n  - {name: c, type: conv, filters: 2, kernel: 3}\n"
+    )
+    for shape, output in (("1,50", [2, 48]), ("1,5,6,7", [2, 3, 4, 5])):
+        result = run_cli(["show", str(path), "--input", shape, "--format", "json"])
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["layers"][0]["output"] == output

@@ -164,13 +164,14 @@ def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
     for row in analysis.layers:
         kind = by_name[row.name].kind
         shape = row.input_shapes[0]
+        rank = max(len(shape) - 1, 1)  # spatial axes: Conv1d, Conv2d or Conv3d
         t = row.type
         if t == "conv":
             assert kind.sharing and kind.table is None  # type: ignore[attr-defined]
             pad = kind.padding  # type: ignore[attr-defined]
             if pad == "same":
                 pytest.skip("`same` padding has no torch equivalent for every stride")
-            modules[row.name] = nn.Conv2d(
+            modules[row.name] = getattr(nn, f"Conv{rank}d")(
                 shape[0],
                 kind.filters,  # type: ignore[attr-defined]
                 kind.kernel,  # type: ignore[attr-defined]
@@ -181,14 +182,13 @@ def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
                 kind.bias,  # type: ignore[attr-defined]
             )
         elif t == "pool":
-            cls = nn.MaxPool2d if kind.mode == "max" else nn.AvgPool2d  # type: ignore[attr-defined]
+            cls = getattr(nn, f"{'Max' if kind.mode == 'max' else 'Avg'}Pool{rank}d")  # type: ignore[attr-defined]
             modules[row.name] = cls(kind.size, kind.stride, kind.padding, ceil_mode=kind.ceil)  # type: ignore[attr-defined]
         elif t == "global_pool":
-            modules[row.name] = (
-                nn.AdaptiveMaxPool2d(1) if kind.mode == "max" else nn.AdaptiveAvgPool2d(1)  # type: ignore[attr-defined]
-            )
+            cls = getattr(nn, f"Adaptive{'Max' if kind.mode == 'max' else 'Avg'}Pool{rank}d")  # type: ignore[attr-defined]
+            modules[row.name] = cls(1)
         elif t == "adaptive_pool":
-            cls = nn.AdaptiveMaxPool2d if kind.mode == "max" else nn.AdaptiveAvgPool2d  # type: ignore[attr-defined]
+            cls = getattr(nn, f"Adaptive{'Max' if kind.mode == 'max' else 'Avg'}Pool{rank}d")  # type: ignore[attr-defined]
             modules[row.name] = cls(kind.size)  # type: ignore[attr-defined]
         elif t == "dense":
             inputs = 1
@@ -199,7 +199,7 @@ def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
                 nn.Linear(inputs, kind.units, kind.bias),  # type: ignore[attr-defined]
             )
         elif t == "batchnorm":
-            modules[row.name] = nn.BatchNorm2d(shape[0], affine=kind.affine)  # type: ignore[attr-defined]
+            modules[row.name] = getattr(nn, f"BatchNorm{rank}d")(shape[0], affine=kind.affine)  # type: ignore[attr-defined]
         elif t == "activation":
             fn = kind.fn  # type: ignore[attr-defined]
             table = {"relu": nn.ReLU(), "relu6": nn.ReLU6(), "tanh": nn.Tanh(),
@@ -277,8 +277,38 @@ PRELU_NET = {
     ],
 }
 
+AUDIO_NET = {  # SMALL_NET's middle on a C×L input, plus adaptive pools
+    "name": "mixed 1-D",
+    "input": [2, 400],
+    "layers": [
+        {"name": "c1", "type": "conv", "filters": 8, "kernel": 9, "stride": 2, "padding": 4},
+        *SMALL_NET["layers"][1:10],  # batchnorm, relu, pools, conv, add, concat
+        {"name": "adp", "type": "adaptive_pool", "size": 7, "mode": "avg"},
+        {"name": "mxp", "type": "adaptive_pool", "size": 3, "mode": "max"},
+        {"name": "gap", "type": "global_pool"},
+        {"name": "fc", "type": "dense", "units": 10},
+    ],
+}
+
+VIDEO_NET = {  # the same on a C×D×H×W input, with per-axis kernels and strides
+    "name": "mixed 3-D",
+    "input": [3, 8, 24, 24],
+    "layers": [
+        {"name": "c1", "type": "conv", "filters": 8, "kernel": [3, 5, 5], "stride": [1, 2, 2],
+         "padding": [1, 2, 2]},
+        *SMALL_NET["layers"][1:3],
+        {"name": "ap", "type": "pool", "size": [1, 2, 2], "mode": "avg"},
+        *SMALL_NET["layers"][4:10],
+        {"name": "adp", "type": "adaptive_pool", "size": [2, 2, 2], "mode": "avg"},
+        {"name": "gap", "type": "global_pool", "mode": "max"},
+        {"name": "fc", "type": "dense", "units": 10},
+    ],
+}  # fmt: skip
+
 NETWORKS: list[tuple[str, Any, tuple[int, ...] | None]] = [
     ("mixed", SMALL_NET, None),
+    ("mixed 1-D", AUDIO_NET, None),
+    ("mixed 3-D", VIDEO_NET, None),
     ("prelu", PRELU_NET, None),
     ("lenet", "lenet", None),
     ("alexnet", "alexnet", None),

@@ -57,9 +57,9 @@ CASES: list[tuple[str, str, int, str | None, tuple[str, ...]]] = [
     ("duplicate key", "name: t\nname: u\n", 2, None, ("duplicate key 'name'",)),
     (
         "input not a shape",
-        "name: t\ninput: [1, 28]\nlayers:\n  - {type: flatten}\n",
+        "name: t\ninput: [1, 2, 3, 4, 5]\nlayers:\n  - {type: flatten}\n",
         2,
-        "[1, 28]",
+        "[1, 2, 3, 4, 5]",
         ("[channels, height, width]",),
     ),
     ("layers empty", "name: t\ninput: [1, 2, 2]\nlayers: []\n", 3, "[]", ("non-empty list",)),
@@ -250,7 +250,7 @@ CASES: list[tuple[str, str, int, str | None, tuple[str, ...]]] = [
         HEAD + "  - {type: flatten}\n  - {type: conv, filters: 1, kernel: 1}\n",
         5,
         "{",
-        ("needs a C×H×W input",),
+        ("needs a C×L, C×H×W or C×D×H×W input",),
     ),
     (
         "python object tag",
@@ -344,3 +344,31 @@ def test_recursive_alias(write: Any) -> None:
     result = run_cli(["show", str(path)])
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}:")
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"),
+    [
+        ("Conv1d", "conv"),
+        ("Conv3d", "conv"),
+        ("ConvTranspose3d", "conv_transpose"),
+        ("Conv1DTranspose", "conv_transpose"),  # Keras
+        ("MaxPool1d", "pool, mode: max"),
+        ("AvgPool3d", "pool, mode: avg"),
+        ("AveragePooling1D", "pool, mode: avg"),  # Keras
+        ("GlobalAveragePooling3D", "global_pool, mode: avg"),  # Keras
+        ("AdaptiveAvgPool1d", "adaptive_pool, mode: avg"),
+        ("BatchNorm3d", "batchnorm"),
+        ("ZeroPad1d", "pad"),
+        ("UpSampling3D", "upsample"),  # Keras
+    ],
+)
+def test_a_torch_or_keras_name_of_any_rank_is_told_the_kind(
+    tmp_path: Path, written: str, kind: str
+) -> None:
+    path = tmp_path / "net.yaml"
+    path.write_text(f"name: t\ninput: [1, 8]\nlayers:\n  - {{type: {written}}}\n")
+    result = run_cli(["show", str(path)])
+    assert result.exit_code == 2 and result.stdout == ""
+    assert f"unknown layer type {written!r} (in cnncalc: type: {kind};" in result.stderr
+    assert len(result.stderr.splitlines()) == 1

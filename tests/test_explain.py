@@ -72,7 +72,9 @@ def test_evaluator_on_hand_examples() -> None:
 
 def check_steps(row: LayerResult, steps: list[Step] | tuple[Step, ...]) -> None:
     """Each step agrees with the analysis; each non-zero figure has a step."""
-    output_index = {"output_channels": 0, "output_height": 1, "output_width": 2}
+    axes = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+    spatial = axes.get(len(row.output) - 1, ())
+    output_index = {"output_channels": 0, **{f"output_{a}": 1 + i for i, a in enumerate(spatial)}}
     explained = set()
     for step in steps:
         where = f"{row.name}: {step.label}: {step.substituted}"
@@ -84,6 +86,8 @@ def check_steps(row: LayerResult, steps: list[Step] | tuple[Step, ...]) -> None:
             assert (step.value,) == row.output, where
         elif step.key in output_index:
             assert step.value == row.output[output_index[step.key]], where
+        else:
+            assert step.key not in OUTPUT_KEYS, f"{where}: not an axis of {row.output}"
         assert step.formula and step.label
     missing = {key for key in FIGURE_KEYS if row.figure(key)} - explained
     assert not missing, f"{row.name} ({row.type}) has no step for {sorted(missing)}"
@@ -101,7 +105,14 @@ def test_every_explained_value_is_what_show_reports(name: str) -> None:
 
 
 def test_output_keys_are_known() -> None:
-    assert set(OUTPUT_KEYS) == {"output_channels", "output_height", "output_width", "output_units"}
+    assert set(OUTPUT_KEYS) == {
+        "output_channels",
+        "output_length",
+        "output_depth",
+        "output_height",
+        "output_width",
+        "output_units",
+    }
 
 
 # --- the reference layers ---------------------------------------------------------------
@@ -252,14 +263,20 @@ layers:
 """
 
 
-def test_newer_kinds_explain_what_show_reports(write: Any) -> None:
+def explain_checked(write: Any, text: str) -> Any:
+    """Every layer of the file explained, each step held to what show reports."""
     from cnncalc.reading.architecture import load_file
 
-    arch = load_file(write(NEWER_KINDS))
+    arch = load_file(write(text))
     rows = {row.name: row for row in analyse(arch).layers}
     explanation = explain(arch, list(rows))
     for layer in explanation.layers:
         check_steps(rows[layer.name], layer.steps)
+    return explanation
+
+
+def test_newer_kinds_explain_what_show_reports(write: Any) -> None:
+    explanation = explain_checked(write, NEWER_KINDS)
     steps = {s.key: s for s in explanation.layers[0].steps}
     # DCGAN's doubling: (8 − 1)·2 − 2·1 + (4 − 1) + 1 = 16, and 16·8·4·4 + 8 = 2,056
     # parameters (torch.nn.ConvTranspose2d(16, 8, 4, 2, 1)).
@@ -269,6 +286,54 @@ def test_newer_kinds_explain_what_show_reports(write: Any) -> None:
     padded = {s.key: s.value for s in explanation.layers[5].steps}
     # 7 rows + 1 + 2, 3 columns + 3 + 4: the adaptive pool's [7, 3] output padded
     assert padded["output_height"] == 10 and padded["output_width"] == 10
+
+
+ONE_D = """\
+name: 1-D
+input: [4, 100]
+layers:
+  - {name: c1, type: conv, filters: 8, kernel: 5, stride: 2, padding: same, dilation: 2}
+  - {name: lc, type: conv, filters: 2, kernel: 3, sharing: false, bias: false}
+  - {name: p1, type: pool, size: 3, stride: 2, ceil: true}
+  - {name: s1, type: subsample, size: 2}
+  - {name: t1, type: conv_transpose, filters: 4, kernel: 4, stride: 2, padding: 1}
+  - {name: pd, type: pad, padding: [1, 2]}
+  - {name: up, type: upsample, scale: 2, mode: bilinear}
+  - {name: ap, type: adaptive_pool, size: 5}
+  - {name: bn, type: batchnorm}
+  - {name: g, type: global_pool}
+  - {name: fc, type: dense, units: 3}
+"""
+
+THREE_D = """\
+name: 3-D
+input: [2, 4, 16, 16]
+layers:
+  - {name: v, type: conv, filters: 6, kernel: [3, 5, 5], stride: [1, 2, 2], padding: [1, 2, 2]}
+  - {name: vp, type: pool, size: [1, 2, 2]}
+  - {name: vt, type: conv_transpose, filters: 2, kernel: 2, stride: [1, 2, 2], groups: 2}
+  - {name: vu, type: upsample, size: [4, 9, 9], mode: bilinear}
+  - {name: vpad, type: pad, padding: [1, 0, 0, 0, 2, 2]}
+  - {name: va, type: adaptive_pool, size: [2, 3, 3]}
+  - {name: vs, type: subsample, size: [1, 3, 3]}
+  - {name: vg, type: global_pool}
+  - {name: fc, type: dense, units: 3}
+"""
+
+
+def test_1d_and_3d_layers_explain_what_show_reports(write: Any) -> None:
+    explain_checked(write, ONE_D)
+    explanation = explain_checked(write, THREE_D)
+    steps = {s.key: s for s in explanation.layers[0].steps}
+    # A 3×5×5 kernel, stride (1, 2, 2), padding (1, 2, 2) on 4×16×16:
+    # depth (4 − 3 + 2·1) / 1 + 1 = 4; height floor((16 − 5 + 2·2) / 2) + 1 = 8;
+    # neurons 4·8·8·6 = 1,536; params 6·(3·5·5·2 + 1) = 906 (torch.nn.Conv3d(2, 6, (3, 5, 5))).
+    assert steps["output_depth"].substituted == "(4 − 3 + 2 × 1) / 1 + 1"
+    assert steps["output_height"].value == 8
+    assert steps["neurons"].formula == "D × H × W × C"
+    assert steps["neurons"].substituted == "4 × 8 × 8 × 6"
+    assert steps["params"].substituted == "6 × (3 × 5 × 5 × 2 + 1)"
+    assert steps["params"].value == 906
 
 
 # --- any conv, pool or subsample: a property check -------------------------------------

@@ -331,7 +331,8 @@ def test_visible_keeps_ordinary_text() -> None:
 
 def test_api_validates_like_the_command_line() -> None:
     arch = cnncalc.bundled("lenet5")
-    for shape in [(-1, 32, 32), (0, 32, 32), (1, 2)]:
+    # (1, 2) is a 1-D input now; five values are no rank cnncalc knows.
+    for shape in [(-1, 32, 32), (0, 32, 32), (1, 2, 3, 4, 5)]:
         with pytest.raises(cnncalc.CnncalcError, match="positive integers"):
             cnncalc.analyse(arch, input_shape=shape)
     with pytest.raises(TypeError):

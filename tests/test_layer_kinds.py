@@ -282,6 +282,80 @@ CASES = [
         (10,),
         dict(neurons=10, params=1, params_unshared=10, params_dense=100, macs=0),
     ),
+    # 1-D: M5's conv1 (Dai et al. 2017, "Very deep convolutional neural networks for
+    # raw waveforms"), Conv1d(1, 128, 80, stride 4) on 8,000 samples:
+    # out (8000 − 80) / 4 + 1 = 1,981; params 128·(80·1 + 1) = 10,368;
+    # MACs 1,981·128·80 = 20,285,440; unshared 1,981·128·81 = 20,539,008.
+    Case(
+        "1-D conv, M5's conv1",
+        (1, 8000),
+        {"type": "conv", "filters": 128, "kernel": 80, "stride": 4},
+        (128, 1981),
+        dict(
+            neurons=253_568,
+            params=10_368,
+            params_unshared=20_539_008,
+            connections=20_539_008,
+            macs=20_285_440,
+        ),
+    ),
+    # 3-D: r3d_18's stem (torchvision), Conv3d(3, 64, (3, 7, 7), stride (1, 2, 2),
+    # padding (1, 3, 3), bias=False) on 3×16×112×112: out 16×56×56; params
+    # 64·3·3·7·7 = 28,224; MACs 16·56·56·28,224 = 1,416,167,424.
+    Case(
+        "3-D conv, r3d_18's stem",
+        (3, 16, 112, 112),
+        {
+            "type": "conv",
+            "filters": 64,
+            "kernel": [3, 7, 7],
+            "stride": [1, 2, 2],
+            "padding": [1, 3, 3],
+            "bias": False,
+        },
+        (64, 16, 56, 56),
+        dict(params=28_224, macs=1_416_167_424),
+    ),
+    # 3-D max pool 3, stride 2, padding 1 on 64×16×56×56: out per axis
+    # floor((n + 2 − 3) / 2) + 1 → 8×28×28; connections 64·8·28·28·27 = 10,838,016.
+    Case(
+        "3-D pool 3, stride 2, padding 1",
+        (64, 16, 56, 56),
+        {"type": "pool", "size": 3, "stride": 2, "padding": 1},
+        (64, 8, 28, 28),
+        dict(params=0, connections=10_838_016),
+    ),
+    # 1-D transposed conv, ConvTranspose1d(8, 4, 4, stride 2, padding 1) on 8×50:
+    # out (50 − 1)·2 − 2 + 3 + 1 = 100; params 8·4·4 + 4 = 132; MACs 50·8·4·4 = 6,400.
+    Case(
+        "1-D conv_transpose doubling",
+        (8, 50),
+        {"type": "conv_transpose", "filters": 4, "kernel": 4, "stride": 2, "padding": 1},
+        (4, 100),
+        dict(params=132, macs=6_400),
+    ),
+    # BatchNorm1d on 16×100 and BatchNorm3d on 16×4×8×8: 2·16 = 32 each, trained and running.
+    Case(
+        "1-D batchnorm",
+        (16, 100),
+        {"type": "batchnorm"},
+        (16, 100),
+        dict(params=32, non_trainable=32),
+    ),
+    Case(
+        "3-D global pool",
+        (16, 4, 8, 8),
+        {"type": "global_pool"},
+        (16, 1, 1, 1),
+        dict(connections=4096),
+    ),
+    Case(
+        "3-D adaptive pool to 2×2×2 of 4×8×8: windows 2·4·4 = 32 per unit",
+        (16, 4, 8, 8),
+        {"type": "adaptive_pool", "size": 2},
+        (16, 2, 2, 2),
+        dict(connections=16 * 8 * 32),
+    ),
 ]
 
 

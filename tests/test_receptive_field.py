@@ -353,3 +353,44 @@ def test_table_columns_show_fields() -> None:
     c3 = next(line for line in result.stdout.splitlines() if line.strip().startswith("C3"))
     assert c3.split()[-3:] == ["1,516", "14×14", "2×2"]  # LeNet-5 paper: C3 1,516 params
     assert "Connections" not in result.stdout
+
+
+def test_receptive_field_and_jump_per_axis_in_1d_and_3d() -> None:
+    # r' = r + (F − 1)·j, j' = j·S per axis (Dang Ha The Hien's recurrence), by hand.
+    # 1-D, M5's front (Dai et al. 2017): conv 80 stride 16 → r 80, j 16; pool 4 →
+    # r 80 + 3·16 = 128, j 64; a dense layer then sees the whole input.
+    from cnncalc.reading.architecture import from_dict
+
+    audio = from_dict(
+        {
+            "name": "1-D",
+            "input": [1, 8000],
+            "layers": [
+                {"name": "c", "type": "conv", "filters": 4, "kernel": 80, "stride": 16},
+                {"name": "p", "type": "pool", "size": 4},
+                {"name": "fc", "type": "dense", "units": 2},
+            ],
+        }
+    )
+    rows = {row.name: row for row in cnncalc.analyse(audio).layers}
+    assert (rows["c"].receptive_field, rows["c"].jump) == ((80,), (16,))
+    assert (rows["p"].receptive_field, rows["p"].jump) == ((128,), (64,))
+    # The dense layer reads all 124 pool units: 128 + (124 − 1)·64 = 8,000, every
+    # sample ((8000 − 80) / 16 = 495 is exact: the conv's windows tile the input).
+    assert rows["fc"].receptive_field == (8_000,) and rows["fc"].jump is None
+    # 3-D, r3d_18's stem: kernel (3, 7, 7), stride (1, 2, 2) → r (3, 7, 7), j (1, 2, 2);
+    # a 3×3×3 pool, stride 2 → r (3 + 2·1, 7 + 2·2, 7 + 2·2) = (5, 11, 11), j (2, 4, 4).
+    video = from_dict(
+        {
+            "name": "3-D",
+            "input": [3, 16, 56, 56],
+            "layers": [
+                {"name": "c", "type": "conv", "filters": 4, "kernel": [3, 7, 7],
+                 "stride": [1, 2, 2], "padding": [1, 3, 3]},
+                {"name": "p", "type": "pool", "size": 3, "stride": 2, "padding": 1},
+            ],
+        }
+    )  # fmt: skip
+    rows = {row.name: row for row in cnncalc.analyse(video).layers}
+    assert (rows["c"].receptive_field, rows["c"].jump) == ((3, 7, 7), (1, 2, 2))
+    assert (rows["p"].receptive_field, rows["p"].jump) == ((5, 11, 11), (2, 4, 4))

@@ -224,3 +224,21 @@ def test_semantic_only_rejected_by_loader_not_schema(validator: Any, path: Path)
     why = path.read_text(encoding="utf-8").splitlines()[1]
     assert why.startswith("# Why the schema passes it: ")
     assert validator.is_valid(_data(path)), f"the schema now rejects {path.name}: move it"
+
+
+def test_1d_and_3d_files_are_valid_and_four_axes_are_not(validator: Any) -> None:
+    layers_1d = [
+        {"type": "conv", "filters": 4, "kernel": [80], "stride": 16, "padding": [2]},
+        {"type": "pad", "padding": [1, 2]},
+        {"type": "upsample", "scale": [2]},
+    ]
+    layers_3d = [
+        {"type": "conv", "filters": 4, "kernel": [3, 7, 7], "dilation": [1, 2, 2]},
+        {"type": "pad", "padding": [1, 1, 0, 0, 2, 2]},
+        {"type": "adaptive_pool", "size": [1, 3, 3]},
+    ]
+    assert validator.is_valid({"name": "a", "input": [1, 8000], "layers": layers_1d})
+    assert validator.is_valid({"name": "v", "input": [3, 16, 112, 112], "layers": layers_3d})
+    four = {"type": "conv", "filters": 4, "kernel": [1, 3, 7, 7]}
+    assert not validator.is_valid({"name": "x", "input": [3, 8, 8], "layers": [four]})
+    assert not validator.is_valid({"name": "x", "input": [1, 2, 3, 4, 5], "layers": layers_1d})

@@ -44,11 +44,27 @@ Tensor = Any  # torch.Tensor; the module is imported lazily, so keep the hints l
 # --- translation: one layer's settings → torch modules ------------------------------------
 
 
-def pair(value: Any) -> tuple[int, int]:
+def axes(value: Any, rank: int) -> tuple[int, ...]:
+    """An int for every spatial axis, or one per axis, as a tuple of ``rank`` ints."""
     if isinstance(value, int):
-        return (value, value)
-    first, second = value
-    return (int(first), int(second))
+        return (value,) * rank
+    assert len(value) == rank
+    return tuple(int(v) for v in value)
+
+
+def rank_of(x: Tensor) -> int:
+    """Spatial axes of a batch N×C×…: 1 for N×C×L, 2 for N×C×H×W, 3 for N×C×D×H×W."""
+    return int(x.dim()) - 2
+
+
+def torch_pad(pairs: list[tuple[int, int]]) -> tuple[int, ...]:
+    """(before, after) per spatial axis, first axis first, in F.pad's order (last axis
+    first)."""
+    return tuple(side for before_after in reversed(pairs) for side in before_after)
+
+
+def zero_pad(pad: tuple[int, ...], rank: int) -> nn.Module:
+    return getattr(nn, f"ZeroPad{rank}d")(pad)
 
 
 def tf_same_padding(size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
@@ -60,19 +76,20 @@ def tf_same_padding(size: int, kernel: int, stride: int, dilation: int) -> tuple
 
 
 def explicit_padding(
-    settings: dict[str, Any], x: Tensor, kernel: tuple[int, int], stride: tuple[int, int]
-) -> tuple[int, int, int, int]:
-    """(left, right, top, bottom) as torch.nn.ZeroPad2d takes it."""
-    dilation = pair(settings.get("dilation", 1))
+    settings: dict[str, Any], x: Tensor, kernel: tuple[int, ...], stride: tuple[int, ...]
+) -> tuple[int, ...]:
+    """The padding as torch.nn.ZeroPad1d/2d/3d takes it ((left, right, top, bottom) in 2-D)."""
+    rank = rank_of(x)
+    dilation = axes(settings.get("dilation", 1), rank)
     padding = settings.get("padding", 0)
     if padding == "same":
-        top, bottom = tf_same_padding(x.shape[2], kernel[0], stride[0], dilation[0])
-        left, right = tf_same_padding(x.shape[3], kernel[1], stride[1], dilation[1])
-        return (left, right, top, bottom)
+        sizes = x.shape[2:]
+        return torch_pad(
+            [tf_same_padding(sizes[i], kernel[i], stride[i], dilation[i]) for i in range(rank)]
+        )
     if padding == "valid":
-        return (0, 0, 0, 0)
-    ph, pw = pair(padding)
-    return (pw, pw, ph, ph)
+        padding = 0
+    return torch_pad([(p, p) for p in axes(padding, rank)])
 
 
 class LocallyConnected(nn.Module):  # type: ignore[misc]
@@ -82,43 +99,58 @@ class LocallyConnected(nn.Module):  # type: ignore[misc]
     def __init__(self, x: Tensor, settings: dict[str, Any]) -> None:
         super().__init__()
         assert settings["groups"] == 1, "locally connected with groups is not generated"
-        self.kernel = pair(settings["kernel"])
-        self.stride = pair(settings["stride"])
-        self.dilation = pair(settings["dilation"])
+        self.rank = rank_of(x)
+        self.kernel = axes(settings["kernel"], self.rank)
+        self.stride = axes(settings["stride"], self.rank)
+        self.dilation = axes(settings["dilation"], self.rank)
         self.pad = explicit_padding(settings, x, self.kernel, self.stride)
         self.filters = settings["filters"]
-        columns = self._columns(x)
         # The output size, as torch's own conv computes it on the padded input.
-        probe = F.conv2d(
+        conv = getattr(F, f"conv{self.rank}d")
+        probe = conv(
             F.pad(x[:, :1], self.pad),
             torch.zeros(1, 1, *self.kernel),
             stride=self.stride,
             dilation=self.dilation,
         )
-        self.out_hw = tuple(probe.shape[2:])
-        self.weight = nn.Parameter(torch.zeros(columns.shape[2], self.filters, columns.shape[1]))
+        self.out_size = tuple(probe.shape[2:])
+        columns = self._columns(x)
+        self.weight = nn.Parameter(torch.zeros(columns.shape[0], self.filters, columns.shape[1]))
         self.bias = (
-            nn.Parameter(torch.zeros(self.filters, *self.out_hw)) if settings["bias"] else None
+            nn.Parameter(torch.zeros(self.filters, *self.out_size)) if settings["bias"] else None
         )
 
     def _columns(self, x: Tensor) -> Tensor:
-        return F.unfold(F.pad(x, self.pad), self.kernel, dilation=self.dilation, stride=self.stride)
+        """positions × fan-in: each window's inputs, gathered with Tensor.unfold along
+        each axis (dilation keeps every D-th of the span), which flop_counter does not
+        count."""
+        windows = F.pad(x, self.pad)[0]  # C × padded sizes
+        for i in range(self.rank):
+            span = self.dilation[i] * (self.kernel[i] - 1) + 1
+            windows = windows.unfold(1 + i, span, self.stride[i])[..., :: self.dilation[i]]
+        # C × out sizes × kernel sizes → positions × (C · kernel)
+        order = [*range(1, 1 + self.rank), 0, *range(1 + self.rank, 1 + 2 * self.rank)]
+        return windows.permute(order).reshape(math.prod(self.out_size), -1)
 
     def forward(self, x: Tensor) -> Tensor:
-        columns = self._columns(x)[0].T.unsqueeze(-1)  # positions × fan-in × 1
+        columns = self._columns(x).unsqueeze(-1)  # positions × fan-in × 1
         out = torch.bmm(self.weight, columns).squeeze(-1).T  # filters × positions
-        out = out.reshape(1, self.filters, *self.out_hw)
+        out = out.reshape(1, self.filters, *self.out_size)
         return out if self.bias is None else out + self.bias
 
 
 class Subsample(nn.Module):  # type: ignore[misc]
     """LeNet-5's S-layers: average a window, times one coefficient, plus one bias, per map."""
 
-    def __init__(self, channels: int, size: tuple[int, int], stride: tuple[int, int]) -> None:
+    def __init__(self, x: Tensor, settings: dict[str, Any]) -> None:
         super().__init__()
-        self.pool = nn.AvgPool2d(size, stride)
-        self.weight = nn.Parameter(torch.ones(1, channels, 1, 1))
-        self.bias = nn.Parameter(torch.zeros(1, channels, 1, 1))
+        rank = rank_of(x)
+        size = axes(settings["size"], rank)
+        stride = axes(settings["stride"] if settings["stride"] is not None else size, rank)
+        self.pool = getattr(nn, f"AvgPool{rank}d")(size, stride)
+        ones = (1,) * rank
+        self.weight = nn.Parameter(torch.ones(1, x.shape[1], *ones))
+        self.bias = nn.Parameter(torch.zeros(1, x.shape[1], *ones))
 
     def forward(self, x: Tensor) -> Tensor:
         return self.pool(x) * self.weight + self.bias
@@ -174,20 +206,21 @@ class Built:
 
 
 def conv_module(settings: dict[str, Any], x: Tensor) -> Built:
-    kernel, stride = pair(settings["kernel"]), pair(settings["stride"])
+    rank = rank_of(x)
+    kernel, stride = axes(settings["kernel"], rank), axes(settings["stride"], rank)
     if not settings.get("sharing", True):
         return Built(LocallyConnected(x, settings))
     channels = x.shape[1]
-    conv = nn.Conv2d(
+    conv = getattr(nn, f"Conv{rank}d")(
         channels,
         settings["filters"],
         kernel,
         stride=stride,
-        dilation=pair(settings["dilation"]),
+        dilation=axes(settings["dilation"], rank),
         groups=settings["groups"],
         bias=settings["bias"],
     )
-    module = nn.Sequential(nn.ZeroPad2d(explicit_padding(settings, x, kernel, stride)), conv)
+    module = nn.Sequential(zero_pad(explicit_padding(settings, x, kernel, stride), rank), conv)
     table = settings.get("table")
     if table is None:
         return Built(module)
@@ -195,59 +228,76 @@ def conv_module(settings: dict[str, Any], x: Tensor) -> Built:
     # formula of docs/figures.md for params, Σ over filters (kh·kw·len(entry) + bias), and the
     # table's share of the dense conv's products for MACs.
     bias = 1 if settings["bias"] else 0
-    params = sum(kernel[0] * kernel[1] * len(entry) + bias for entry in table)
+    params = sum(math.prod(kernel) * len(entry) + bias for entry in table)
     links = sum(len(entry) for entry in table)
     return Built(module, params, (links, settings["filters"] * channels))
 
 
 def pool_module(settings: dict[str, Any], x: Tensor) -> Built:
-    size = pair(settings["size"])
-    stride = pair(settings["stride"] if settings["stride"] is not None else settings["size"])
+    rank = rank_of(x)
+    size = axes(settings["size"], rank)
+    stride = axes(settings["stride"] if settings["stride"] is not None else size, rank)
     ceil = settings["ceil"]
     padding = settings["padding"]
-    pool_class = nn.MaxPool2d if settings["mode"] == "max" else nn.AvgPool2d
+    pool_class = getattr(nn, f"{'Max' if settings['mode'] == 'max' else 'Avg'}Pool{rank}d")
     if padding == "same":
         pad = explicit_padding(settings, x, size, stride)
-        return Built(nn.Sequential(nn.ZeroPad2d(pad), pool_class(size, stride, ceil_mode=ceil)))
-    return Built(pool_class(size, stride, pair(padding), ceil_mode=ceil))
+        return Built(nn.Sequential(zero_pad(pad, rank), pool_class(size, stride, ceil_mode=ceil)))
+    padding = 0 if padding == "valid" else padding
+    return Built(pool_class(size, stride, axes(padding, rank), ceil_mode=ceil))
 
 
 def transpose_module(settings: dict[str, Any], x: Tensor) -> Built:
+    rank = rank_of(x)
     return Built(
-        nn.ConvTranspose2d(
+        getattr(nn, f"ConvTranspose{rank}d")(
             x.shape[1],
             settings["filters"],
-            pair(settings["kernel"]),
-            stride=pair(settings["stride"]),
-            padding=pair(settings["padding"]),
-            output_padding=pair(settings["output_padding"]),
+            axes(settings["kernel"], rank),
+            stride=axes(settings["stride"], rank),
+            padding=axes(settings["padding"], rank),
+            output_padding=axes(settings["output_padding"], rank),
             groups=settings["groups"],
             bias=settings["bias"],
-            dilation=pair(settings["dilation"]),
+            dilation=axes(settings["dilation"], rank),
         )
     )
 
 
+# cnncalc's `bilinear` interpolates along every axis: torch names it by rank.
+INTERPOLATE = {1: "linear", 2: "bilinear", 3: "trilinear"}
+
+
 def upsample_module(settings: dict[str, Any], x: Tensor) -> Built:
+    rank = rank_of(x)
+    mode = INTERPOLATE[rank] if settings["mode"] == "bilinear" else settings["mode"]
     if settings.get("size") is not None:
-        return Built(nn.Upsample(size=pair(settings["size"]), mode=settings["mode"]))
-    scale = tuple(float(s) for s in pair(settings["scale"]))
-    return Built(nn.Upsample(scale_factor=scale, mode=settings["mode"]))
+        return Built(nn.Upsample(size=axes(settings["size"], rank), mode=mode))
+    scale = tuple(float(s) for s in axes(settings["scale"], rank))
+    return Built(nn.Upsample(scale_factor=scale, mode=mode))
 
 
 def pad_module(settings: dict[str, Any], x: Tensor) -> Built:
+    """An int for every side, one per axis, or (before, after) for each axis in turn."""
+    rank = rank_of(x)
     padding = settings["padding"]
-    if isinstance(padding, int):
-        padding = (padding,) * 4
-    elif len(padding) == 2:
-        padding = (padding[0], padding[0], padding[1], padding[1])
-    top, bottom, left, right = padding
-    return Built(nn.ZeroPad2d((left, right, top, bottom)))
+    if isinstance(padding, int) or len(padding) == rank:
+        pairs = [(p, p) for p in axes(padding, rank)]
+    else:
+        pairs = [(padding[2 * i], padding[2 * i + 1]) for i in range(rank)]
+    return Built(zero_pad(torch_pad(pairs), rank))
 
 
 def batchnorm_module(settings: dict[str, Any], x: Tensor) -> Built:
-    norm = nn.BatchNorm2d if x.dim() == 4 else nn.BatchNorm1d
+    # BatchNorm1d takes N×C and N×C×L.
+    norm = getattr(nn, f"BatchNorm{max(rank_of(x), 1)}d")
     return Built(norm(x.shape[1], affine=settings.get("affine", True)))
+
+
+def _adaptive(mode: str, size: Any, x: Tensor) -> Built:
+    rank = rank_of(x)
+    pool = getattr(nn, f"Adaptive{'Avg' if mode == 'avg' else 'Max'}Pool{rank}d")
+    return Built(pool(axes(size, rank)))
 
 
 TRANSLATE: dict[str, Callable[[dict[str, Any], Tensor], Built]] = {
@@ -257,15 +307,9 @@ TRANSLATE: dict[str, Callable[[dict[str, Any], Tensor], Built]] = {
     "upsample": upsample_module,
     "pad": pad_module,
     "batchnorm": batchnorm_module,
-    "subsample": lambda s, x: Built(Subsample(x.shape[1], pair(s["size"]), pair(s["stride"]))),
-    "global_pool": lambda s, x: Built(
-        nn.AdaptiveAvgPool2d(1) if s["mode"] == "avg" else nn.AdaptiveMaxPool2d(1)
-    ),
-    "adaptive_pool": lambda s, x: Built(
-        nn.AdaptiveAvgPool2d(pair(s["size"]))
-        if s["mode"] == "avg"
-        else nn.AdaptiveMaxPool2d(pair(s["size"]))
-    ),
+    "subsample": lambda s, x: Built(Subsample(x, s)),
+    "global_pool": lambda s, x: _adaptive(s["mode"], 1, x),
+    "adaptive_pool": lambda s, x: _adaptive(s["mode"], s["size"], x),
     "dense": lambda s, x: Built(
         nn.Sequential(nn.Flatten(), nn.Linear(x[0].numel(), s["units"], bias=s["bias"]))
     ),
@@ -402,6 +446,115 @@ def test_prelu_agrees_with_torch() -> None:
     assert [measured[n].macs for n in ("per_channel", "shared", "per_unit")] == [0, 0, 0]
 
 
+def test_1d_and_3d_networks_agree_with_torch() -> None:
+    """Every window kind on a C×L and a C×D×H×W input, with ints and per-axis lists."""
+    audio = from_dict(
+        {
+            "name": "1-D",
+            "input": [1, 8000],
+            "layers": [
+                {"name": "c1", "type": "conv", "filters": 32, "kernel": 80, "stride": 16},
+                {"name": "b1", "type": "batchnorm"},
+                {"name": "p1", "type": "pool", "size": [4], "mode": "avg"},
+                {
+                    "name": "c2",
+                    "type": "conv",
+                    "filters": 8,
+                    "kernel": 3,
+                    "padding": "same",
+                    "dilation": 2,
+                    "groups": 4,
+                },
+                {
+                    "name": "lc",
+                    "type": "conv",
+                    "filters": 2,
+                    "kernel": 5,
+                    "stride": 3,
+                    "sharing": False,
+                },
+                {
+                    "name": "t1",
+                    "type": "conv_transpose",
+                    "filters": 6,
+                    "kernel": 4,
+                    "stride": 2,
+                    "padding": 1,
+                    "output_padding": 1,
+                },
+                {"name": "pd", "type": "pad", "padding": [1, 2]},
+                {"name": "s1", "type": "subsample", "size": 2},
+                {"name": "up", "type": "upsample", "scale": 3, "mode": "bilinear"},
+                {"name": "ap", "type": "adaptive_pool", "size": 7, "mode": "max"},
+                {"name": "g", "type": "global_pool"},
+                {"name": "fc", "type": "dense", "units": 10},
+                {"name": "b2", "type": "batchnorm"},
+            ],
+        }
+    )
+    video = from_dict(
+        {
+            "name": "3-D",
+            "input": [3, 8, 32, 32],
+            "layers": [
+                {
+                    "name": "c1",
+                    "type": "conv",
+                    "filters": 16,
+                    "kernel": [3, 7, 7],
+                    "stride": [1, 2, 2],
+                    "padding": [1, 3, 3],
+                    "bias": False,
+                },
+                {"name": "b1", "type": "batchnorm"},
+                {"name": "p1", "type": "pool", "size": 3, "stride": 2, "padding": 1},
+                {
+                    "name": "c2",
+                    "type": "conv",
+                    "filters": 8,
+                    "kernel": [1, 3, 3],
+                    "padding": "same",
+                    "groups": 2,
+                },
+                {
+                    "name": "lc",
+                    "type": "conv",
+                    "filters": 2,
+                    "kernel": 2,
+                    "stride": 2,
+                    "sharing": False,
+                },
+                {
+                    "name": "t1",
+                    "type": "conv_transpose",
+                    "filters": 4,
+                    "kernel": [2, 3, 3],
+                    "stride": 2,
+                    "dilation": [1, 2, 1],
+                },
+                {"name": "pd", "type": "pad", "padding": [0, 1, 1, 0, 2, 2]},
+                {"name": "up", "type": "upsample", "size": [4, 10, 12], "mode": "bilinear"},
+                {"name": "a1", "type": "pool", "size": [2, 3, 3], "mode": "avg", "ceil": True},
+                {"name": "ap", "type": "adaptive_pool", "size": [1, 3, 3]},
+                {"name": "fc", "type": "dense", "units": 5},
+            ],
+        }
+    )
+    for arch in (audio, video):
+        measured = oracle(arch)
+        assert disagreements(analyse(arch), measured) == []
+    # torch's own counts, not only agreement. M5's first layer (Dai et al. 2017):
+    # Conv1d(1, 32, 80, stride 16) on 8,000 samples holds 32·80 + 32 = 2,592 params,
+    # gives (8000 − 80) / 16 + 1 = 496 positions and 496·32·80 = 1,269,760 MACs;
+    # r3d_18's stem, Conv3d(3, 64, (3, 7, 7)), holds 64·3·3·7·7 weights: here 16 filters,
+    # 16·3·3·7·7 = 7,056. BatchNorm1d/3d keep 2·C running statistics.
+    audio_c1 = oracle(audio)["c1"]
+    assert (audio_c1.output, audio_c1.params, audio_c1.macs) == ((32, 496), 2_592, 1_269_760)
+    video_measured = oracle(video)
+    assert video_measured["c1"].params == 7_056
+    assert video_measured["b1"].non_trainable == 2 * 16
+
+
 # --- random networks -------------------------------------------------------------------
 
 MAX_CHANNELS = 12
@@ -421,7 +574,7 @@ def _accepts(spec: dict[str, Any], tensors: dict[str, Tensor]) -> Tensor | None:
             )
     except (RuntimeError, ValueError):
         return None
-    if output.dim() == 4 and min(output.shape[2:]) < 1:
+    if output.dim() >= 3 and min(output.shape[2:]) < 1:
         return None
     return output
 
@@ -463,8 +616,8 @@ def _divisor(draw: Any, n: int) -> int:
     return draw(st.sampled_from([d for d in range(1, n + 1) if n % d == 0]))
 
 
-def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
-    """One layer that keeps a C×H×W tensor C×H×W."""
+def _draw_spatial(draw: Any, channels: int, rank: int = 2) -> dict[str, Any]:
+    """One layer that keeps a C×H×W tensor C×H×W (C×L C×L, C×D×H×W C×D×H×W)."""
     kind = draw(
         st.sampled_from(
             ["conv", "conv", "conv", "locally", "pool", "pool", "pool", "conv_transpose",
@@ -479,13 +632,15 @@ def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
             "type": "conv",
             "filters": filters,
             "kernel": draw(
-                st.one_of(st.integers(1, 5), st.lists(st.integers(1, 4), min_size=2, max_size=2))
+                st.one_of(
+                    st.integers(1, 5), st.lists(st.integers(1, 4), min_size=rank, max_size=rank)
+                )
             ),
-            "stride": draw(st.one_of(small, st.lists(small, min_size=2, max_size=2))),
+            "stride": draw(st.one_of(small, st.lists(small, min_size=rank, max_size=rank))),
             "padding": draw(
                 st.one_of(
                     st.integers(0, 2),
-                    st.lists(st.integers(0, 2), min_size=2, max_size=2),
+                    st.lists(st.integers(0, 2), min_size=rank, max_size=rank),
                     st.sampled_from(["same", "valid"]),
                 )
             ),
@@ -532,7 +687,7 @@ def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
             }
         return {
             "type": "upsample",
-            "size": [draw(st.integers(1, 20)), draw(st.integers(1, 20))],
+            "size": [draw(st.integers(1, 20)) for _ in range(rank)],
             "mode": draw(st.sampled_from(["nearest", "bilinear"])),
         }
     if kind == "adaptive_pool":
@@ -545,7 +700,11 @@ def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
         return {
             "type": "pad",
             "padding": draw(
-                st.one_of(st.integers(0, 2), st.lists(st.integers(0, 2), min_size=4, max_size=4))
+                st.one_of(
+                    st.integers(0, 2),
+                    st.lists(st.integers(0, 2), min_size=2 * rank, max_size=2 * rank),
+                    st.lists(st.integers(0, 2), min_size=rank, max_size=rank),
+                )
             ),
         }
     if kind == "batchnorm":
@@ -563,9 +722,12 @@ def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
 
 
 @st.composite
-def networks(draw: Any) -> dict[str, Any]:
-    """A random architecture that torch accepts layer by layer, as a cnncalc dict."""
-    shape = [draw(st.integers(1, 6)), draw(st.integers(4, 20)), draw(st.integers(4, 20))]
+def networks(draw: Any, ranks: tuple[int, ...] = (2,)) -> dict[str, Any]:
+    """A random architecture that torch accepts layer by layer, as a cnncalc dict, with
+    an input of one of these spatial ranks."""
+    rank = ranks[0] if len(ranks) == 1 else draw(st.sampled_from(ranks))
+    largest = {1: 60, 2: 20, 3: 9}[rank]  # a few hundred positions at most
+    shape = [draw(st.integers(1, 6)), *(draw(st.integers(4, largest)) for _ in range(rank))]
     tensors: dict[str, Tensor] = {NETWORK_INPUT: torch.zeros(1, *shape)}
     layers: list[dict[str, Any]] = []
     current = NETWORK_INPUT
@@ -576,9 +738,9 @@ def networks(draw: Any) -> dict[str, Any]:
         if "inputs" not in spec:
             spec["input"] = current
         output = _accepts(spec, tensors)
-        if output is None or (output.dim() == 4 and output.shape[1] > 4 * MAX_CHANNELS):
+        if output is None or (output.dim() >= 3 and output.shape[1] > 4 * MAX_CHANNELS):
             return False
-        if output.dim() == 4 and output[0].numel() > 6000:
+        if output.dim() >= 3 and output[0].numel() > 6000:
             return False  # keep the networks quick
         tensors[spec["name"]] = output
         layers.append(spec)
@@ -587,7 +749,7 @@ def networks(draw: Any) -> dict[str, Any]:
 
     for _ in range(draw(st.integers(1, 7))):
         x = tensors[current]
-        if x.dim() != 4:
+        if x.dim() < 3:
             break
         structure = draw(st.sampled_from(["layer", "layer", "layer", "residual", "branches"]))
         channels = x.shape[1]
@@ -626,7 +788,7 @@ def networks(draw: Any) -> dict[str, Any]:
             elif names:
                 current = names[0]
         else:
-            add(_draw_spatial(draw, int(channels)))
+            add(_draw_spatial(draw, int(channels), rank))
     head = draw(st.sampled_from(["none", "dense", "global", "flatten_rbf"]))
     if head == "dense":
         add({"type": "dense", "units": draw(st.integers(1, 16)), "bias": draw(st.booleans())})
@@ -635,7 +797,7 @@ def networks(draw: Any) -> dict[str, Any]:
             add({"type": "dense", "units": draw(st.integers(1, 10))})
     elif head == "global":
         add({"type": "global_pool", "mode": draw(st.sampled_from(["avg", "max"]))})
-    elif head == "flatten_rbf" and tensors[current].dim() == 4:
+    elif head == "flatten_rbf" and tensors[current].dim() >= 3:
         add({"type": "flatten"})
         add({"type": "rbf", "units": draw(st.integers(1, 10)), "trainable": draw(st.booleans())})
     if not layers:
@@ -655,6 +817,25 @@ RANDOM_NETWORKS = 300
 )
 @given(networks())
 def test_random_network_agrees_with_torch_layer_by_layer(network: dict[str, Any]) -> None:
+    arch = from_dict(network)
+    analysis = analyse(arch)
+    assert disagreements(analysis, oracle(arch)) == []
+
+
+@settings(
+    max_examples=RANDOM_NETWORKS * 2 // 3,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(networks(ranks=(1, 3)))
+def test_random_1d_and_3d_network_agrees_with_torch_layer_by_layer(
+    network: dict[str, Any],
+) -> None:
+    """The same draw on C×L and C×D×H×W inputs: Conv1d/3d, MaxPool1d/3d, AvgPool1d/3d,
+    ConvTranspose1d/3d, BatchNorm1d/3d, AdaptiveAvgPool1d/3d, ZeroPad1d/3d, Upsample
+    (linear, trilinear) and the unfolded locally connected layer."""
     arch = from_dict(network)
     analysis = analyse(arch)
     assert disagreements(analysis, oracle(arch)) == []

@@ -41,7 +41,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 def parse_input_shape(
     ctx: click.Context, param: click.Parameter, value: str | None
 ) -> tuple[int, ...] | None:
-    """`--input 3,224,224` (or `3x224x224`): positive integers, 3 of them (or 1)."""
+    """`--input 3,224,224` (or `3x224x224`): positive integers, C,H,W (or C,L, C,D,H,W
+    or one for a flat input)."""
     if value is None:
         return None
     parts = value.replace("x", ",").replace("×", ",").split(",")
@@ -49,9 +50,10 @@ def parse_input_shape(
         numbers = tuple(int(part.strip()) for part in parts)
     except ValueError:
         numbers = ()
-    if len(numbers) not in (1, 3) or any(n <= 0 for n in numbers):
+    if not 1 <= len(numbers) <= 4 or any(n <= 0 for n in numbers):
         raise click.BadParameter(
-            f"expected C,H,W as positive integers, like 3,224,224; got {value!r}"
+            "expected C,H,W as positive integers, like 3,224,224 (or C,L or C,D,H,W); "
+            f"got {value!r}"
         )
     return numbers
 

@@ -33,9 +33,9 @@ class LayerResult(Record):
     params_dense: int
     connections: int
     macs: int
-    # Figures beyond those of docs/figures.md.
-    receptive_field: tuple[int, int] | None = None  # [h, w] on the network input
-    jump: tuple[int, int] | None = None  # effective stride [h, w]; None for vectors
+    # Figures beyond the contract's.
+    receptive_field: tuple[int, ...] | None = None  # per axis ([h, w]) on the input
+    jump: tuple[int, ...] | None = None  # effective stride per axis; None for vectors
     activation_bytes: int = 0  # the output tensor at the analysis's dtype
     live_bytes: int = 0  # every tensor held while this layer runs (see cnncalc.figures.memory)
     ops: int = 0  # operations under the analysis's counting convention
@@ -121,13 +121,14 @@ def analyse(
             f"got {type(arch).__name__}"
         )
     if input_shape is not None and (
-        len(input_shape) not in (1, 3)
+        not 1 <= len(input_shape) <= 4
         or not all(isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in input_shape)
     ):
         raise CnncalcError(
             arch.source,
             arch.input_position,
-            f"input must be C,H,W (or units) as positive integers, like (3, 224, 224); "
+            f"input must be C,L, C,H,W, C,D,H,W or units as positive integers, like "
+            f"(3, 224, 224); "
             f"got {tuple(input_shape)!r}",
         )
     if input_shape is not None:

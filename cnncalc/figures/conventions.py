@@ -33,11 +33,12 @@ figure of docs/figures.md) with those terms.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from cnncalc.model.layers import Figures, LayerKind, Shape
-from cnncalc.model.layers.base import chw, units
+from cnncalc.model.layers.base import units
 from cnncalc.reading.fields import lookup
 from cnncalc.record import Record
 
@@ -76,8 +77,8 @@ def _default(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures
 def _conv(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
     bias = units(output) if kind.bias else 0
     if kind.sharing:
-        # torch.nn.Conv2d: torchinfo multiplies weights and biases by the positions.
-        torchinfo = figures.params * output[1] * output[2]
+        # torch.nn.Conv1d/2d/3d: torchinfo multiplies weights and biases by the positions.
+        torchinfo = figures.params * math.prod(output[1:])
         return Operations(bias=bias, torchinfo=torchinfo, fvcore=figures.macs, thop=figures.macs)
     # Locally connected: no torch built-in (a custom module without "Conv" in its
     # name): torchinfo counts its parameters once, thop knows no rule (0).
@@ -90,13 +91,13 @@ def _conv_transpose(
     # torchinfo: "Conv" is in ConvTranspose2d, so parameters × output positions;
     # fvcore: the MACs over input positions (as the kind counts them); thop: its conv
     # hook, i.e. output units × Cin/groups × kh × kw.
-    channels = chw(inputs[0], "conv_transpose")[0]
-    kh, kw = kind.kernel
+    channels = inputs[0][0]
+    window = math.prod(kind.settings(inputs[0]).kernel)
     return Operations(
         bias=units(output) if kind.bias else 0,
-        torchinfo=figures.params * output[1] * output[2],
+        torchinfo=figures.params * math.prod(output[1:]),
         fvcore=figures.macs,
-        thop=units(output) * (channels // kind.groups) * kh * kw,
+        thop=units(output) * (channels // kind.groups) * window,
     )
 
 
@@ -118,7 +119,7 @@ def _rbf(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures) ->
 
 
 def _pool(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-    window = kind.size[0] * kind.size[1]
+    window = math.prod(kind.geometry(inputs[0]).kernel)
     if kind.mode == "max":
         # window − 1 comparisons per output unit; torch's MaxPool2d counts 0 everywhere.
         return Operations(pooling=units(output) * (window - 1))
@@ -131,9 +132,15 @@ def _global_pool(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Fig
     channels, maps = output[0], units(inputs[0])
     if kind.mode == "max":
         return Operations(pooling=maps - channels)  # H·W − 1 comparisons per map
-    # H·W − 1 additions and a division per map; fvcore: 1 per input unit;
-    # thop: (H·W + 1) per output unit.
-    return Operations(pooling=maps, fvcore=maps, thop=maps + channels)
+    # H·W − 1 additions and a division per map; fvcore: 1 per input unit, but only
+    # for adaptive_avg_pool2d (it has no rule for the 1-D and 3-D ops: 0); thop:
+    # (H·W + 1) per output unit.
+    return Operations(pooling=maps, fvcore=_fvcore_pool(inputs[0]), thop=maps + channels)
+
+
+def _fvcore_pool(shape: Shape) -> int:
+    """fvcore's adaptive_avg_pool2d handle: 1 per input unit; none for 1-D or 3-D."""
+    return units(shape) if len(shape) == 3 else 0
 
 
 def _adaptive_pool(
@@ -141,14 +148,14 @@ def _adaptive_pool(
 ) -> Operations:
     # flops: avg, window − 1 additions and a division per output unit (= the
     # connections); max, window − 1 comparisons. fvcore (adaptive_avg_pool2d): 1 per
-    # input unit; thop (count_adap_avgpool): (H·W / (h·w) + 1) per output unit.
+    # input unit, 0 in 1-D and 3-D; thop (count_adap_avgpool): (H·W / (h·w) + 1) per
+    # output unit.
     out = units(output)
     if kind.mode == "max":
         return Operations(pooling=figures.connections - out)
-    _, h, w = chw(inputs[0], "adaptive_pool")
-    ratio = h * w / (kind.size[0] * kind.size[1])
+    ratio = math.prod(inputs[0][1:]) / math.prod(output[1:])
     return Operations(
-        pooling=figures.connections, fvcore=units(inputs[0]), thop=int((ratio + 1) * out)
+        pooling=figures.connections, fvcore=_fvcore_pool(inputs[0]), thop=int((ratio + 1) * out)
     )
 
 
@@ -157,7 +164,7 @@ def _subsample(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figur
     # map's coefficient, one bias. No torch built-in: fvcore and thop count 0,
     # torchinfo the 2·C parameters once.
     neurons = units(output)
-    window = kind.size[0] * kind.size[1]
+    window = math.prod(kind.geometry(inputs[0]).kernel)
     return Operations(
         bias=neurons, pooling=neurons * (window - 1), other=neurons, torchinfo=figures.params
     )

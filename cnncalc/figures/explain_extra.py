@@ -14,6 +14,7 @@ from cnncalc.model.graph import evaluation_order
 from cnncalc.model.layers.base import Figures, units
 from cnncalc.model.layers.steps import Step, n
 from cnncalc.model.receptive import AxisWindow
+from cnncalc.model.shapes import AXIS_NAMES
 from cnncalc.reading.architecture import NETWORK_INPUT, Architecture
 
 _LABELS = {
@@ -44,9 +45,10 @@ class ExtraSteps:
         self.sizes[NETWORK_INPUT] = units(analysis.input) * value_bytes
         self.reads = {layer.name: layer.inputs for layer in arch.layers}
 
-    def _input(self, name: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
+    def _input(self, name: str) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
         if name == NETWORK_INPUT:
-            one = (1, 1) if len(self.analysis.input) == 3 else None
+            rank = len(self.analysis.input) - 1
+            one = (1,) * rank if rank else None
             return one, one
         row = self.rows[name]
         return row.receptive_field, row.jump
@@ -64,7 +66,8 @@ class ExtraSteps:
         if row.receptive_field is None:
             return []
         window = self.kinds[row.name].window(row.input_shapes)
-        axes = ("height", "width") if row.receptive_field[0] != row.receptive_field[1] else ("",)
+        field = row.receptive_field
+        axes = AXIS_NAMES.get(len(field), ()) if len(set(field)) > 1 else ("",)
         steps = []
         for axis, word in enumerate(axes):
             value = row.receptive_field[axis]

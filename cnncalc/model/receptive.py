@@ -41,7 +41,7 @@ class AxisWindow(Record):
     dilation: int = 1
 
 
-Window = tuple[AxisWindow, AxisWindow]
+Window = tuple[AxisWindow, ...]  # one per spatial axis
 
 
 class Unmapped:
@@ -63,9 +63,9 @@ def whole_input(shape: Shape) -> Window | None:
     That is a window as large as the input with a stride as large as the input; a flat
     input already spans everything it can see, so nothing changes (``None``).
     """
-    if len(shape) != 3:
+    if len(shape) < 2:
         return None
-    return (AxisWindow(shape[1], shape[1], 0), AxisWindow(shape[2], shape[2], 0))
+    return tuple(AxisWindow(size, size, 0) for size in shape[1:])
 
 
 class AxisField(Record):
@@ -120,15 +120,15 @@ def _combine(spans: Iterable[tuple[int, int, int]]) -> AxisField:
     return AxisField(tuple((j, lo, hi) for j, (lo, hi) in sorted(merged.items())))
 
 
-Field = tuple[AxisField, AxisField]
+Field = tuple[AxisField, ...]  # one per spatial axis
 
 
 def input_field(shape: Shape) -> Field | None:
     """The network input: unit o sees position o. A flat input has no spatial field."""
-    if len(shape) != 3:
+    if len(shape) < 2:
         return None
     unit = AxisField(((1, 0, 0),))
-    return (unit, unit)
+    return (unit,) * (len(shape) - 1)
 
 
 def through(window: WindowSpec, field: Field | None) -> Field | None:
@@ -137,7 +137,7 @@ def through(window: WindowSpec, field: Field | None) -> Field | None:
         return None if window is UNMAPPED else field
     if isinstance(window, Unmapped):
         return None
-    return (field[0].through(window[0]), field[1].through(window[1]))
+    return tuple(axis.through(w) for axis, w in zip(field, window, strict=True))
 
 
 def union(fields: Sequence[Field | None]) -> Field | None:
@@ -147,7 +147,9 @@ def union(fields: Sequence[Field | None]) -> Field | None:
     if not fields or None in fields:
         return None
     present = [f for f in fields if f is not None]
-    if len(present) == 2:
+    if any(len(f) != len(present[0]) for f in present):
+        return None  # inputs of different spatial ranks share no field
+    if len(present) == 2 and len(present[0]) == 2:
         # Two one-path fields of one jump (a residual add): one interval per axis,
         # what _combine gives, without building lists; this runs once per merge.
         (height_a, width_a), (height_b, width_b) = present
@@ -165,9 +167,9 @@ def union(fields: Sequence[Field | None]) -> Field | None:
                     AxisField(((jh, min(lo_ha, lo_hb), max(hi_ha, hi_hb)),)),
                     AxisField(((jw, min(lo_wa, lo_wb), max(hi_wa, hi_wb)),)),
                 )
-    return (
-        _combine([span for f in present for span in f[0].spans]),
-        _combine([span for f in present for span in f[1].spans]),
+    return tuple(
+        _combine([span for f in present for span in f[axis].spans])
+        for axis in range(len(present[0]))
     )
 
 
@@ -175,13 +177,18 @@ def union(fields: Sequence[Field | None]) -> Field | None:
 _SQUARE_JUMPS = [(jump, jump) for jump in range(65)]
 
 
-def measures(field: Field | None, output: Shape) -> tuple[tuple[int, int] | None, ...]:
-    """(receptive field [h, w], jump [h, w]) of a tensor; jump is None for vectors."""
+def measures(field: Field | None, output: Shape) -> tuple[tuple[int, ...] | None, ...]:
+    """(receptive field per axis, jump per axis) of a tensor; jump is None for vectors."""
     if field is None:
         return (None, None)
+    if len(output) < 2:
+        return (tuple(axis.extent(1) for axis in field), None)
+    if len(field) != 2 or len(output) != 3:
+        return (
+            tuple(axis.extent(size) for axis, size in zip(field, output[1:], strict=True)),
+            tuple(axis.jump for axis in field),
+        )
     height, width = field
-    if len(output) != 3:
-        return ((height.extent(1), width.extent(1)), None)
     if len(height.spans) == 1 and len(width.spans) == 1:
         # One path on each axis (chains, most blocks): AxisField.extent and .jump
         # inlined; this runs once per layer.

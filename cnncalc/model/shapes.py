@@ -7,6 +7,13 @@ import math
 from cnncalc.record import Record
 
 Shape = tuple[int, ...]
+# A per-axis setting as written: one int for every spatial axis, or one per axis.
+PerAxis = int | tuple[int, ...]
+
+# The spatial axes of a C×L, C×H×W or C×D×H×W tensor, by rank.
+AXIS_NAMES = {1: ("length",), 2: ("height", "width"), 3: ("depth", "height", "width")}
+# What one index of each axis is, in warnings about input that no window reads.
+AXIS_UNITS = {"length": "position", "depth": "slice", "height": "row", "width": "column"}
 
 
 def units(shape: Shape) -> int:

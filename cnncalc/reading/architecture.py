@@ -190,10 +190,13 @@ def _get(mapping: Mapping, key: str) -> Node:
 
 
 def parse_shape(node: Node, where: fields.Where) -> Shape:
-    """[channels, height, width], or [units] for a network that starts flat."""
-    if not isinstance(node, Sequence) or len(node.items) not in (1, 3):
+    """[channels, height, width] (or [channels, length], [channels, depth, height,
+    width]), or [units] for a network that starts flat."""
+    if not isinstance(node, Sequence) or not 1 <= len(node.items) <= 4:
         raise where.fail(
-            node, f"input must be [channels, height, width] (or [units]), got {describe(node)}"
+            node,
+            "input must be [channels, height, width], [channels, length], "
+            f"[channels, depth, height, width] or [units], got {describe(node)}",
         )
     return tuple(fields.positive(item, "input", where) for item in node.items)
 
@@ -278,14 +281,50 @@ def _kind_error(node: Mapping, type_entry: Entry | None, owner: fields.Where) ->
     """Raise the error for a missing, non-text or unknown `type`."""
     if type_entry is None:
         raise owner.fail(node, f"missing required field 'type'; one of: {', '.join(KINDS)}")
+
     from cnncalc.reading.hints import type_hint
 
     type_name = fields.text(type_entry.value, "type", owner)
-    hint = type_hint(type_name) or fields.nearest(type_name, KINDS)
+    hint = _rank_hint(type_name) or type_hint(type_name) or fields.nearest(type_name, KINDS)
     raise owner.fail(
         type_entry.value,
         f"unknown layer type {type_name!r}{hint}; valid types: {', '.join(KINDS)}",
     )
+
+
+# PyTorch and Keras name a layer once per rank (Conv1d, MaxPooling3D); one cnncalc
+# kind serves every rank, taken from its input.
+_RANKED_TYPES = {
+    "conv": "conv",
+    "convolution": "conv",
+    "convtranspose": "conv_transpose",
+    "maxpool": "pool, mode: max",
+    "maxpooling": "pool, mode: max",
+    "avgpool": "pool, mode: avg",
+    "averagepooling": "pool, mode: avg",
+    "globalavgpool": "global_pool, mode: avg",
+    "globalaveragepooling": "global_pool, mode: avg",
+    "globalmaxpool": "global_pool, mode: max",
+    "globalmaxpooling": "global_pool, mode: max",
+    "adaptiveavgpool": "adaptive_pool, mode: avg",
+    "adaptivemaxpool": "adaptive_pool, mode: max",
+    "batchnorm": "batchnorm",
+    "zeropad": "pad",
+    "zeropadding": "pad",
+    "upsampling": "upsample",
+}
+
+
+def _rank_hint(type_name: str) -> str:
+    """' (in cnncalc: type: conv; ...)' for Conv1d, MaxPool3d, Conv2DTranspose, ..."""
+    import re  # only this error message needs it
+
+    key = type_name.lower().replace("_", "").replace("-", "")
+    match = re.fullmatch(r"(.+?)[123]d(.*)", key)
+    kind = _RANKED_TYPES.get("".join(match.groups())) if match else None
+    if kind is None:
+        return ""
+    return f" (in cnncalc: type: {kind}; the input's shape gives the rank)"
 
 
 def parse_inputs(

@@ -151,20 +151,45 @@ positive_pair = pair(1)
 non_negative_pair = pair(0)
 
 
-def padding(node: Node, name: str, where: Where) -> tuple[int, int] | str:
-    """An int, [ph, pw], `same` or `valid` (= 0)."""
+def per_axis(minimum: int) -> Parser:
+    """An int for every spatial axis, or one per axis: [length], [height, width] or
+    [depth, height, width]. A single int stays an int: the layer's input decides how
+    many axes it stands for."""
+    single = integer(minimum)
+
+    def parse(node: Node, name: str, where: Where) -> int | tuple[int, ...]:
+        if isinstance(node, Sequence):
+            if not 1 <= len(node.items) <= 3:
+                raise where.fail(
+                    node,
+                    f"{name} must be one integer or one per spatial axis ([length], "
+                    f"[height, width] or [depth, height, width]), got {len(node.items)} values",
+                )
+            return tuple(single(item, name, where) for item in node.items)
+        value: int = single(node, name, where)
+        return value
+
+    return parse
+
+
+positive_axes = per_axis(1)
+non_negative_axes = per_axis(0)
+
+
+def padding(node: Node, name: str, where: Where) -> int | tuple[int, ...] | str:
+    """An int, one per spatial axis, `same` or `valid` (= 0)."""
     if isinstance(node, Scalar) and isinstance(node.value, str):
         word = node.value.lower()
         if word == "valid":
-            return (0, 0)
+            return 0
         if word == "same":
             return "same"
         raise where.fail(
             node,
-            f"{name} must be an integer, [height, width], 'same' or 'valid', "
+            f"{name} must be an integer, one per spatial axis, 'same' or 'valid', "
             f"got {describe(node)}{nearest(word, ['same', 'valid'])}",
         )
-    result: tuple[int, int] = non_negative_pair(node, name, where)
+    result: int | tuple[int, ...] = non_negative_axes(node, name, where)
     return result
 
 

@@ -19,7 +19,7 @@ EXTRA_TOTAL_KEYS = (
 )
 
 
-def _pair(value: tuple[int, int] | None) -> list[int] | None:
+def _pair(value: tuple[int, ...] | None) -> list[int] | None:
     return None if value is None else list(value)
 
 

@@ -50,7 +50,7 @@ EXTRA_HEADERS = {
 MEMORY_COLUMNS = ("activation_bytes", "live_bytes")
 
 
-def _pair_text(value: tuple[int, int] | None) -> str:
+def _pair_text(value: tuple[int, ...] | None) -> str:
     return "–" if value is None else shape_text(value)
 
 

@@ -67,6 +67,18 @@ def _pair(minimum: int) -> Fragment:
     }
 
 
+def _axes(minimum: int) -> Fragment:
+    single = _integer(minimum)
+    return {
+        "anyOf": [
+            single,
+            {"type": "array", "items": single, "minItems": 1, "maxItems": 3},
+        ],
+        "description": "one integer for every spatial axis, or one per axis: [length], "
+        "[height, width] or [depth, height, width]",
+    }
+
+
 def _case_insensitive(word: str) -> str:
     return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else _escape(c) for c in word)
 
@@ -109,10 +121,10 @@ _FIXED: dict[Callable[..., Any], Fragment] = {
     f.padding: {
         "anyOf": [
             _integer(0),
-            {"type": "array", "items": _integer(0), "minItems": 2, "maxItems": 2},
+            {"type": "array", "items": _integer(0), "minItems": 1, "maxItems": 3},
             _words(("same", "valid")),
         ],
-        "description": "an integer, [height, width], same or valid",
+        "description": "an integer, one per spatial axis ([height, width]), same or valid",
     },
 }
 
@@ -136,6 +148,9 @@ def _parser_schema(parser: Callable[..., Any]) -> Fragment:
     if qualname == f"{f.pair.__name__}.<locals>.parse":
         single = _closure(parser)["single"]
         return _pair(_closure(single)["minimum"])
+    if qualname == f"{f.per_axis.__name__}.<locals>.parse":
+        single = _closure(parser)["single"]
+        return _axes(_closure(single)["minimum"])
     if qualname == f"{f.choice.__name__}.<locals>.parse":
         return _words(_closure(parser)["allowed"])
     raise SchemaGap(qualname or repr(parser))
@@ -300,8 +315,10 @@ def build() -> Fragment:
         "input": {
             "type": "array",
             "items": _integer(1),
-            "anyOf": [{"minItems": 3, "maxItems": 3}, {"minItems": 1, "maxItems": 1}],
-            "description": "[channels, height, width], or [units]",
+            "minItems": 1,
+            "maxItems": 4,
+            "description": "[channels, height, width], [channels, length], "
+            "[channels, depth, height, width], or [units]",
         },
         "layers": {
             "type": "array",

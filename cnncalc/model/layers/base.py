@@ -7,7 +7,7 @@ from typing import Any, ClassVar
 
 from cnncalc.model.layers.steps import Step, figure_steps, neurons_step
 from cnncalc.model.receptive import UNMAPPED, WindowSpec
-from cnncalc.model.shapes import Axis
+from cnncalc.model.shapes import AXIS_NAMES, AXIS_UNITS, Axis, PerAxis
 from cnncalc.model.shapes import Shape as Shape  # the kinds import both from here
 from cnncalc.model.shapes import units as units
 from cnncalc.reading.fields import Field
@@ -85,14 +85,41 @@ class LayerKind(Record):
         return [neurons_step(output), *figure_steps(self.figures(inputs, output), inputs, output)]
 
 
-def chw(shape: Shape, kind: str) -> tuple[int, int, int]:
-    """The input as (channels, height, width); a flat input is an error here."""
-    if len(shape) != 3:
+def spatial(shape: Shape, kind: str) -> tuple[int, tuple[int, ...]]:
+    """The input as (channels, spatial sizes); a flat input is an error here."""
+    if len(shape) < 2:
         raise LayerError(
-            f"{kind} needs a C×H×W input, but its input is a vector of {units(shape):,} units; "
-            "put it before the flatten or dense layer"
+            f"{kind} needs a C×L, C×H×W or C×D×H×W input, but its input is a vector of "
+            f"{units(shape):,} units; put it before the flatten or dense layer"
         )
-    return shape[0], shape[1], shape[2]
+    if len(shape) - 1 not in AXIS_NAMES:
+        raise LayerError(
+            f"{kind} takes 1, 2 or 3 spatial axes, but its input "
+            f"{'×'.join(map(str, shape))} has {len(shape) - 1}"
+        )
+    return shape[0], shape[1:]
+
+
+def rank_text(sizes: tuple[int, ...]) -> str:
+    """'1-D (C×L)', '2-D (C×H×W)' or '3-D (C×D×H×W)'."""
+    letters = "×".join(name[0].upper() for name in AXIS_NAMES[len(sizes)])
+    return f"{len(sizes)}-D (C×{letters})"
+
+
+def expand(value: PerAxis, shape: Shape, name: str) -> tuple[int, ...]:
+    """A per-axis setting for each spatial axis of a C×… input; a list of another
+    rank is an error naming both ranks."""
+    sizes = shape[1:]
+    if isinstance(value, int):
+        return (value,) * len(sizes)
+    if len(value) != len(sizes):
+        raise LayerError(
+            f"{name} {list(value)} is {len(value)}-D but its input "
+            f"{'×'.join(map(str, shape))} is {rank_text(sizes)}; "
+            f"give one integer or {len(sizes)} value{'s' if len(sizes) > 1 else ''}",
+            name,
+        )
+    return value
 
 
 def dense_equivalent(inputs: Sequence[Shape], output: Shape, bias: bool) -> int:
@@ -103,32 +130,31 @@ def dense_equivalent(inputs: Sequence[Shape], output: Shape, bias: bool) -> int:
 
 
 def uncovered_note(
-    axes: tuple[Axis, Axis],
-    sizes: tuple[int, int],
-    spans: tuple[int, int],
-    strides: tuple[int, int],
+    axes: Sequence[Axis],
+    sizes: Sequence[int],
+    spans: Sequence[int],
+    strides: Sequence[int],
 ) -> Note | None:
-    """A warning naming the input rows/columns that no window reaches, if any.
+    """A warning naming the input rows/columns (slices, positions) that no window
+    reaches, if any.
 
     Only real input counts: when the windows merely stop short of trailing padding,
     nothing is lost and nothing is said.
     """
-    if not (axes[0].dropped or axes[1].dropped):
+    if not any(axis.dropped for axis in axes):
         return None
     parts = []
     formulas = []
-    for axis, size, span, stride, word in zip(
-        axes, sizes, spans, strides, ("row", "column"), strict=True
-    ):
+    names = AXIS_NAMES[len(sizes)]
+    for axis, size, span, stride, name in zip(axes, sizes, spans, strides, names, strict=True):
         if axis.dropped:
+            word = AXIS_UNITS[name]
             parts.append(f"the last {axis.dropped} {word}{'s' if axis.dropped > 1 else ''}")
             padded = size + axis.pad_before + axis.pad_after
             formulas.append(f"({padded} − {span}) / {stride} = {(padded - span) / stride:g}")
-    if not parts:
-        return None
     verb = "is" if len(parts) == 1 and parts[0].startswith("the last 1 ") else "are"
     return Note(
-        f"the windows do not tile the {sizes[0]}×{sizes[1]} input "
+        f"the windows do not tile the {'×'.join(map(str, sizes))} input "
         f"({'; '.join(dict.fromkeys(formulas))} is not a whole number): "
         f"{' and '.join(parts)} of the input {verb} never read",
         "stride",

@@ -3,6 +3,7 @@ LeNet-5-style connection table."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from cnncalc.model.layers.base import (
@@ -11,107 +12,134 @@ from cnncalc.model.layers.base import (
     LayerKind,
     Note,
     Shape,
-    chw,
     dense_equivalent,
+    expand,
+    spatial,
     uncovered_note,
+    units,
 )
 from cnncalc.model.layers.steps import (
     Step,
     channels_step,
     dense_step,
+    kernel_formula,
     n,
     neurons_step,
+    positions_formula,
     step,
+    times,
     window_steps,
 )
 from cnncalc.model.receptive import AxisWindow, Window
-from cnncalc.model.shapes import Axis, WindowTooLarge, same_padding, window_axis, window_span
+from cnncalc.model.shapes import (
+    AXIS_NAMES,
+    Axis,
+    PerAxis,
+    WindowTooLarge,
+    same_padding,
+    window_axis,
+    window_span,
+)
 from cnncalc.reading import fields as f
+from cnncalc.record import Record
 
-Padding = tuple[int, int] | str
+Padding = PerAxis | str
 
 
-def resolve_axes(
-    size: tuple[int, int],
-    kernel: tuple[int, int],
-    stride: tuple[int, int],
+class Geometry(Record):
+    """A sliding window's settings spread over the input's spatial axes."""
+
+    sizes: tuple[int, ...]
+    kernel: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[int, ...] | str
+    dilation: tuple[int, ...]
+
+
+def geometry(
+    shape: Shape,
+    what: str,
+    kernel: PerAxis,
+    stride: PerAxis,
     padding: Padding,
-    dilation: tuple[int, int],
-    ceil: bool = False,
-) -> tuple[Axis, Axis]:
-    """Both spatial axes of a sliding window, `same` padding resolved."""
+    dilation: PerAxis,
+    kernel_name: str = "kernel",
+) -> Geometry:
+    """The settings per spatial axis of the input; a list of another rank is an error."""
+    sizes = spatial(shape, what)[1]
+    return Geometry(
+        sizes,
+        expand(kernel, shape, kernel_name),
+        expand(stride, shape, "stride"),
+        padding if isinstance(padding, str) else expand(padding, shape, "padding"),
+        expand(dilation, shape, "dilation"),
+    )
+
+
+def resolve_axes(g: Geometry, ceil: bool = False) -> tuple[Axis, ...]:
+    """Every spatial axis of a sliding window, `same` padding resolved."""
     axes = []
-    for i in (0, 1):
-        if padding == "same":
-            before, after = same_padding(size[i], kernel[i], stride[i], dilation[i])
+    for i, size in enumerate(g.sizes):
+        if g.padding == "same":
+            before, after = same_padding(size, g.kernel[i], g.stride[i], g.dilation[i])
         else:
-            assert not isinstance(padding, str)
-            before = after = padding[i]
+            assert not isinstance(g.padding, str)
+            before = after = g.padding[i]
         try:
             axes.append(
-                window_axis(size[i], kernel[i], stride[i], before, after, dilation[i], ceil)
+                window_axis(size, g.kernel[i], g.stride[i], before, after, g.dilation[i], ceil)
             )
         except WindowTooLarge:
-            span = (window_span(kernel[0], dilation[0]), window_span(kernel[1], dilation[1]))
-            padded = [size[j] + 2 * (0 if isinstance(padding, str) else padding[j]) for j in (0, 1)]
-            dilated = f" (dilated to {span[0]}×{span[1]})" if span != kernel else ""
+            spans = tuple(map(window_span, g.kernel, g.dilation))
+            pads = (0,) * len(g.sizes) if isinstance(g.padding, str) else g.padding
+            padded = [size + 2 * pad for size, pad in zip(g.sizes, pads, strict=True)]
+            dilated = f" (dilated to {_times(spans)})" if spans != g.kernel else ""
             raise LayerError(
-                f"kernel {kernel[0]}×{kernel[1]}{dilated} is larger than its padded input "
-                f"{padded[0]}×{padded[1]}; use a smaller kernel or more padding",
+                f"kernel {_times(g.kernel)}{dilated} is larger than its padded input "
+                f"{_times(padded)}; use a smaller kernel or more padding",
                 "kernel",
             ) from None
-    return axes[0], axes[1]
+    return tuple(axes)
+
+
+def _times(values: Sequence[int]) -> str:
+    return "×".join(map(str, values))
 
 
 def window_output(
-    shape: Shape,
-    what: str,
-    channels_out: int | None,
-    kernel: tuple[int, int],
-    stride: tuple[int, int],
-    padding: Padding,
-    dilation: tuple[int, int],
-    notes: list[Note],
-    ceil: bool = False,
+    shape: Shape, g: Geometry, channels_out: int | None, notes: list[Note], ceil: bool = False
 ) -> Shape:
     """Output shape of a window layer (conv or pool) with the uncovered-input warning."""
-    c, h, w = chw(shape, what)
-    axes = resolve_axes((h, w), kernel, stride, padding, dilation, ceil)
-    spans = (window_span(kernel[0], dilation[0]), window_span(kernel[1], dilation[1]))
-    note = uncovered_note(axes, (h, w), spans, stride)
+    axes = resolve_axes(g, ceil)
+    spans = tuple(map(window_span, g.kernel, g.dilation))
+    note = uncovered_note(axes, g.sizes, spans, g.stride)
     if note:
         notes.append(note)
-    return (c if channels_out is None else channels_out, axes[0].size, axes[1].size)
+    return (shape[0] if channels_out is None else channels_out, *(axis.size for axis in axes))
 
 
-def window_of(
-    shape: Shape,
-    kernel: tuple[int, int],
-    stride: tuple[int, int],
-    padding: Padding,
-    dilation: tuple[int, int],
-) -> Window:
+def window_of(g: Geometry) -> Window:
     """The receptive-field window of a conv or pool (`same` padding resolved); the
     window fits its input (`output_shape` checked that)."""
     windows = []
-    for i in (0, 1):
-        if padding == "same":
-            before = same_padding(shape[i + 1], kernel[i], stride[i], dilation[i])[0]
+    for i, size in enumerate(g.sizes):
+        if g.padding == "same":
+            before = same_padding(size, g.kernel[i], g.stride[i], g.dilation[i])[0]
         else:
-            assert not isinstance(padding, str)
-            before = padding[i]
-        windows.append(AxisWindow(kernel[i], stride[i], before, dilation[i]))
-    return windows[0], windows[1]
+            assert not isinstance(g.padding, str)
+            before = g.padding[i]
+        windows.append(AxisWindow(g.kernel[i], g.stride[i], before, g.dilation[i]))
+    return tuple(windows)
 
 
 class Conv(LayerKind):
     type_name = "conv"
     fields = (
         f.Field("filters", f.positive),
-        f.Field("kernel", f.positive_pair),
-        f.Field("stride", f.positive_pair, (1, 1)),
-        f.Field("padding", f.padding, (0, 0)),
-        f.Field("dilation", f.positive_pair, (1, 1)),
+        f.Field("kernel", f.positive_axes),
+        f.Field("stride", f.positive_axes, 1),
+        f.Field("padding", f.padding, 0),
+        f.Field("dilation", f.positive_axes, 1),
         f.Field("groups", f.positive, 1),
         f.Field("bias", f.boolean, True),
         f.Field("sharing", f.boolean, True),
@@ -119,17 +147,17 @@ class Conv(LayerKind):
     )
 
     filters: int
-    kernel: tuple[int, int]
-    stride: tuple[int, int]
+    kernel: PerAxis
+    stride: PerAxis
     padding: Padding
-    dilation: tuple[int, int]
+    dilation: PerAxis
     groups: int
     bias: bool
     sharing: bool
     table: tuple[tuple[int, ...], ...] | None
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        channels = chw(inputs[0], "conv")[0]
+        channels = spatial(inputs[0], "conv")[0]
         if self.table is not None:
             self._check_table(channels)
         elif channels % self.groups or self.filters % self.groups:
@@ -138,16 +166,10 @@ class Conv(LayerKind):
                 f"and the filters ({self.filters})",
                 "groups",
             )
-        return window_output(
-            inputs[0],
-            "conv",
-            self.filters,
-            self.kernel,
-            self.stride,
-            self.padding,
-            self.dilation,
-            notes,
-        )
+        return window_output(inputs[0], self.geometry(inputs[0]), self.filters, notes)
+
+    def geometry(self, shape: Shape) -> Geometry:
+        return geometry(shape, "conv", self.kernel, self.stride, self.padding, self.dilation)
 
     def _check_table(self, channels: int) -> None:
         assert self.table is not None
@@ -169,18 +191,18 @@ class Conv(LayerKind):
                     )
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
-        return window_of(inputs[0], self.kernel, self.stride, self.padding, self.dilation)
+        return window_of(self.geometry(inputs[0]))
 
-    def fan_ins(self, channels: int) -> int:
+    def fan_ins(self, shape: Shape) -> int:
         """Σ over filters of the weights one filter applies at one position."""
-        kh, kw = self.kernel
+        window = math.prod(self.geometry(shape).kernel)
         if self.table is not None:
-            return sum(kh * kw * len(entry) for entry in self.table)
-        return self.filters * kh * kw * (channels // self.groups)
+            return sum(window * len(entry) for entry in self.table)
+        return self.filters * window * (shape[0] // self.groups)
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        positions = output[1] * output[2]
-        weights = self.fan_ins(inputs[0][0])
+        positions = math.prod(output[1:])
+        weights = self.fan_ins(inputs[0])
         per_position = weights + (self.filters if self.bias else 0)
         unshared = positions * per_position
         return Figures(
@@ -192,19 +214,20 @@ class Conv(LayerKind):
         )
 
     def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        channels, height, width = chw(inputs[0], "conv")
-        steps = axes_steps(self.kernel, self.stride, self.padding, self.dilation, height, width)
+        g = self.geometry(inputs[0])
+        channels = inputs[0][0]
+        steps = axes_steps(g)
         steps += [channels_step("filters", n(self.filters), self.filters), neurons_step(output)]
-        neurons, positions = output[0] * output[1] * output[2], output[1] * output[2]
+        neurons, positions = units(output), math.prod(output[1:])
         b, bias = (1, " + 1") if self.bias else (0, "")
-        kh, kw = self.kernel
-        kernel = "F × F" if kh == kw else "Fh × Fw"
+        window = math.prod(g.kernel)
+        kernel = kernel_formula(g.kernel)
         if self.table is None:
-            # Every filter has the same fan-in: kh·kw·Cin/groups.
-            fan_in = kh * kw * (channels // self.groups)
+            # Every filter has the same fan-in: the kernel's size·Cin/groups.
+            fan_in = window * (channels // self.groups)
             per_group = " / groups" if self.groups > 1 else ""
             fan = f"{kernel} × Cin{per_group}"
-            fan_text = f"{n(kh)} × {n(kw)} × {n(channels)}" + (
+            fan_text = f"{times(g.kernel)} × {n(channels)}" + (
                 f" / {n(self.groups)}" if self.groups > 1 else ""
             )
             unshared = step(
@@ -223,23 +246,22 @@ class Conv(LayerKind):
             for entry in self.table:
                 sizes[len(entry)] = sizes.get(len(entry), 0) + 1
             fan = f"{kernel} × |entry|"
-            terms = [(count, f"{n(kh)} × {n(kw)} × {n(size)}") for size, count in sizes.items()]
-            shared_value = sum(count * (kh * kw * size + b) for size, count in sizes.items())
+            terms = [(count, f"{times(g.kernel)} × {n(size)}") for size, count in sizes.items()]
+            shared_value = sum(count * (window * size + b) for size, count in sizes.items())
             shared_formula = f"Σ over filters ({fan}{bias})"
             shared_text = " + ".join(f"{n(c)} × ({t}{bias})" for c, t in terms)
-            weights = sum(count * kh * kw * size for size, count in sizes.items())
+            weights = sum(count * window * size for size, count in sizes.items())
+            where = positions_formula(output)
             unshared = step(
                 "params_unshared",
-                f"H × W × Σ over filters ({fan}{bias})",
-                f"{n(output[1])} × {n(output[2])} × ({shared_text})",
+                f"{where} × Σ over filters ({fan}{bias})",
+                f"{times(output[1:])} × ({shared_text})",
                 positions * shared_value,
             )
             macs = step(
                 "macs",
-                f"H × W × Σ over filters {fan}",
-                f"{n(output[1])} × {n(output[2])} × ("
-                + " + ".join(f"{n(c)} × {t}" for c, t in terms)
-                + ")",
+                f"{where} × Σ over filters {fan}",
+                f"{times(output[1:])} × (" + " + ".join(f"{n(c)} × {t}" for c, t in terms) + ")",
                 positions * weights,
             )
         if self.sharing:
@@ -263,18 +285,10 @@ class Conv(LayerKind):
         return [*steps, unshared, shared, connections, dense_step(inputs, output, self.bias), macs]
 
 
-def axes_steps(
-    kernel: tuple[int, int],
-    stride: tuple[int, int],
-    padding: Padding,
-    dilation: tuple[int, int],
-    height: int,
-    width: int,
-    ceil: bool = False,
-) -> list[Step]:
-    """Output height and width of a sliding window, one derivation per axis."""
+def axes_steps(g: Geometry, ceil: bool = False) -> list[Step]:
+    """Output size of a sliding window, one derivation per spatial axis."""
     steps: list[Step] = []
-    for i, (axis, size) in enumerate((("height", height), ("width", width))):
-        pad: int | str = padding if isinstance(padding, str) else padding[i]
-        steps += window_steps(axis, size, kernel[i], stride[i], pad, dilation[i], ceil)
+    for i, axis in enumerate(AXIS_NAMES[len(g.sizes)]):
+        pad: int | str = g.padding if isinstance(g.padding, str) else g.padding[i]
+        steps += window_steps(axis, g.sizes[i], g.kernel[i], g.stride[i], pad, g.dilation[i], ceil)
     return steps

@@ -5,19 +5,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from cnncalc.model.layers.base import LayerKind, Note, Shape, chw
-from cnncalc.model.layers.steps import Step, channels_step, n, neurons_step, step
+from cnncalc.model.layers.base import LayerError, LayerKind, Note, Shape, expand, rank_text, spatial
+from cnncalc.model.layers.steps import (
+    SYMBOLS,
+    Step,
+    axis_names,
+    channels_step,
+    n,
+    neurons_step,
+    step,
+)
 from cnncalc.model.receptive import AxisWindow, Window
+from cnncalc.model.shapes import PerAxis
 from cnncalc.reading import fields as f
 from cnncalc.reading.document import Node
 from cnncalc.reading.document import Sequence as SequenceNode
 
-Sides = tuple[int, int, int, int]  # top, bottom, left, right
-
 
 class _SidesParser:
-    """An int for every side, [height, width] for both ends of each axis, or
-    [top, bottom, left, right]."""
+    """An int for every side, one per spatial axis for both ends of each axis, or
+    [before, after] for each axis in turn: [top, bottom, left, right] in 2-D. The
+    layer's input tells which (a list of its rank, or of twice its rank)."""
 
     # What cnncalc.reports.schema publishes for this field (it has no generic rule for it).
     json_schema: ClassVar[dict[str, Any]] = {
@@ -26,61 +34,77 @@ class _SidesParser:
             {
                 "type": "array",
                 "items": {"type": "integer", "minimum": 0},
-                "minItems": 2,
-                "maxItems": 2,
-            },
-            {
-                "type": "array",
-                "items": {"type": "integer", "minimum": 0},
-                "minItems": 4,
-                "maxItems": 4,
+                "minItems": 1,
+                "maxItems": 6,
             },
         ],
-        "description": "one integer, [height, width] or [top, bottom, left, right]",
+        "description": "one integer, one per spatial axis ([height, width]), or [before, "
+        "after] for each axis in turn ([top, bottom, left, right])",
     }
 
-    def __call__(self, node: Node, name: str, where: f.Where) -> Sides:
-        if isinstance(node, SequenceNode) and len(node.items) == 4:
-            top, bottom, left, right = (f.non_negative(i, name, where) for i in node.items)
-            return (top, bottom, left, right)
-        if isinstance(node, SequenceNode) and len(node.items) != 2:
-            raise where.fail(
-                node,
-                f"{name} must be one integer, [height, width] or [top, bottom, left, right], "
-                f"got {len(node.items)} values",
-            )
-        ph, pw = f.non_negative_pair(node, name, where)
-        return (ph, ph, pw, pw)
+    def __call__(self, node: Node, name: str, where: f.Where) -> PerAxis:
+        if isinstance(node, SequenceNode):
+            if not 1 <= len(node.items) <= 6:
+                raise where.fail(
+                    node,
+                    f"{name} must be one integer, one per spatial axis, or [before, after] for "
+                    f"each axis ([top, bottom, left, right]), got {len(node.items)} values",
+                )
+            return tuple(f.non_negative(item, name, where) for item in node.items)
+        value: int = f.non_negative(node, name, where)
+        return value
 
 
 sides = _SidesParser()
 
 
 class Pad(LayerKind):
-    """Adds zero rows and columns around each map; no parameters, no links (a reshape)."""
+    """Adds zeros before and after each spatial axis (Keras ZeroPadding1D/2D/3D,
+    torch.nn.ZeroPad1d/2d/3d); no parameters, no links (a reshape)."""
 
     type_name = "pad"
     fields = (f.Field("padding", sides),)
 
-    padding: Sides
+    padding: PerAxis
+
+    def sides(self, shape: Shape) -> tuple[tuple[int, int], ...]:
+        """(before, after) for each spatial axis of the input."""
+        sizes = spatial(shape, "pad")[1]
+        if isinstance(self.padding, tuple) and len(self.padding) == 2 * len(sizes):
+            pairs = self.padding
+            return tuple((pairs[2 * i], pairs[2 * i + 1]) for i in range(len(sizes)))
+        if isinstance(self.padding, tuple) and len(self.padding) != len(sizes):
+            raise LayerError(
+                f"padding {list(self.padding)} has {len(self.padding)} values but its input "
+                f"{'×'.join(map(str, shape))} is {rank_text(sizes)}; give one integer, "
+                f"{len(sizes)} values (one per axis) or {2 * len(sizes)} (before and after each)",
+                "padding",
+            )
+        return tuple((pad, pad) for pad in expand(self.padding, shape, "padding"))
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
-        # Output position o is input position o − top (or − left); the rest is zeros.
-        return (AxisWindow(1, 1, self.padding[0]), AxisWindow(1, 1, self.padding[2]))
+        # Output position o is input position o − before; the rest is zeros.
+        return tuple(AxisWindow(1, 1, before) for before, _ in self.sides(inputs[0]))
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        c, h, w = chw(inputs[0], "pad")
-        top, bottom, left, right = self.padding
-        return (c, h + top + bottom, w + left + right)
+        sizes = inputs[0][1:]
+        padded = (size + a + b for size, (a, b) in zip(sizes, self.sides(inputs[0]), strict=True))
+        return (inputs[0][0], *padded)
 
     def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c, h, w = chw(inputs[0], "pad")
-        top, bottom, left, right = self.padding
-        height = f"{n(h)} + {n(top)} + {n(bottom)}"
-        width = f"{n(w)} + {n(left)} + {n(right)}"
-        return [
-            step("output_height", "H + top + bottom", height, h + top + bottom),
-            step("output_width", "W + left + right", width, w + left + right),
-            channels_step("C (unchanged)", n(c), c),
-            neurons_step(output),
-        ]
+        c = inputs[0][0]
+        ends = {"height": ("top", "bottom"), "width": ("left", "right")}
+        steps = []
+        for i, ((before, after), axis) in enumerate(
+            zip(self.sides(inputs[0]), axis_names(inputs[0]), strict=True)
+        ):
+            first, last = ends.get(axis, ("before", "after"))
+            steps.append(
+                step(
+                    f"output_{axis}",
+                    f"{SYMBOLS[axis]} + {first} + {last}",
+                    f"{n(inputs[0][1 + i])} + {n(before)} + {n(after)}",
+                    output[1 + i],
+                )
+            )
+        return [*steps, channels_step("C (unchanged)", n(c), c), neurons_step(output)]

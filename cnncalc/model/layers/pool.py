@@ -2,13 +2,41 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
-from cnncalc.model.layers.base import Figures, LayerKind, Note, Shape, chw, dense_equivalent, units
-from cnncalc.model.layers.conv import Padding, axes_steps, window_of, window_output
-from cnncalc.model.layers.steps import Step, channels_step, dense_step, n, neurons_step, step
-from cnncalc.model.receptive import AxisWindow, Window, whole_input
+from cnncalc.model.layers.base import (
+    Figures,
+    LayerKind,
+    Note,
+    Shape,
+    dense_equivalent,
+    spatial,
+    units,
+)
+from cnncalc.model.layers.conv import (
+    Geometry,
+    Padding,
+    axes_steps,
+    geometry,
+    window_of,
+    window_output,
+)
+from cnncalc.model.layers.steps import (
+    Step,
+    axis_names,
+    channels_step,
+    dense_step,
+    kernel_formula,
+    n,
+    neurons_step,
+    positions_formula,
+    step,
+    times,
+)
+from cnncalc.model.receptive import Window, whole_input
+from cnncalc.model.shapes import PerAxis
 from cnncalc.reading import fields as f
 
 
@@ -22,15 +50,15 @@ class Pool(LayerKind):
     type_name = "pool"
     fields = (
         f.Field("mode", f.choice(("max", "avg")), "max"),
-        f.Field("size", f.positive_pair),
-        f.Field("stride", f.positive_pair, None, "defaults to size"),
-        f.Field("padding", f.padding, (0, 0)),
+        f.Field("size", f.positive_axes),
+        f.Field("stride", f.positive_axes, None, "defaults to size"),
+        f.Field("padding", f.padding, 0),
         f.Field("ceil", f.boolean, False),
     )
 
     mode: str
-    size: tuple[int, int]
-    stride: tuple[int, int]
+    size: PerAxis
+    stride: PerAxis
     padding: Padding
     ceil: bool
 
@@ -38,31 +66,32 @@ class Pool(LayerKind):
     def from_values(cls, values: dict[str, Any]) -> LayerKind:
         return cls(**_stride_defaults_to_size(values))
 
+    def geometry(self, shape: Shape) -> Geometry:
+        return geometry(shape, "pool", self.size, self.stride, self.padding, 1, "size")
+
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        return window_output(
-            inputs[0], "pool", None, self.size, self.stride, self.padding, (1, 1), notes, self.ceil
-        )
+        return window_output(inputs[0], self.geometry(inputs[0]), None, notes, self.ceil)
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
-        return window_of(inputs[0], self.size, self.stride, self.padding, (1, 1))
+        return window_of(self.geometry(inputs[0]))
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        # Every output unit reads a size×size window (padded positions count as links).
-        return Figures(connections=units(output) * self.size[0] * self.size[1])
+        # Every output unit reads its window (padded positions count as links).
+        return Figures(connections=units(output) * math.prod(self.geometry(inputs[0]).kernel))
 
     def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c, h, w = chw(inputs[0], "pool")
-        fh, fw = self.size
+        g = self.geometry(inputs[0])
+        c = inputs[0][0]
         neurons = units(output)
         return [
-            *axes_steps(self.size, self.stride, self.padding, (1, 1), h, w, self.ceil),
+            *axes_steps(g, self.ceil),
             channels_step("C (unchanged)", n(c), c),
             neurons_step(output),
             step(
                 "connections",
-                "neurons × F × F" if fh == fw else "neurons × Fh × Fw",
-                f"{n(neurons)} × {n(fh)} × {n(fw)}",
-                neurons * fh * fw,
+                f"neurons × {kernel_formula(g.kernel)}",
+                f"{n(neurons)} × {times(g.kernel)}",
+                neurons * math.prod(g.kernel),
                 "one link per window position; no parameters",
             ),
         ]
@@ -75,25 +104,27 @@ class GlobalPool(LayerKind):
     mode: str
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        return (chw(inputs[0], "global_pool")[0], 1, 1)
+        channels, sizes = spatial(inputs[0], "global_pool")
+        return (channels, *(1 for _ in sizes))
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return whole_input(inputs[0])
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        # A pool whose window is the whole map: each channel's unit reads H·W inputs.
+        # A pool whose window is the whole map: each channel's unit reads its H·W inputs.
         return Figures(connections=units(inputs[0]))
 
     def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c, h, w = chw(inputs[0], "global_pool")
+        c, sizes = spatial(inputs[0], "global_pool")
+        ones = " and ".join(axis_names(inputs[0]))
         return [
-            channels_step("C (unchanged); height and width 1", n(c), c),
+            channels_step(f"C (unchanged); {ones} 1", n(c), c),
             neurons_step(output),
             step(
                 "connections",
-                "C × H × W of the input",
-                f"{n(c)} × {n(h)} × {n(w)}",
-                c * h * w,
+                f"C × {positions_formula(inputs[0])} of the input",
+                f"{n(c)} × {times(sizes)}",
+                units(inputs[0]),
                 "each channel's unit reads its whole map",
             ),
         ]
@@ -104,27 +135,25 @@ class Subsample(LayerKind):
 
     type_name = "subsample"
     fields = (
-        f.Field("size", f.positive_pair),
-        f.Field("stride", f.positive_pair, None, "defaults to size"),
+        f.Field("size", f.positive_axes),
+        f.Field("stride", f.positive_axes, None, "defaults to size"),
     )
 
-    size: tuple[int, int]
-    stride: tuple[int, int]
+    size: PerAxis
+    stride: PerAxis
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> LayerKind:
         return cls(**_stride_defaults_to_size(values))
 
+    def geometry(self, shape: Shape) -> Geometry:
+        return geometry(shape, "subsample", self.size, self.stride, 0, 1, "size")
+
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        return window_output(
-            inputs[0], "subsample", None, self.size, self.stride, (0, 0), (1, 1), notes
-        )
+        return window_output(inputs[0], self.geometry(inputs[0]), None, notes)
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
-        return (
-            AxisWindow(self.size[0], self.stride[0], 0),
-            AxisWindow(self.size[1], self.stride[1], 0),
-        )
+        return window_of(self.geometry(inputs[0]))
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         neurons = units(output)
@@ -132,16 +161,16 @@ class Subsample(LayerKind):
             params=2 * output[0],
             params_unshared=2 * neurons,
             params_dense=dense_equivalent(inputs, output, bias=True),
-            connections=neurons * (self.size[0] * self.size[1] + 1),
+            connections=neurons * (math.prod(self.geometry(inputs[0]).kernel) + 1),
         )
 
     def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c, h, w = chw(inputs[0], "subsample")
-        fh, fw = self.size
+        g = self.geometry(inputs[0])
+        c = inputs[0][0]
         neurons = units(output)
-        window = "F × F" if fh == fw else "Fh × Fw"
+        window = kernel_formula(g.kernel)
         return [
-            *axes_steps(self.size, self.stride, (0, 0), (1, 1), h, w),
+            *axes_steps(g),
             channels_step("C (unchanged)", n(c), c),
             neurons_step(output),
             step(
@@ -155,8 +184,8 @@ class Subsample(LayerKind):
             step(
                 "connections",
                 f"neurons × ({window} + 1)",
-                f"{n(neurons)} × ({n(fh)} × {n(fw)} + 1)",
-                neurons * (fh * fw + 1),
+                f"{n(neurons)} × ({times(g.kernel)} + 1)",
+                neurons * (math.prod(g.kernel) + 1),
             ),
             dense_step(inputs, output, bias=True),
         ]

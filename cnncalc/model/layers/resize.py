@@ -5,9 +5,27 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from cnncalc.model.layers.base import Figures, LayerError, LayerKind, Note, Shape, chw, units
-from cnncalc.model.layers.steps import Step, channels_step, n, neurons_step, step
+from cnncalc.model.layers.base import (
+    Figures,
+    LayerError,
+    LayerKind,
+    Note,
+    Shape,
+    expand,
+    spatial,
+    units,
+)
+from cnncalc.model.layers.steps import (
+    SYMBOLS,
+    Step,
+    axis_names,
+    channels_step,
+    n,
+    neurons_step,
+    step,
+)
 from cnncalc.model.receptive import UNMAPPED, AxisWindow, WindowSpec
+from cnncalc.model.shapes import AXIS_UNITS, PerAxis
 from cnncalc.reading import fields as f
 
 
@@ -16,23 +34,26 @@ class Upsample(LayerKind):
 
     No parameters and no multiply-accumulates (docs/figures.md counts weights only).
     Nearest copies one input unit into each output unit, like a reshape: no
-    connections. Bilinear mixes a 2×2 neighbourhood: 4 connections per output unit,
-    as a pool counts its window.
+    connections. Bilinear (linear, trilinear: PyTorch's names by rank) mixes the 2
+    nearest inputs along each axis: 2, 4 or 8 connections per output unit, as a pool
+    counts its window.
     """
 
     type_name = "upsample"
     fields = (
-        f.Field("scale", f.positive_pair, None, "an integer factor, or [height, width]"),
-        f.Field("size", f.positive_pair, None, "the output [height, width], instead of scale"),
+        f.Field("scale", f.positive_axes, None, "an integer factor, or one per spatial axis"),
+        f.Field(
+            "size", f.positive_axes, None, "the output size per spatial axis, instead of scale"
+        ),
         f.Field("mode", f.choice(("nearest", "bilinear")), "nearest"),
     )
 
-    scale: tuple[int, int] | None
-    size: tuple[int, int] | None
+    scale: PerAxis | None
+    size: PerAxis | None
     mode: str
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        c, h, w = chw(inputs[0], "upsample")
+        c, sizes = spatial(inputs[0], "upsample")
         if (self.scale is None) == (self.size is None):
             raise LayerError(
                 "give either scale (a factor) or size (the output [height, width]), not "
@@ -40,39 +61,45 @@ class Upsample(LayerKind):
                 "scale",
             )
         if self.size is not None:
-            return (c, self.size[0], self.size[1])
+            return (c, *expand(self.size, inputs[0], "size"))
         assert self.scale is not None
-        return (c, h * self.scale[0], w * self.scale[1])
+        scale = expand(self.scale, inputs[0], "scale")
+        return (c, *(size * factor for size, factor in zip(sizes, scale, strict=True)))
+
+    def _corners(self, shape: Shape) -> int:
+        """Inputs mixed into one output unit: 2 per axis when interpolating."""
+        return 2 ** (len(shape) - 1) if self.mode == "bilinear" else 0
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        return Figures(connections=4 * units(output) if self.mode == "bilinear" else 0)
+        return Figures(connections=self._corners(inputs[0]) * units(output))
 
     def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c, h, w = chw(inputs[0], "upsample")
+        c, sizes = spatial(inputs[0], "upsample")
         steps = []
-        for i, (axis, size) in enumerate((("height", h), ("width", w))):
+        for i, axis in enumerate(axis_names(inputs[0])):
             if self.scale is not None:
-                symbol = "H" if axis == "height" else "W"
+                factor = expand(self.scale, inputs[0], "scale")[i]
                 steps.append(
                     step(
                         f"output_{axis}",
-                        f"{symbol} × scale",
-                        f"{n(size)} × {n(self.scale[i])}",
+                        f"{SYMBOLS[axis]} × scale",
+                        f"{n(sizes[i])} × {n(factor)}",
                         output[1 + i],
                     )
                 )
             else:
                 steps.append(step(f"output_{axis}", "size", n(output[1 + i]), output[1 + i]))
         steps += [channels_step("C (unchanged)", n(c), c), neurons_step(output)]
-        if self.mode == "bilinear":
+        corners = self._corners(inputs[0])
+        if corners:
             neurons = units(output)
             steps.append(
                 step(
                     "connections",
-                    "4 × neurons",
-                    f"4 × {n(neurons)}",
-                    4 * neurons,
-                    "each output unit mixes a 2×2 neighbourhood",
+                    f"{corners} × neurons",
+                    f"{corners} × {n(neurons)}",
+                    corners * neurons,
+                    f"each output unit mixes a {'×'.join('2' for _ in sizes)} neighbourhood",
                 )
             )
         return steps
@@ -98,68 +125,73 @@ class AdaptivePool(LayerKind):
 
     type_name = "adaptive_pool"
     fields = (
-        f.Field("size", f.positive_pair, help="the output [height, width]"),
+        f.Field("size", f.positive_axes, help="the output size per spatial axis"),
         f.Field("mode", f.choice(("max", "avg")), "avg"),
     )
 
-    size: tuple[int, int]
+    size: PerAxis
     mode: str
 
+    def out(self, shape: Shape) -> tuple[int, ...]:
+        """The output size per spatial axis of the input."""
+        spatial(shape, "adaptive_pool")  # a vector input is an error
+        return expand(self.size, shape, "size")
+
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        c = chw(inputs[0], "adaptive_pool")[0]
-        return (c, self.size[0], self.size[1])
+        return (inputs[0][0], *self.out(inputs[0]))
 
     def window(self, inputs: Sequence[Shape]) -> WindowSpec:
         # A plain pool when the output divides the input (torchvision's 7×7 on 7×7 is
         # the identity); otherwise windows of varying size: not mapped.
-        _, h, w = chw(inputs[0], "adaptive_pool")
-        if h % self.size[0] or w % self.size[1]:
+        sizes = inputs[0][1:]
+        outs = self.out(inputs[0])
+        if any(size % out for size, out in zip(sizes, outs, strict=True)):
             return UNMAPPED
-        kh, kw = h // self.size[0], w // self.size[1]
-        return (AxisWindow(kh, kh, 0), AxisWindow(kw, kw, 0))
-
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        c, h, w = chw(inputs[0], "adaptive_pool")
-        # Each output unit reads its window; summed per axis, the windows multiply.
-        return Figures(
-            connections=c * adaptive_windows(h, self.size[0]) * adaptive_windows(w, self.size[1])
+        return tuple(
+            AxisWindow(size // out, size // out, 0) for size, out in zip(sizes, outs, strict=True)
         )
 
+    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
+        sizes = inputs[0][1:]
+        # Each output unit reads its window; summed per axis, the windows multiply.
+        sums = (adaptive_windows(size, out) for size, out in zip(sizes, output[1:], strict=True))
+        return Figures(connections=inputs[0][0] * math.prod(sums))
+
     def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c, h, w = chw(inputs[0], "adaptive_pool")
+        c, sizes = spatial(inputs[0], "adaptive_pool")
+        names = axis_names(inputs[0])
         steps = [
-            step("output_height", "size", n(self.size[0]), self.size[0]),
-            step("output_width", "size", n(self.size[1]), self.size[1]),
-            channels_step("C (unchanged)", n(c), c),
-            neurons_step(output),
+            step(f"output_{axis}", "size", n(out), out)
+            for axis, out in zip(names, output[1:], strict=True)
         ]
+        steps += [channels_step("C (unchanged)", n(c), c), neurons_step(output)]
         sums = []
-        for axis, big, small, size, out in (
-            ("rows", "H", "h", h, self.size[0]),
-            ("columns", "W", "w", w, self.size[1]),
-        ):
+        for axis, size, out in zip(names, sizes, output[1:], strict=True):
+            big = SYMBOLS[axis]
+            small = big.lower()
+            word = f"{AXIS_UNITS[axis]}s"
             total = adaptive_windows(size, out)
             text = n(total)
-            if out <= 16:
+            if out <= 16:  # each window's length, when there are few to list
                 lengths = [-(-((i + 1) * size) // out) - (i * size) // out for i in range(out)]
                 text = " + ".join(map(n, lengths))
             sums.append(
                 step(
-                    f"window_{axis}",
+                    f"window_{word}",
                     f"Σ over i of ceil((i + 1) × {big} / {small}) − floor(i × {big} / {small})",
                     text,
                     total,
-                    f"input {axis} read by each output, summed (PyTorch's windows)",
+                    f"input {word} read by each output, summed (PyTorch's windows)",
                 )
             )
-        rows, columns = sums
+        words = " × ".join(f"window {AXIS_UNITS[axis]}s" for axis in names)
         steps += [
             *sums,
             step(
                 "connections",
-                "C × window rows × window columns",
-                f"{n(c)} × {n(rows.value)} × {n(columns.value)}",
-                c * rows.value * columns.value,
+                f"C × {words}",
+                f"{n(c)} × " + " × ".join(n(part.value) for part in sums),
+                c * math.prod(part.value for part in sums),
             ),
         ]
         return steps

@@ -12,14 +12,34 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.model.shapes import Shape, same_padding, units, window_axis, window_span
+from cnncalc.model.shapes import (
+    AXIS_NAMES,
+    AXIS_UNITS,
+    Shape,
+    same_padding,
+    units,
+    window_axis,
+    window_span,
+)
 from cnncalc.record import Record
 
 # Keys of steps that are not figures but parts of the output shape.
-OUTPUT_KEYS = ("output_channels", "output_height", "output_width", "output_units")
+OUTPUT_KEYS = (
+    "output_channels",
+    "output_length",
+    "output_depth",
+    "output_height",
+    "output_width",
+    "output_units",
+)
+
+# The letter of each spatial axis in formulas.
+SYMBOLS = {"length": "L", "depth": "D", "height": "H", "width": "W"}
 
 LABELS = {
     "output_channels": "output channels",
+    "output_length": "output length",
+    "output_depth": "output depth",
     "output_height": "output height",
     "output_width": "output width",
     "output_units": "output units",
@@ -71,13 +91,40 @@ def step(key: str, formula: str, substituted: str, value: int, note: str = "") -
     return Step(key, LABELS.get(key, key.replace("_", " ")), formula, substituted, value, note)
 
 
+def axis_names(shape: Shape) -> tuple[str, ...]:
+    """The spatial axes of a C×L, C×H×W or C×D×H×W shape ("length", "height", ...)."""
+    return AXIS_NAMES[len(shape) - 1]
+
+
+def positions_formula(shape: Shape) -> str:
+    """'L', 'H × W' or 'D × H × W': the output positions of a spatial shape."""
+    return " × ".join(SYMBOLS[name] for name in axis_names(shape))
+
+
+def times(values: Sequence[int]) -> str:
+    """Numbers multiplied in a substituted expression: 3 × 3."""
+    return " × ".join(map(n, values))
+
+
+def kernel_formula(kernel: Sequence[int]) -> str:
+    """'F', 'F × F', 'Fh × Fw', 'F × F × F' or 'Fd × Fh × Fw'."""
+    if len(set(kernel)) == 1:
+        return " × ".join("F" * len(kernel))
+    names = AXIS_NAMES[len(kernel)]
+    return " × ".join(f"F{SYMBOLS[name].lower()}" for name in names)
+
+
 def neurons_step(output: Shape) -> Step:
-    """neurons = H × W × C (or the length of a vector output)."""
-    if len(output) == 3:
-        c, h, w = output
-        return step("neurons", "H × W × C", f"{n(h)} × {n(w)} × {n(c)}", h * w * c)
+    """neurons = H × W × C (L × C, D × H × W × C, or the length of a vector output)."""
     if len(output) == 1:
         return step("neurons", "units", n(output[0]), output[0])
+    if len(output) - 1 in AXIS_NAMES:
+        return step(
+            "neurons",
+            f"{positions_formula(output)} × C",
+            f"{times(output[1:])} × {n(output[0])}",
+            units(output),
+        )
     return step("neurons", "product of the output shape", " × ".join(map(n, output)), units(output))
 
 
@@ -113,13 +160,13 @@ def window_steps(
     dilation: int = 1,
     ceil: bool = False,
 ) -> list[Step]:
-    """Output size along one spatial axis ("height" or "width") of a sliding window.
+    """Output size along one spatial axis ("height", "width", ...) of a sliding window.
 
     ((W − F + 2P) / S) + 1, with D·(F − 1) + 1 for F when dilated; floor (or ceil) and a
     note when the division is not exact. ``padding`` is an int or ``"same"``. The values
     are `cnncalc.model.shapes`' (the rule the kinds compute with); the text here states it.
     """
-    w = "H" if axis == "height" else "W"
+    w = SYMBOLS[axis]
     key = f"output_{axis}"
     span = window_span(kernel, dilation)
     span_formula = "F" if dilation == 1 else "D × (F − 1) − 1"
@@ -176,7 +223,7 @@ def window_steps(
 def _dropped_text(dropped: int, axis: str) -> str:
     if not dropped:
         return ""
-    word = "row" if axis == "height" else "column"
+    word = AXIS_UNITS[axis]
     plural = "s" if dropped > 1 else ""
     verb = "are" if dropped > 1 else "is"
     return f": the last {dropped} {word}{plural} of the input {verb} never read"
