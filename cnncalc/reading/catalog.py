@@ -23,7 +23,8 @@ def _folder() -> str:
             return str(location)
     # Imported from a source checkout (e.g. `python -m pytest` puts the checkout first
     # on sys.path): the files sit beside the package, not inside it.
-    checkout = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # cnncalc/
+    checkout = os.path.dirname(package)
     return os.path.join(checkout, "architectures")
 
 
