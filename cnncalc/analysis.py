@@ -192,6 +192,9 @@ def _row(
         raise CnncalcError(
             arch.source, layer.position_of(exc.field), f"layer {layer.name!r}: {exc.message}"
         ) from None
+    ops = counting.figure(kind, input_shapes, output, figures)  # the tools count frozen ones too
+    if not layer.trainable:
+        figures = replace(figures, params=0, non_trainable=figures.params + figures.non_trainable)
     neurons = units(output)
     row = {
         "name": layer.name,
@@ -207,7 +210,7 @@ def _row(
         "connections": figures.connections,
         "macs": figures.macs,
         "activation_bytes": neurons * value_bytes,
-        "ops": counting.figure(kind, input_shapes, output, figures),
+        "ops": ops,
     }
     return row, window, notes
 

@@ -213,6 +213,12 @@ def kind_schema(kind: Any, in_block: bool = False) -> Fragment:
         **TEXT,
         "description": "reuse this layer's parameters (tied weights, counted once)",
     }
+    trainable: Fragment = {
+        "type": "boolean",
+        "default": True,
+        "description": "false: the layer is frozen, its parameters count as non-trainable",
+    }
+    properties["trainable"] = templated(trainable) if in_block else trainable
     for field in kind.fields:
         try:
             fragment = field_schema(field)

@@ -214,7 +214,12 @@ def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
             modules[row.name] = nn.Flatten()
         elif t == "lrn":
             modules[row.name] = nn.LocalResponseNorm(kind.size)  # type: ignore[attr-defined]
-        elif t in ("add", "concat"):
+        elif t in ("layernorm", "groupnorm", "instancenorm", "scale", "channel_shuffle"):
+            from test_torch_oracle import TRANSLATE  # the oracle's modules, one definition
+
+            settings = {field.name: getattr(kind, field.name) for field in kind.fields}
+            modules[row.name] = TRANSLATE[t](settings, torch.zeros(1, *shape)).module
+        elif t in ("add", "concat", "multiply"):
             continue
         else:
             pytest.skip(f"no torch module mapped for {t}")
@@ -234,6 +239,10 @@ def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
                         out = out + other
                 elif row.type == "concat":
                     out = torch.cat(args, dim=1)
+                elif row.type == "multiply":
+                    out = args[0]
+                    for other in args[1:]:
+                        out = out * other
                 else:
                     out = self.layers[row.name.replace(".", "_")](args[0])
                 values[row.name] = out
@@ -276,9 +285,36 @@ PRELU_NET = {
     ],
 }
 
+# ConvNeXt's and squeeze-and-excitation's newer kinds, each setting the tools tell apart.
+NEWER_NET = {
+    "name": "newer",
+    "input": [3, 16, 16],
+    "layers": [
+        {"name": "c1", "type": "conv", "filters": 8, "kernel": 3, "padding": 1},
+        {"name": "ln", "type": "layernorm"},
+        {"name": "ln_plain", "type": "layernorm", "affine": False},
+        {"name": "ln_sample", "type": "layernorm", "over": "sample"},
+        {"name": "gn", "type": "groupnorm", "groups": 2},
+        {"name": "gn_plain", "type": "groupnorm", "groups": 4, "affine": False},
+        {"name": "in", "type": "instancenorm"},
+        {"name": "in_affine", "type": "instancenorm", "affine": True},
+        {"name": "in_tracked", "type": "instancenorm", "track_running_stats": True},
+        {"name": "ls", "type": "scale"},
+        {"name": "sh", "type": "channel_shuffle", "groups": 4},
+        {"name": "gap", "type": "global_pool"},
+        {"name": "fc1", "type": "conv", "filters": 2, "kernel": 1, "trainable": False},
+        {"name": "fc2", "type": "conv", "filters": 8, "kernel": 1},
+        {"name": "gate", "type": "multiply", "inputs": ["sh", "fc2"]},
+        {"name": "pool", "type": "global_pool"},
+        {"name": "fc", "type": "dense", "units": 10},
+        {"name": "ln_vector", "type": "layernorm"},
+    ],
+}
+
 NETWORKS: list[tuple[str, Any, tuple[int, ...] | None]] = [
     ("mixed", SMALL_NET, None),
     ("prelu", PRELU_NET, None),
+    ("newer", NEWER_NET, None),
     ("lenet", "lenet", None),
     ("alexnet", "alexnet", None),
     ("resnet18@64", "resnet18", (3, 64, 64)),
@@ -334,3 +370,27 @@ def test_prelu_flops_count_one_activation_per_unit() -> None:
         {"name": "p", "input": [4, 5, 5], "layers": [{"type": "prelu", "num_parameters": 4}]}
     )
     assert cnncalc.analyse(arch, count="flops").totals.ops == 100
+
+
+def test_newer_kinds_flops_by_hand() -> None:
+    # On 8×4×4 = 128 units. layernorm with affine: mean 1 + variance 3 + normalise 2
+    # + scale and shift 2 = 8 per unit = 1,024; groupnorm without affine 6 per unit =
+    # 768; instancenorm with running statistics folded as batchnorm's, 2 per unit =
+    # 256; layer scale 1 multiply per unit = 128; shuffle 0; a gate of two inputs 1
+    # product per unit = 128.
+    arch = from_dict(
+        {
+            "name": "n",
+            "input": [8, 4, 4],
+            "layers": [
+                {"name": "ln", "type": "layernorm"},
+                {"name": "gn", "type": "groupnorm", "groups": 2, "affine": False},
+                {"name": "in", "type": "instancenorm", "track_running_stats": True},
+                {"name": "ls", "type": "scale"},
+                {"name": "sh", "type": "channel_shuffle", "groups": 2},
+                {"name": "gate", "type": "multiply", "inputs": ["ln", "sh"]},
+            ],
+        }
+    )
+    got = {row.name: row.ops for row in cnncalc.analyse(arch, count="flops").layers}
+    assert got == {"ln": 1_024, "gn": 768, "in": 256, "ls": 128, "sh": 0, "gate": 128}

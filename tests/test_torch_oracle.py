@@ -250,6 +250,39 @@ def batchnorm_module(settings: dict[str, Any], x: Tensor) -> Built:
     return Built(norm(x.shape[1], affine=settings.get("affine", True)))
 
 
+class LayerNorm2d(nn.LayerNorm):  # type: ignore[misc]
+    """torchvision's ConvNeXt LayerNorm2d: nn.LayerNorm over the channels at each position."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        return super().forward(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
+class LayerScale(nn.Module):  # type: ignore[misc]
+    """torchvision's CNBlock layer scale: one learned factor per channel."""
+
+    def __init__(self, x: Tensor) -> None:
+        super().__init__()
+        self.layer_scale = nn.Parameter(torch.ones(x.shape[1], *[1] * (x.dim() - 2)))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.layer_scale * x
+
+
+def layernorm_module(settings: dict[str, Any], x: Tensor) -> Built:
+    affine = settings["affine"]
+    if settings["over"] == "sample":
+        return Built(nn.LayerNorm(list(x.shape[1:]), elementwise_affine=affine))
+    if x.dim() == 2:
+        return Built(nn.LayerNorm(x.shape[1], elementwise_affine=affine))
+    return Built(LayerNorm2d(x.shape[1], elementwise_affine=affine))
+
+
+def instancenorm_module(settings: dict[str, Any], x: Tensor) -> Built:
+    norm = nn.InstanceNorm2d if x.dim() == 4 else nn.InstanceNorm1d
+    return Built(norm(x.shape[1], affine=settings["affine"],
+                      track_running_stats=settings["track_running_stats"]))  # fmt: skip
+
+
 TRANSLATE: dict[str, Callable[[dict[str, Any], Tensor], Built]] = {
     "conv": conv_module,
     "pool": pool_module,
@@ -275,6 +308,11 @@ TRANSLATE: dict[str, Callable[[dict[str, Any], Tensor], Built]] = {
     "dropout": lambda s, x: Built(nn.Dropout(s["rate"])),
     "lrn": lambda s, x: Built(nn.LocalResponseNorm(s["size"], s["alpha"], s["beta"], s["k"])),
     "prelu": lambda s, x: Built(nn.PReLU(s["num_parameters"])),
+    "layernorm": layernorm_module,
+    "groupnorm": lambda s, x: Built(nn.GroupNorm(s["groups"], x.shape[1], affine=s["affine"])),
+    "instancenorm": instancenorm_module,
+    "scale": lambda s, x: Built(LayerScale(x)),
+    "channel_shuffle": lambda s, x: Built(nn.ChannelShuffle(s["groups"])),
 }
 
 
@@ -296,6 +334,11 @@ def run_layer(
         for other in inputs[1:]:
             assert other.shape == output.shape  # torch would broadcast; the contract must not
             output = output + other
+        return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
+    if type_name == "multiply":
+        output = inputs[0]
+        for other in inputs[1:]:
+            output = output * other  # torch's broadcasting
         return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
     if type_name == "concat":
         output = torch.cat(inputs, dim=1)
@@ -402,6 +445,41 @@ def test_prelu_agrees_with_torch() -> None:
     assert [measured[n].macs for n in ("per_channel", "shared", "per_unit")] == [0, 0, 0]
 
 
+def test_newer_kinds_agree_with_torch() -> None:
+    """Gate, norms, layer scale and shuffle against torch, on maps and on a vector."""
+    arch = from_dict(
+        {
+            "name": "newer",
+            "input": [3, 10, 12],
+            "layers": [
+                {"name": "c", "type": "conv", "filters": 8, "kernel": 3},
+                {"name": "ln", "type": "layernorm"},
+                {"name": "ln_sample", "type": "layernorm", "over": "sample"},
+                {"name": "gn", "type": "groupnorm", "groups": 4},
+                {"name": "in", "type": "instancenorm"},
+                {"name": "in_both", "type": "instancenorm", "affine": True,
+                 "track_running_stats": True},
+                {"name": "ls", "type": "scale"},
+                {"name": "sh", "type": "channel_shuffle", "groups": 2},
+                {"name": "gap", "type": "global_pool"},
+                {"name": "gate", "type": "multiply", "inputs": ["sh", "gap"]},
+                {"name": "fc", "type": "dense", "units": 6},
+                {"name": "ln_vector", "type": "layernorm"},
+                {"name": "gn_vector", "type": "groupnorm", "groups": 3, "affine": False},
+            ],
+        }
+    )  # fmt: skip
+    analysis = analyse(arch)
+    measured = oracle(arch)
+    assert disagreements(analysis, measured) == []
+    # torch's own counts: LayerNorm2d(8) 2·8; LayerNorm([8, 8, 10]) 2·640; GroupNorm(4,
+    # 8) 2·8; InstanceNorm2d() nothing; with affine and tracking 16 + 16 buffers.
+    params = {name: measured[name].params for name in ("ln", "ln_sample", "gn", "in", "ls")}
+    assert params == {"ln": 16, "ln_sample": 1_280, "gn": 16, "in": 0, "ls": 8}
+    assert (measured["in_both"].params, measured["in_both"].non_trainable) == (16, 16)
+    assert measured["gate"].output == (8, 8, 10)
+
+
 # --- random networks -------------------------------------------------------------------
 
 MAX_CHANNELS = 12
@@ -469,7 +547,8 @@ def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
         st.sampled_from(
             ["conv", "conv", "conv", "locally", "pool", "pool", "pool", "conv_transpose",
              "conv_transpose", "conv_transpose", "upsample", "upsample", "adaptive_pool",
-             "pad", "batchnorm", "activation", "lrn", "dropout", "subsample", "prelu"]
+             "pad", "batchnorm", "activation", "lrn", "dropout", "subsample", "prelu",
+             "layernorm", "groupnorm", "instancenorm", "scale", "channel_shuffle"]
         )
     )  # fmt: skip
     small = st.integers(1, 3)
@@ -556,6 +635,19 @@ def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
         return {"type": "lrn", "size": draw(st.integers(1, 5))}
     if kind == "prelu":
         return {"type": "prelu", "num_parameters": draw(st.sampled_from([1, channels]))}
+    if kind == "layernorm":
+        over = draw(st.sampled_from(["channels", "sample"]))
+        return {"type": "layernorm", "over": over, "affine": draw(st.booleans())}
+    if kind == "groupnorm":
+        groups = _divisor(draw, channels)
+        return {"type": "groupnorm", "groups": groups, "affine": draw(st.booleans())}
+    if kind == "instancenorm":
+        return {"type": "instancenorm", "affine": draw(st.booleans()),
+                "track_running_stats": draw(st.booleans())}  # fmt: skip
+    if kind == "scale":
+        return {"type": "scale"}
+    if kind == "channel_shuffle":
+        return {"type": "channel_shuffle", "groups": _divisor(draw, channels)}
     if kind == "subsample":
         size = draw(st.integers(1, 3))
         return {"type": "subsample", "size": size, "stride": size}
@@ -589,7 +681,9 @@ def networks(draw: Any) -> dict[str, Any]:
         x = tensors[current]
         if x.dim() != 4:
             break
-        structure = draw(st.sampled_from(["layer", "layer", "layer", "residual", "branches"]))
+        structure = draw(
+            st.sampled_from(["layer", "layer", "layer", "residual", "branches", "gate"])
+        )
         channels = x.shape[1]
         if structure == "residual":
             # A stride-1 conv that keeps the size (odd kernel, padding d·(k−1)/2), summed
@@ -606,6 +700,15 @@ def networks(draw: Any) -> dict[str, Any]:
                 }
             ):
                 add({"type": "add", "inputs": [layers[-1]["name"], start]})
+        elif structure == "gate":
+            # Squeeze-and-excitation: a C×1×1 gate times the map it was pooled from.
+            start = current
+            if add({"type": "global_pool"}) and add(
+                {"type": "conv", "filters": channels, "kernel": 1}
+            ):
+                add({"type": "multiply", "inputs": [start, current]})
+            else:
+                current = start
         elif structure == "branches":
             start = current
             names = []

@@ -1,0 +1,29 @@
+"""ShuffleNet's channel shuffle (torch.nn.ChannelShuffle): channels regrouped so that
+the next grouped conv mixes groups; a permutation, so no figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cnncalc import fields as f
+from cnncalc.layers.base import LayerError, LayerKind, Note, Shape
+from cnncalc.receptive import Window
+
+
+class ChannelShuffle(LayerKind):
+    type_name = "channel_shuffle"
+    fields = (f.Field("groups", f.positive, f.REQUIRED, "groups; must divide the channels"),)
+
+    groups: int
+
+    def window(self, inputs: Sequence[Shape]) -> Window | None:
+        return None  # a channel moves, its positions stay
+
+    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+        channels = inputs[0][0]
+        if channels % self.groups:
+            raise LayerError(
+                f"groups must divide the input's {channels:,} channels, got {self.groups:,}",
+                "groups",
+            )
+        return inputs[0]
