@@ -394,3 +394,27 @@ def test_newer_kinds_flops_by_hand() -> None:
     )
     got = {row.name: row.ops for row in cnncalc.analyse(arch, count="flops").layers}
     assert got == {"ln": 1_024, "gn": 768, "in": 256, "ls": 128, "sh": 0, "gate": 128}
+
+
+def test_frozen_layers_count_as_torchinfo_reports_them() -> None:
+    # torchinfo's "Trainable params" leaves out parameters with requires_grad=False;
+    # cnncalc's non-trainable adds the running statistics (buffers, which torchinfo
+    # does not list) to the frozen parameters.
+    pytest.importorskip("torch")
+    torchinfo = pytest.importorskip("torchinfo")
+    import torch
+
+    arch, analysis = _load(NEWER_NET, None, "macs")
+    model = _torch_model(analysis, arch)
+    for layer in arch.layers:
+        if not layer.trainable:
+            for parameter in model.layers[layer.name].parameters():
+                parameter.requires_grad_(False)
+    summary = torchinfo.summary(model, input_data=torch.zeros(1, *analysis.input), verbose=0)
+    statistics = sum(
+        b.numel() for name, b in model.named_buffers() if name.endswith(("_mean", "_var"))
+    )
+    assert analysis.totals.params == summary.trainable_params
+    frozen = summary.total_params - summary.trainable_params
+    assert frozen == 18  # fc1: 2 filters × (1·1·8 + 1)
+    assert analysis.totals.non_trainable == frozen + statistics

@@ -249,6 +249,15 @@ layers:
   - {name: joined, type: concat, inputs: [padded, padded]}
   - {name: slopes, type: prelu, num_parameters: 16}
   - {name: slope, type: prelu}
+  - {name: ln, type: layernorm}
+  - {name: ln_sample, type: layernorm, over: sample}
+  - {name: gn, type: groupnorm, groups: 4}
+  - {name: in, type: instancenorm, affine: true, track_running_stats: true}
+  - {name: ls, type: scale}
+  - {name: sh, type: channel_shuffle, groups: 4}
+  - {name: gate, type: multiply, inputs: [sh, ls]}
+  - {name: frozen, type: conv, filters: 4, kernel: 1, trainable: false}
+  - {name: frozen_bn, type: batchnorm, trainable: false}
 """
 
 
