@@ -134,7 +134,8 @@ def analyse(
             if strict:
                 raise warning.as_error()
             warnings.append(warning)
-        field = receptive.union([receptive.through(window, fields[n]) for n in layer.inputs])
+        read = layer.inputs[: len(layer.inputs) - _references(layer)]
+        field = receptive.union([receptive.through(window, fields[n]) for n in read])
         row["receptive_field"], row["jump"] = receptive.measures(field, row["output"])
         _check_magnitude(arch, layer, _largest(row), bits)
         facts[layer.name] = row
@@ -171,6 +172,12 @@ def analyse(
         dtype=dtype.lower(),
         peak_layer=live.peak_layer,
     )
+
+
+def _references(layer: Layer) -> int:
+    """How many of a layer's inputs it reads for their shape only (crop's `like`)."""
+    reference = getattr(layer.kind, "reference_field", None)
+    return 0 if reference is None or getattr(layer.kind, reference) is None else 1
 
 
 def _row(

@@ -38,6 +38,9 @@ def evaluation_order(arch: Architecture) -> Sequence[int]:
         for name in layer.inputs:
             if name == NETWORK_INPUT:
                 continue
+            reference = getattr(layer.kind, "reference_field", None)
+            if reference is not None and getattr(layer.kind, reference) == name:
+                field = reference  # crop's `like`
             source = index_of.get(name)
             if source is None:
                 raise CnncalcError(

@@ -219,6 +219,20 @@ def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
 
             settings = {field.name: getattr(kind, field.name) for field in kind.fields}
             modules[row.name] = TRANSLATE[t](settings, torch.zeros(1, *shape)).module
+        elif t == "crop":
+            from test_torch_oracle import crop_tensor
+
+            class Crop(nn.Module):  # type: ignore[misc]
+                def __init__(self, settings: dict[str, Any], like: Any) -> None:
+                    super().__init__()
+                    self.settings, self.like = settings, like
+
+                def forward(self, x: Any) -> Any:
+                    return crop_tensor(self.settings, [x, *self.like])
+
+            settings = {"like": kind.like, "amount": kind.amount}  # type: ignore[attr-defined]
+            like = [torch.zeros(1, *s) for s in row.input_shapes[1:]]
+            modules[row.name] = Crop(settings, like)
         elif t in ("add", "concat", "multiply"):
             continue
         else:
@@ -305,6 +319,9 @@ NEWER_NET = {
         {"name": "fc1", "type": "conv", "filters": 2, "kernel": 1, "trainable": False},
         {"name": "fc2", "type": "conv", "filters": 8, "kernel": 1},
         {"name": "gate", "type": "multiply", "inputs": ["sh", "fc2"]},
+        {"name": "smaller", "type": "pool", "size": 3, "stride": 1},
+        {"name": "skip", "type": "crop", "input": "gate", "like": "smaller"},
+        {"name": "cut", "type": "crop", "amount": [1, [0, 2]]},
         {"name": "pool", "type": "global_pool"},
         {"name": "fc", "type": "dense", "units": 10},
         {"name": "ln_vector", "type": "layernorm"},

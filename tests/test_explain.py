@@ -258,6 +258,8 @@ layers:
   - {name: gate, type: multiply, inputs: [sh, ls]}
   - {name: frozen, type: conv, filters: 4, kernel: 1, trainable: false}
   - {name: frozen_bn, type: batchnorm, trainable: false}
+  - {name: cropped, type: crop, input: ln, like: adaptive}
+  - {name: cut, type: crop, amount: [1, [0, 1]]}
 """
 
 

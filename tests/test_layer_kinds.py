@@ -396,6 +396,21 @@ def test_multiply_broadcasts_a_gate_over_the_map() -> None:
     assert gate.output == (8, 5, 5) and (gate.params, gate.macs, gate.connections) == (0, 0, 0)
 
 
+def test_crop_to_the_map_it_joins() -> None:
+    # U-Net 2015 (Ronneberger et al., Fig. 1): the last skip, 64×568×568, cropped to
+    # the 392×392 of the map it is concatenated with; (568 − 392) / 2 = 88 cut at
+    # each end. A reshape: nothing to count.
+    rows = analyse_layers(
+        (64, 568, 568),
+        {"name": "small", "type": "adaptive_pool", "size": 392},
+        {"name": "skip", "type": "crop", "input": "input", "like": "small"},
+        {"name": "cut", "type": "crop", "amount": [[1, 2], 3]},
+    ).layers
+    assert rows[1].output == (64, 392, 392)
+    assert (rows[1].params, rows[1].connections, rows[1].macs) == (0, 0, 0)
+    assert rows[2].output == (64, 392 - 3, 392 - 6)
+
+
 def test_concat_adds_channels() -> None:
     # 64 + 32 channels on the same 8×8 grid → 96×8×8.
     analysis = analyse_layers((3, 8, 8), *_merge_net("concat", 32))

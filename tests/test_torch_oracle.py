@@ -316,6 +316,24 @@ TRANSLATE: dict[str, Callable[[dict[str, Any], Tensor], Built]] = {
 }
 
 
+def crop_tensor(settings: dict[str, Any], inputs: list[Tensor]) -> Tensor:
+    """Keras' Cropping2D by amounts, or its CenterCrop to the `like` tensor's size (the
+    smaller half of the cut before): slices of the input tensor."""
+    x = inputs[0]
+    slices: list[slice] = [slice(None), slice(None)]
+    for axis in range(2, x.dim()):
+        size = x.shape[axis]
+        if settings.get("like") is not None:
+            cut = size - inputs[1].shape[axis]
+            before, after = cut // 2, cut - cut // 2
+        else:
+            amount = settings["amount"]
+            entry = amount if isinstance(amount, int) else amount[axis - 2]
+            before, after = (entry, entry) if isinstance(entry, int) else entry
+        slices.append(slice(before, size - after))
+    return x[tuple(slices)]
+
+
 @dataclass(frozen=True)
 class Measured:
     output: tuple[int, ...]
@@ -339,6 +357,9 @@ def run_layer(
         output = inputs[0]
         for other in inputs[1:]:
             output = output * other  # torch's broadcasting
+        return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
+    if type_name == "crop":
+        output = crop_tensor(settings, inputs)
         return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
     if type_name == "concat":
         output = torch.cat(inputs, dim=1)
@@ -480,6 +501,30 @@ def test_newer_kinds_agree_with_torch() -> None:
     assert measured["gate"].output == (8, 8, 10)
 
 
+def test_unet_copy_and_crop_agrees_with_torch() -> None:
+    """U-Net 2015's first skip: 64×568×568 cropped to the 392×392 of the upsampled
+    map it is joined with (Ronneberger et al., 2015, Fig. 1), and explicit amounts."""
+    arch = from_dict(
+        {
+            "name": "crop",
+            "input": [64, 568, 568],
+            "layers": [
+                {"name": "low", "type": "pool", "size": 2, "stride": 2},
+                {"name": "small", "type": "pool", "size": 1, "stride": 1, "padding": 0},
+                {"name": "sampled", "type": "adaptive_pool", "size": 392},
+                {"name": "skip", "type": "crop", "input": "input", "like": "sampled"},
+                {"name": "cut", "type": "crop", "amount": [3, [1, 2]]},
+                {"name": "cut_all", "type": "crop", "amount": 1},
+            ],
+        }
+    )
+    analysis = analyse(arch)
+    measured = oracle(arch, device="meta")
+    assert disagreements(analysis, measured) == []
+    assert measured["skip"].output == (64, 392, 392)
+    assert measured["cut"].output == (64, 386, 389)
+
+
 # --- random networks -------------------------------------------------------------------
 
 MAX_CHANNELS = 12
@@ -488,6 +533,8 @@ MAX_CHANNELS = 12
 def _accepts(spec: dict[str, Any], tensors: dict[str, Tensor]) -> Tensor | None:
     """Torch's verdict on a drawn layer: its output, or None when torch refuses it."""
     names = spec.get("inputs") or [spec["input"]]
+    if spec.get("like"):
+        names = [*names, spec["like"]]  # crop reads its shape
     settings = {k: v for k, v in spec.items() if k not in ("name", "type", "input", "inputs")}
     try:
         with torch.no_grad():
@@ -548,7 +595,7 @@ def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
             ["conv", "conv", "conv", "locally", "pool", "pool", "pool", "conv_transpose",
              "conv_transpose", "conv_transpose", "upsample", "upsample", "adaptive_pool",
              "pad", "batchnorm", "activation", "lrn", "dropout", "subsample", "prelu",
-             "layernorm", "groupnorm", "instancenorm", "scale", "channel_shuffle"]
+             "layernorm", "groupnorm", "instancenorm", "scale", "channel_shuffle", "crop"]
         )
     )  # fmt: skip
     small = st.integers(1, 3)
@@ -646,6 +693,9 @@ def _draw_spatial(draw: Any, channels: int) -> dict[str, Any]:
                 "track_running_stats": draw(st.booleans())}  # fmt: skip
     if kind == "scale":
         return {"type": "scale"}
+    if kind == "crop":
+        return {"type": "crop", "amount": [draw(st.integers(0, 2)),
+                                            [draw(st.integers(0, 2)), draw(st.integers(0, 2))]]}  # fmt: skip
     if kind == "channel_shuffle":
         return {"type": "channel_shuffle", "groups": _divisor(draw, channels)}
     if kind == "subsample":
@@ -682,7 +732,7 @@ def networks(draw: Any) -> dict[str, Any]:
         if x.dim() != 4:
             break
         structure = draw(
-            st.sampled_from(["layer", "layer", "layer", "residual", "branches", "gate"])
+            st.sampled_from(["layer", "layer", "layer", "residual", "branches", "gate", "crop"])
         )
         channels = x.shape[1]
         if structure == "residual":
@@ -709,6 +759,12 @@ def networks(draw: Any) -> dict[str, Any]:
                 add({"type": "multiply", "inputs": [start, current]})
             else:
                 current = start
+        elif structure == "crop":
+            # Copy and crop: the map cut to the size of a smaller one drawn from it.
+            start = current
+            k = draw(st.integers(1, 5))
+            if add({"type": "pool", "size": k, "stride": 1}):
+                add({"type": "crop", "input": start, "like": current})
         elif structure == "branches":
             start = current
             names = []

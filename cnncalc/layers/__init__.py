@@ -5,6 +5,7 @@ from __future__ import annotations
 from cnncalc.layers.base import Figures, LayerError, LayerKind, Note, Shape
 from cnncalc.layers.channel_shuffle import ChannelShuffle
 from cnncalc.layers.conv import Conv
+from cnncalc.layers.crop import Crop
 from cnncalc.layers.dense import Dense, Rbf
 from cnncalc.layers.elementwise import Activation, Dropout, Flatten
 from cnncalc.layers.groupnorm import GroupNorm
@@ -48,6 +49,7 @@ KINDS: dict[str, type[LayerKind]] = {
         InstanceNorm,
         Scale,
         ChannelShuffle,
+        Crop,
     )
 }
 
