@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnncalc import fields as f
-from cnncalc.layers.base import LayerError, LayerKind, Note, Shape
+from cnncalc.layers.base import LayerKind, Note, Shape
+from cnncalc.layers.groupnorm import grouped
 from cnncalc.receptive import Window
 
 
@@ -20,10 +21,4 @@ class ChannelShuffle(LayerKind):
         return None  # a channel moves, its positions stay
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        channels = inputs[0][0]
-        if channels % self.groups:
-            raise LayerError(
-                f"groups must divide the input's {channels:,} channels, got {self.groups:,}",
-                "groups",
-            )
-        return inputs[0]
+        return grouped(inputs[0], self.groups)

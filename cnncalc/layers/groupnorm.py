@@ -11,6 +11,15 @@ from cnncalc.layers.layernorm import affine_figures
 from cnncalc.receptive import Window
 
 
+def grouped(shape: Shape, groups: int) -> Shape:
+    """The shape, once `groups` is known to divide its channels (its first axis)."""
+    if shape[0] % groups:
+        raise LayerError(
+            f"groups must divide the input's {shape[0]:,} channels, got {groups:,}", "groups"
+        )
+    return shape
+
+
 class GroupNorm(LayerKind):
     type_name = "groupnorm"
     fields = (
@@ -25,13 +34,7 @@ class GroupNorm(LayerKind):
         return None  # position o reads position o
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        channels = inputs[0][0]
-        if channels % self.groups:
-            raise LayerError(
-                f"groups must divide the input's {channels:,} channels, got {self.groups:,}",
-                "groups",
-            )
-        return inputs[0]
+        return grouped(inputs[0], self.groups)
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         return affine_figures(inputs, output, output[0] if self.affine else 0)
