@@ -31,7 +31,7 @@ from cnncalc.record import Record
 
 NETWORK_INPUT = "input"  # as in architecture.py: `input` names the network input
 BLOCK_KEYS = ("params", "layers", "description")
-INSTANCE_KEYS = ("name", "block", "input", "repeat", "first")
+INSTANCE_KEYS = ("name", "block", "input", "repeat", "first", "trainable")
 # Bounds an expansion (repeat inside repeat) so a small file cannot ask for billions.
 MAX_LAYERS = 1_000_000
 
@@ -154,6 +154,7 @@ class _Expander:
                     f"{MAX_LAYERS:,}; cnncalc expands every repetition",
                 )
         first = self.first(item, owner, repeat_node is not None)
+        expanded_from = len(self.out)
         for rep in range(count):
             use_block, use_args = block, args
             if rep == 0 and first is not None:
@@ -166,7 +167,22 @@ class _Expander:
             self.alias(scope.prefix + label, source, item.position)
         if repeat_node is not None:
             self.alias(scope.prefix + name, source, item.position)
+        self.freeze(item, scope, owner, expanded_from)
         return source
+
+    def freeze(self, item: Mapping, scope: Scope, owner: str, start: int) -> None:
+        """`trainable: false` on an instance freezes every layer it expanded to (as
+        Keras' trainable = False on a model); `true` leaves them as written."""
+        node = item.get("trainable")
+        if node is None:
+            return
+        value = self.substitute(node, scope)
+        if fields.boolean(value, "trainable", fields.Where(self.source, owner)):
+            return
+        for i in range(start, len(self.out)):
+            layer = self.out[i]
+            entries = {**layer.entries, "trainable": Entry("trainable", node.position, value)}
+            self.out[i] = Mapping(entries, layer.position)
 
     def first(self, item: Mapping, owner: str, repeated: bool) -> Mapping | None:
         node = item.get("first")

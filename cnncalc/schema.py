@@ -377,6 +377,7 @@ def _instance_schema(in_block: bool) -> Fragment:
     """A layer entry `{block: NAME, ...}`: its own keys, then the block's arguments."""
     repeat = _integer(1)
     block = TEXT
+    trainable: Fragment = {"type": "boolean"}
     return {
         "type": "object",
         "required": ["block"],
@@ -394,6 +395,10 @@ def _instance_schema(in_block: bool) -> Fragment:
             "first": {
                 "type": "object",
                 "description": "arguments of the first repetition (and block: another block)",
+            },
+            "trainable": {
+                **(templated(trainable) if in_block else trainable),
+                "description": "false: every layer of the instance is frozen",
             },
             "type": False,
         },
