@@ -9,7 +9,7 @@ from cnncalc import limits, memory, receptive
 from cnncalc.architecture import NETWORK_INPUT, Architecture, Layer
 from cnncalc.conventions import DEFAULT_COUNT, Convention, convention
 from cnncalc.errors import CnncalcError, Diagnostic
-from cnncalc.graph import evaluation_order
+from cnncalc.graph import evaluation_order, parts, tensor
 from cnncalc.layers import LayerError, Note, Shape
 from cnncalc.layers.base import units
 from cnncalc.names import FIGURE_KEYS
@@ -141,10 +141,14 @@ def analyse(
         facts[layer.name] = row
         shapes[layer.name] = row["output"]
         fields[layer.name] = field
+        if hasattr(layer.kind, "part_shapes"):  # a split: its parts are read by name
+            for i, part in enumerate(layer.kind.part_shapes(input_shapes[0])):
+                shapes[f"{layer.name}.{i}"], fields[f"{layer.name}.{i}"] = part, field
 
     sizes = {name: row["activation_bytes"] for name, row in facts.items()}
     sizes[NETWORK_INPUT] = units(arch.input) * value_bytes
-    reads = {layer.name: layer.inputs for layer in order}
+    named_parts = parts(arch)  # a part is a view: reading it holds the split's output
+    reads = {layer.name: tuple(tensor(n, named_parts) for n in layer.inputs) for layer in order}
     live = memory.liveness(list(reads), reads, sizes, NETWORK_INPUT)
     if live.peak_layer is not None:  # the largest live memory is the peak's
         peak_layer = next(layer for layer in order if layer.name == live.peak_layer)

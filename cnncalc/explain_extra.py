@@ -11,7 +11,7 @@ from cnncalc import memory
 from cnncalc.analysis import Analysis, LayerResult
 from cnncalc.architecture import NETWORK_INPUT, Architecture
 from cnncalc.conventions import FLOPS_TERMS, operations
-from cnncalc.graph import evaluation_order
+from cnncalc.graph import evaluation_order, parts, tensor
 from cnncalc.layers.base import Figures, units
 from cnncalc.layers.steps import Step, n
 from cnncalc.receptive import AxisWindow
@@ -42,14 +42,17 @@ class ExtraSteps:
         value_bytes = memory.DTYPES[analysis.dtype]
         self.sizes = {row.name: row.activation_bytes for row in analysis.layers}
         self.sizes[NETWORK_INPUT] = units(analysis.input) * value_bytes
-        reads = {layer.name: layer.inputs for layer in arch.layers}
+        self.parts = parts(arch)
+        reads = {
+            layer.name: tuple(tensor(n, self.parts) for n in layer.inputs) for layer in arch.layers
+        }
         self.held = memory.liveness(order, reads, self.sizes, NETWORK_INPUT).held
 
     def _input(self, name: str) -> tuple[tuple[int, int] | None, tuple[int, int] | None]:
         if name == NETWORK_INPUT:
             one = (1, 1) if len(self.analysis.input) == 3 else None
             return one, one
-        row = self.rows[name]
+        row = self.rows[tensor(name, self.parts)]  # a split's part has the split's field
         return row.receptive_field, row.jump
 
     def steps(self, name: str) -> list[Step]:

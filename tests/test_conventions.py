@@ -233,7 +233,7 @@ def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
             settings = {"like": kind.like, "amount": kind.amount}  # type: ignore[attr-defined]
             like = [torch.zeros(1, *s) for s in row.input_shapes[1:]]
             modules[row.name] = Crop(settings, like)
-        elif t in ("add", "concat", "multiply"):
+        elif t in ("add", "concat", "multiply", "split"):
             continue
         else:
             pytest.skip(f"no torch module mapped for {t}")
@@ -253,6 +253,13 @@ def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
                         out = out + other
                 elif row.type == "concat":
                     out = torch.cat(args, dim=1)
+                elif row.type == "split":
+                    from test_torch_oracle import split_parts
+
+                    out = args[0]
+                    kind = by_name[row.name].kind
+                    settings = {"sizes": kind.sizes, "parts": kind.parts}  # type: ignore[attr-defined]
+                    values.update(split_parts(row.name, settings, out))
                 elif row.type == "multiply":
                     out = args[0]
                     for other in args[1:]:
@@ -322,6 +329,11 @@ NEWER_NET = {
         {"name": "smaller", "type": "pool", "size": 3, "stride": 1},
         {"name": "skip", "type": "crop", "input": "gate", "like": "smaller"},
         {"name": "cut", "type": "crop", "amount": [1, [0, 2]]},
+        {"name": "halves", "type": "split", "parts": 2},
+        {"name": "branch", "type": "conv", "filters": 4, "kernel": 1, "input": "halves.1"},
+        {"name": "joined", "type": "concat", "inputs": ["halves.0", "branch"]},
+        {"name": "uneven", "type": "split", "sizes": [3, 5]},
+        {"name": "rest", "type": "layernorm", "input": "uneven.1"},
         {"name": "pool", "type": "global_pool"},
         {"name": "fc", "type": "dense", "units": 10},
         {"name": "ln_vector", "type": "layernorm"},

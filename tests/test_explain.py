@@ -260,6 +260,9 @@ layers:
   - {name: frozen_bn, type: batchnorm, trainable: false}
   - {name: cropped, type: crop, input: ln, like: adaptive}
   - {name: cut, type: crop, amount: [1, [0, 1]]}
+  - {name: halves, type: split, parts: 2}
+  - {name: half, type: conv, filters: 2, kernel: 1, input: halves.1}
+  - {name: rejoined, type: concat, inputs: [halves.0, half]}
 """
 
 

@@ -411,6 +411,27 @@ def test_crop_to_the_map_it_joins() -> None:
     assert rows[2].output == (64, 392 - 3, 392 - 6)
 
 
+def test_split_parts_are_read_by_name() -> None:
+    # ShuffleNetV2's channel split of 116 channels into two halves of 58; sizes
+    # [16, 100] give parts of 16 and 100 channels. A view: nothing counted.
+    rows = analyse_layers(
+        (116, 7, 7),
+        {"name": "s", "type": "split", "parts": 2},
+        {"name": "a", "type": "activation", "fn": "relu", "input": "s.1"},
+        {"name": "t", "type": "split", "sizes": [16, 100], "input": "input"},
+        {"name": "b", "type": "activation", "fn": "relu", "input": "t.0"},
+        {"name": "c", "type": "activation", "fn": "relu", "input": "t.1"},
+    ).layers
+    assert [row.output for row in rows] == [
+        (116, 7, 7),
+        (58, 7, 7),
+        (116, 7, 7),
+        (16, 7, 7),
+        (100, 7, 7),
+    ]
+    assert (rows[0].params, rows[0].connections, rows[0].macs) == (0, 0, 0)
+
+
 def test_concat_adds_channels() -> None:
     # 64 + 32 channels on the same 8×8 grid → 96×8×8.
     analysis = analyse_layers((3, 8, 8), *_merge_net("concat", 32))

@@ -334,6 +334,15 @@ def crop_tensor(settings: dict[str, Any], inputs: list[Tensor]) -> Tensor:
     return x[tuple(slices)]
 
 
+def split_parts(name: str, settings: dict[str, Any], x: Tensor) -> dict[str, Tensor]:
+    """torch.split by sizes, or torch.chunk into equal parts, on the channels."""
+    if settings["sizes"] is not None:
+        pieces = torch.split(x, list(settings["sizes"]), dim=1)
+    else:
+        pieces = torch.chunk(x, settings["parts"], dim=1)
+    return {f"{name}.{i}": piece for i, piece in enumerate(pieces)}
+
+
 @dataclass(frozen=True)
 class Measured:
     output: tuple[int, ...]
@@ -357,6 +366,9 @@ def run_layer(
         output = inputs[0]
         for other in inputs[1:]:
             output = output * other  # torch's broadcasting
+        return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
+    if type_name == "split":
+        output = inputs[0]  # the parts together; `oracle` names each part
         return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
     if type_name == "crop":
         output = crop_tensor(settings, inputs)
@@ -408,6 +420,8 @@ def oracle(arch: Architecture, device: str = "cpu") -> dict[str, Measured]:
                     layer.type_name, settings_of(layer.kind), inputs
                 )
                 tensors[layer.name] = output
+                if layer.type_name == "split":
+                    tensors.update(split_parts(layer.name, settings_of(layer.kind), output))
             pending = [layer for layer in pending if layer.name not in measured]
     return measured
 
@@ -525,6 +539,36 @@ def test_unet_copy_and_crop_agrees_with_torch() -> None:
     assert measured["cut"].output == (64, 386, 389)
 
 
+def test_shufflenet_v2_channel_split_agrees_with_torch() -> None:
+    """ShuffleNetV2's basic unit (Ma et al., 2018; torchvision's InvertedResidual,
+    stride 1): half the channels pass, half go through 1×1, depthwise 3×3, 1×1, then
+    concat and shuffle. torchvision shufflenet_v2_x1_0's stage 2 has 116 channels."""
+    arch = from_dict(
+        {
+            "name": "shuffle unit",
+            "input": [116, 28, 28],
+            "layers": [
+                {"name": "s", "type": "split", "parts": 2},
+                {"name": "c1", "type": "conv", "filters": 58, "kernel": 1, "bias": False,
+                 "input": "s.1"},
+                {"name": "dw", "type": "conv", "filters": 58, "kernel": 3, "padding": 1,
+                 "groups": 58, "bias": False},
+                {"name": "c2", "type": "conv", "filters": 58, "kernel": 1, "bias": False},
+                {"name": "cat", "type": "concat", "inputs": ["s.0", "c2"]},
+                {"name": "sh", "type": "channel_shuffle", "groups": 2},
+                {"name": "t", "type": "split", "sizes": [16, 100]},
+                {"name": "tail", "type": "conv", "filters": 4, "kernel": 1, "input": "t.1"},
+            ],
+        }
+    )  # fmt: skip
+    analysis = analyse(arch)
+    measured = oracle(arch)
+    assert disagreements(analysis, measured) == []
+    # torch's counts: Conv2d(58, 58, 1) 3,364 and depthwise Conv2d(58, 58, 3, groups=58)
+    # 522 weights; the last conv reads 100 of the 116 channels: 4·(100 + 1) = 404.
+    assert [measured[n].params for n in ("c1", "dw", "tail")] == [3_364, 522, 404]
+
+
 # --- random networks -------------------------------------------------------------------
 
 MAX_CHANNELS = 12
@@ -552,6 +596,7 @@ def _accepts(spec: dict[str, Any], tensors: dict[str, Tensor]) -> Tensor | None:
 
 
 DEFAULTS: dict[str, dict[str, Any]] = {
+    "split": {"sizes": None, "parts": None},
     "conv": {
         "stride": 1,
         "padding": 0,
@@ -715,7 +760,7 @@ def networks(draw: Any) -> dict[str, Any]:
     def add(spec: dict[str, Any]) -> bool:
         nonlocal current
         spec = {"name": f"l{len(layers)}", **spec}
-        if "inputs" not in spec:
+        if "inputs" not in spec and "input" not in spec:
             spec["input"] = current
         output = _accepts(spec, tensors)
         if output is None or (output.dim() == 4 and output.shape[1] > 4 * MAX_CHANNELS):
@@ -723,6 +768,9 @@ def networks(draw: Any) -> dict[str, Any]:
         if output.dim() == 4 and output[0].numel() > 6000:
             return False  # keep the networks quick
         tensors[spec["name"]] = output
+        if spec["type"] == "split":
+            settings = _with_defaults("split", spec)
+            tensors.update(split_parts(spec["name"], settings, output))
         layers.append(spec)
         current = spec["name"]
         return True
@@ -732,7 +780,9 @@ def networks(draw: Any) -> dict[str, Any]:
         if x.dim() != 4:
             break
         structure = draw(
-            st.sampled_from(["layer", "layer", "layer", "residual", "branches", "gate", "crop"])
+            st.sampled_from(
+                ["layer", "layer", "layer", "residual", "branches", "gate", "crop", "split"]
+            )
         )
         channels = x.shape[1]
         if structure == "residual":
@@ -759,6 +809,20 @@ def networks(draw: Any) -> dict[str, Any]:
                 add({"type": "multiply", "inputs": [start, current]})
             else:
                 current = start
+        elif structure == "split" and channels > 1:
+            # ShuffleNetV2's unit: one part passes, another goes through a conv, joined.
+            first = draw(st.integers(1, channels - 1))
+            split = (
+                {"sizes": [first, channels - first]}
+                if draw(st.booleans())
+                else {"parts": _divisor(draw, channels)}
+            )
+            if add({"type": "split", **split}):
+                name = current
+                last = 1 if "sizes" in split else split["parts"] - 1
+                if add({"type": "conv", "filters": draw(st.integers(1, MAX_CHANNELS)),
+                        "kernel": 1, "input": f"{name}.{last}"}):  # fmt: skip
+                    add({"type": "concat", "inputs": [f"{name}.0", current]})
         elif structure == "crop":
             # Copy and crop: the map cut to the size of a smaller one drawn from it.
             start = current

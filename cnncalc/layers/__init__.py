@@ -19,6 +19,7 @@ from cnncalc.layers.pool import GlobalPool, Pool, Subsample
 from cnncalc.layers.prelu import PRelu
 from cnncalc.layers.resize import AdaptivePool, Upsample
 from cnncalc.layers.scale import Scale
+from cnncalc.layers.split import Split
 from cnncalc.layers.transpose import ConvTranspose
 
 # In the order error messages list the types.
@@ -50,6 +51,7 @@ KINDS: dict[str, type[LayerKind]] = {
         Scale,
         ChannelShuffle,
         Crop,
+        Split,
     )
 }
 
