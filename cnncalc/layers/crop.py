@@ -16,29 +16,16 @@ from cnncalc.receptive import AxisWindow, Window, WindowSpec
 Amounts = int | tuple[tuple[int, int], ...]  # every end alike, or (before, after) per axis
 
 
+_END: dict[str, Any] = {"type": "integer", "minimum": 0}
+_ENDS: dict[str, Any] = {"type": "array", "items": _END, "minItems": 2, "maxItems": 2}
+
+
 class _AmountsParser:
     """One integer for both ends of every axis, or one entry per spatial axis: an
     integer (both ends) or [before, after]."""
 
     json_schema: ClassVar[dict[str, Any]] = {
-        "anyOf": [
-            {"type": "integer", "minimum": 0},
-            {
-                "type": "array",
-                "minItems": 1,
-                "items": {
-                    "anyOf": [
-                        {"type": "integer", "minimum": 0},
-                        {
-                            "type": "array",
-                            "items": {"type": "integer", "minimum": 0},
-                            "minItems": 2,
-                            "maxItems": 2,
-                        },
-                    ]
-                },
-            },
-        ],
+        "anyOf": [_END, {"type": "array", "minItems": 1, "items": {"anyOf": [_END, _ENDS]}}],
         "description": "one integer, or per spatial axis an integer or [before, after]",
     }
 
