@@ -231,3 +231,40 @@ def test_each_bad_block_input_is_one_positioned_line(path: Path) -> None:
 
 def test_there_are_bad_block_inputs_to_check() -> None:
     assert len(_cases()) >= 10
+
+
+def test_trainable_false_on_an_instance_freezes_every_layer_it_expands_to() -> None:
+    # Keras: trainable = False on a model freezes its layers. By hand: each conv 8 ×
+    # 3·3·3 = 216 (stem) or 8 × 3·3·8 = 576 (body), no bias; each batchnorm 2·8 scale
+    # and shift plus 2·8 running statistics. Frozen: stem 216 + 32, body 2 × (576 +
+    # 32); the head stays trainable: 4 × 3·3·8 = 288 and 2·4, with 2·4 statistics.
+    arch = from_text(
+        dedent(
+            """\
+            name: frozen backbone
+            input: [3, 16, 16]
+            blocks:
+              unit:
+                params: {planes: null}
+                layers:
+                  - {name: conv, type: conv, filters: $planes, kernel: 3, padding: 1,
+                     bias: false}
+                  - {name: bn, type: batchnorm}
+            layers:
+              - {name: stem, block: unit, planes: 8, trainable: false}
+              - {name: body, block: unit, repeat: 2, planes: 8, trainable: false}
+              - {name: head, block: unit, planes: 4, trainable: true}
+            """
+        )
+    )
+    rows = {row.name: (row.params, row.non_trainable) for row in analyse(arch).layers}
+    assert rows == {
+        "stem.conv": (0, 216),
+        "stem.bn": (0, 32),
+        "body.0.conv": (0, 576),
+        "body.0.bn": (0, 32),
+        "body.1.conv": (0, 576),
+        "body.1.bn": (0, 32),
+        "head.conv": (288, 0),
+        "head.bn": (8, 8),
+    }

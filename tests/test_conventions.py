@@ -215,7 +215,26 @@ def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
             modules[row.name] = nn.Flatten()
         elif t == "lrn":
             modules[row.name] = nn.LocalResponseNorm(kind.size)  # type: ignore[attr-defined]
-        elif t in ("add", "concat"):
+        elif t in ("layernorm", "groupnorm", "instancenorm", "scale", "channel_shuffle"):
+            from test_torch_oracle import TRANSLATE  # the oracle's modules, one definition
+
+            settings = {field.name: getattr(kind, field.name) for field in kind.fields}
+            modules[row.name] = TRANSLATE[t](settings, torch.zeros(1, *shape)).module
+        elif t == "crop":
+            from test_torch_oracle import crop_tensor
+
+            class Crop(nn.Module):  # type: ignore[misc]
+                def __init__(self, settings: dict[str, Any], like: Any) -> None:
+                    super().__init__()
+                    self.settings, self.like = settings, like
+
+                def forward(self, x: Any) -> Any:
+                    return crop_tensor(self.settings, [x, *self.like])
+
+            settings = {"like": kind.like, "amount": kind.amount}  # type: ignore[attr-defined]
+            like = [torch.zeros(1, *s) for s in row.input_shapes[1:]]
+            modules[row.name] = Crop(settings, like)
+        elif t in ("add", "concat", "multiply", "split"):
             continue
         else:
             pytest.skip(f"no torch module mapped for {t}")
@@ -235,6 +254,17 @@ def _torch_model(analysis: cnncalc.Analysis, arch: cnncalc.Architecture) -> Any:
                         out = out + other
                 elif row.type == "concat":
                     out = torch.cat(args, dim=1)
+                elif row.type == "split":
+                    from test_torch_oracle import split_parts
+
+                    out = args[0]
+                    kind = by_name[row.name].kind
+                    settings = {"sizes": kind.sizes, "parts": kind.parts}  # type: ignore[attr-defined]
+                    values.update(split_parts(row.name, settings, out))
+                elif row.type == "multiply":
+                    out = args[0]
+                    for other in args[1:]:
+                        out = out * other
                 else:
                     out = self.layers[row.name.replace(".", "_")](args[0])
                 values[row.name] = out
@@ -305,11 +335,46 @@ VIDEO_NET = {  # the same on a C×D×H×W input, with per-axis kernels and strid
     ],
 }  # fmt: skip
 
+# ConvNeXt's and squeeze-and-excitation's newer kinds, each setting the tools tell apart.
+NEWER_NET = {
+    "name": "newer",
+    "input": [3, 16, 16],
+    "layers": [
+        {"name": "c1", "type": "conv", "filters": 8, "kernel": 3, "padding": 1},
+        {"name": "ln", "type": "layernorm"},
+        {"name": "ln_plain", "type": "layernorm", "affine": False},
+        {"name": "ln_sample", "type": "layernorm", "over": "sample"},
+        {"name": "gn", "type": "groupnorm", "groups": 2},
+        {"name": "gn_plain", "type": "groupnorm", "groups": 4, "affine": False},
+        {"name": "in", "type": "instancenorm"},
+        {"name": "in_affine", "type": "instancenorm", "affine": True},
+        {"name": "in_tracked", "type": "instancenorm", "track_running_stats": True},
+        {"name": "ls", "type": "scale"},
+        {"name": "sh", "type": "channel_shuffle", "groups": 4},
+        {"name": "gap", "type": "global_pool"},
+        {"name": "fc1", "type": "conv", "filters": 2, "kernel": 1, "trainable": False},
+        {"name": "fc2", "type": "conv", "filters": 8, "kernel": 1},
+        {"name": "gate", "type": "multiply", "inputs": ["sh", "fc2"]},
+        {"name": "smaller", "type": "pool", "size": 3, "stride": 1},
+        {"name": "skip", "type": "crop", "input": "gate", "like": "smaller"},
+        {"name": "cut", "type": "crop", "amount": [1, [0, 2]]},
+        {"name": "halves", "type": "split", "parts": 2},
+        {"name": "branch", "type": "conv", "filters": 4, "kernel": 1, "input": "halves.1"},
+        {"name": "joined", "type": "concat", "inputs": ["halves.0", "branch"]},
+        {"name": "uneven", "type": "split", "sizes": [3, 5]},
+        {"name": "rest", "type": "layernorm", "input": "uneven.1"},
+        {"name": "pool", "type": "global_pool"},
+        {"name": "fc", "type": "dense", "units": 10},
+        {"name": "ln_vector", "type": "layernorm"},
+    ],
+}
+
 NETWORKS: list[tuple[str, Any, tuple[int, ...] | None]] = [
     ("mixed", SMALL_NET, None),
     ("mixed 1-D", AUDIO_NET, None),
     ("mixed 3-D", VIDEO_NET, None),
     ("prelu", PRELU_NET, None),
+    ("newer", NEWER_NET, None),
     ("lenet", "lenet", None),
     ("alexnet", "alexnet", None),
     ("resnet18@64", "resnet18", (3, 64, 64)),
@@ -365,3 +430,51 @@ def test_prelu_flops_count_one_activation_per_unit() -> None:
         {"name": "p", "input": [4, 5, 5], "layers": [{"type": "prelu", "num_parameters": 4}]}
     )
     assert cnncalc.analyse(arch, count="flops").totals.ops == 100
+
+
+def test_newer_kinds_flops_by_hand() -> None:
+    # On 8×4×4 = 128 units. layernorm with affine: mean 1 + variance 3 + normalise 2
+    # + scale and shift 2 = 8 per unit = 1,024; groupnorm without affine 6 per unit =
+    # 768; instancenorm with running statistics folded as batchnorm's, 2 per unit =
+    # 256; layer scale 1 multiply per unit = 128; shuffle 0; a gate of two inputs 1
+    # product per unit = 128.
+    arch = from_dict(
+        {
+            "name": "n",
+            "input": [8, 4, 4],
+            "layers": [
+                {"name": "ln", "type": "layernorm"},
+                {"name": "gn", "type": "groupnorm", "groups": 2, "affine": False},
+                {"name": "in", "type": "instancenorm", "track_running_stats": True},
+                {"name": "ls", "type": "scale"},
+                {"name": "sh", "type": "channel_shuffle", "groups": 2},
+                {"name": "gate", "type": "multiply", "inputs": ["ln", "sh"]},
+            ],
+        }
+    )
+    got = {row.name: row.ops for row in cnncalc.analyse(arch, count="flops").layers}
+    assert got == {"ln": 1_024, "gn": 768, "in": 256, "ls": 128, "sh": 0, "gate": 128}
+
+
+def test_frozen_layers_count_as_torchinfo_reports_them() -> None:
+    # torchinfo's "Trainable params" leaves out parameters with requires_grad=False;
+    # cnncalc's non-trainable adds the running statistics (buffers, which torchinfo
+    # does not list) to the frozen parameters.
+    pytest.importorskip("torch")
+    torchinfo = pytest.importorskip("torchinfo")
+    import torch
+
+    arch, analysis = _load(NEWER_NET, None, "macs")
+    model = _torch_model(analysis, arch)
+    for layer in arch.layers:
+        if not layer.trainable:
+            for parameter in model.layers[layer.name].parameters():
+                parameter.requires_grad_(False)
+    summary = torchinfo.summary(model, input_data=torch.zeros(1, *analysis.input), verbose=0)
+    statistics = sum(
+        b.numel() for name, b in model.named_buffers() if name.endswith(("_mean", "_var"))
+    )
+    assert analysis.totals.params == summary.trainable_params
+    frozen = summary.total_params - summary.trainable_params
+    assert frozen == 18  # fc1: 2 filters × (1·1·8 + 1)
+    assert analysis.totals.non_trainable == frozen + statistics

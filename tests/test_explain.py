@@ -260,6 +260,20 @@ layers:
   - {name: joined, type: concat, inputs: [padded, padded]}
   - {name: slopes, type: prelu, num_parameters: 16}
   - {name: slope, type: prelu}
+  - {name: ln, type: layernorm}
+  - {name: ln_sample, type: layernorm, over: sample}
+  - {name: gn, type: groupnorm, groups: 4}
+  - {name: in, type: instancenorm, affine: true, track_running_stats: true}
+  - {name: ls, type: scale}
+  - {name: sh, type: channel_shuffle, groups: 4}
+  - {name: gate, type: multiply, inputs: [sh, ls]}
+  - {name: frozen, type: conv, filters: 4, kernel: 1, trainable: false}
+  - {name: frozen_bn, type: batchnorm, trainable: false}
+  - {name: cropped, type: crop, input: ln, like: adaptive}
+  - {name: cut, type: crop, amount: [1, [0, 1]]}
+  - {name: halves, type: split, parts: 2}
+  - {name: half, type: conv, filters: 2, kernel: 1, input: halves.1}
+  - {name: rejoined, type: concat, inputs: [halves.0, half]}
 """
 
 

@@ -356,6 +356,80 @@ CASES = [
         (16, 2, 2, 2),
         dict(connections=16 * 8 * 32),
     ),
+    # ConvNeXt's LayerNorm2d(96) (torchvision): a weight and a bias per channel, 2·96 =
+    # 192; 2 per unit unshared 2·96·56·56 = 602,112; dense 301,056² + 301,056.
+    Case(
+        "layernorm over channels (ConvNeXt-T stem)",
+        (96, 56, 56),
+        {"type": "layernorm"},
+        (96, 56, 56),
+        dict(
+            neurons=301_056,
+            params=192,
+            params_unshared=602_112,
+            params_dense=301_056 * 301_056 + 301_056,
+            connections=0,
+            macs=0,
+            non_trainable=0,
+        ),
+    ),
+    # torch.nn.LayerNorm([4, 5, 5]): elementwise affine, 2·100 = 200 parameters.
+    Case(
+        "layernorm over the sample",
+        (4, 5, 5),
+        {"type": "layernorm", "over": "sample"},
+        (4, 5, 5),
+        dict(params=200, params_unshared=200, macs=0),
+    ),
+    Case(
+        "layernorm without affine",
+        (4, 5, 5),
+        {"type": "layernorm", "affine": False},
+        (4, 5, 5),
+        dict(params=0, params_unshared=0, params_dense=0),
+    ),
+    # torch.nn.GroupNorm(32, 256): 2·256 = 512 parameters, no buffers.
+    Case(
+        "groupnorm 32 groups of 256 channels",
+        (256, 14, 14),
+        {"type": "groupnorm", "groups": 32},
+        (256, 14, 14),
+        dict(params=512, non_trainable=0, params_unshared=2 * 256 * 14 * 14, macs=0),
+    ),
+    # torch.nn.InstanceNorm2d(64): affine=False, track_running_stats=False: nothing.
+    Case(
+        "instancenorm with torch's defaults",
+        (64, 32, 32),
+        {"type": "instancenorm"},
+        (64, 32, 32),
+        dict(params=0, non_trainable=0, params_unshared=0, params_dense=0, macs=0),
+    ),
+    # InstanceNorm2d(64, affine=True, track_running_stats=True): 2·64 weights and
+    # biases, 2·64 running mean and variance.
+    Case(
+        "instancenorm with affine and running statistics",
+        (64, 32, 32),
+        {"type": "instancenorm", "affine": True, "track_running_stats": True},
+        (64, 32, 32),
+        dict(params=128, non_trainable=128),
+    ),
+    # ConvNeXt's layer scale: one γ per channel, 96; 96·7·7 = 4,704 unshared; dense
+    # without bias 4,704².
+    Case(
+        "layer scale",
+        (96, 7, 7),
+        {"type": "scale"},
+        (96, 7, 7),
+        dict(params=96, params_unshared=4_704, params_dense=4_704 * 4_704, macs=0),
+    ),
+    # ShuffleNet's shuffle (torch.nn.ChannelShuffle(2)): a permutation, nothing counted.
+    Case(
+        "channel shuffle",
+        (116, 28, 28),
+        {"type": "channel_shuffle", "groups": 2},
+        (116, 28, 28),
+        dict(params=0, params_unshared=0, params_dense=0, connections=0, macs=0),
+    ),
 ]
 
 
@@ -382,6 +456,54 @@ def test_add_joins_equal_shapes() -> None:
     merged = analysis.layer("m")
     assert merged.output == (64, 8, 8)
     assert (merged.params, merged.connections, merged.macs) == (0, 0, 0)
+
+
+def test_multiply_broadcasts_a_gate_over_the_map() -> None:
+    # Squeeze-and-excitation: a 8×1×1 gate times the 8×5×5 map it was pooled from is
+    # 8×5×5 (torch's broadcasting), with nothing to count.
+    rows = analyse_layers(
+        (8, 5, 5),
+        {"name": "gap", "type": "global_pool"},
+        {"name": "gate", "type": "multiply", "inputs": ["input", "gap"]},
+    )
+    gate = rows.layers[-1]
+    assert gate.output == (8, 5, 5) and (gate.params, gate.macs, gate.connections) == (0, 0, 0)
+
+
+def test_crop_to_the_map_it_joins() -> None:
+    # U-Net 2015 (Ronneberger et al., Fig. 1): the last skip, 64×568×568, cropped to
+    # the 392×392 of the map it is concatenated with; (568 − 392) / 2 = 88 cut at
+    # each end. A reshape: nothing to count.
+    rows = analyse_layers(
+        (64, 568, 568),
+        {"name": "small", "type": "adaptive_pool", "size": 392},
+        {"name": "skip", "type": "crop", "input": "input", "like": "small"},
+        {"name": "cut", "type": "crop", "amount": [[1, 2], 3]},
+    ).layers
+    assert rows[1].output == (64, 392, 392)
+    assert (rows[1].params, rows[1].connections, rows[1].macs) == (0, 0, 0)
+    assert rows[2].output == (64, 392 - 3, 392 - 6)
+
+
+def test_split_parts_are_read_by_name() -> None:
+    # ShuffleNetV2's channel split of 116 channels into two halves of 58; sizes
+    # [16, 100] give parts of 16 and 100 channels. A view: nothing counted.
+    rows = analyse_layers(
+        (116, 7, 7),
+        {"name": "s", "type": "split", "parts": 2},
+        {"name": "a", "type": "activation", "fn": "relu", "input": "s.1"},
+        {"name": "t", "type": "split", "sizes": [16, 100], "input": "input"},
+        {"name": "b", "type": "activation", "fn": "relu", "input": "t.0"},
+        {"name": "c", "type": "activation", "fn": "relu", "input": "t.1"},
+    ).layers
+    assert [row.output for row in rows] == [
+        (116, 7, 7),
+        (58, 7, 7),
+        (116, 7, 7),
+        (16, 7, 7),
+        (100, 7, 7),
+    ]
+    assert (rows[0].params, rows[0].connections, rows[0].macs) == (0, 0, 0)
 
 
 def test_concat_adds_channels() -> None:

@@ -300,6 +300,40 @@ def _adaptive(mode: str, size: Any, x: Tensor) -> Built:
     return Built(pool(axes(size, rank)))
 
 
+class LayerNorm2d(nn.LayerNorm):  # type: ignore[misc]
+    """torchvision's ConvNeXt LayerNorm2d: nn.LayerNorm over the channels at each position."""
+
+    def forward(self, x: Tensor) -> Tensor:
+        # The channels last, normalised, then back: any spatial rank.
+        return super().forward(x.movedim(1, -1)).movedim(-1, 1)
+
+
+class LayerScale(nn.Module):  # type: ignore[misc]
+    """torchvision's CNBlock layer scale: one learned factor per channel."""
+
+    def __init__(self, x: Tensor) -> None:
+        super().__init__()
+        self.layer_scale = nn.Parameter(torch.ones(x.shape[1], *[1] * (x.dim() - 2)))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.layer_scale * x
+
+
+def layernorm_module(settings: dict[str, Any], x: Tensor) -> Built:
+    affine = settings["affine"]
+    if settings["over"] == "sample":
+        return Built(nn.LayerNorm(list(x.shape[1:]), elementwise_affine=affine))
+    if x.dim() == 2:
+        return Built(nn.LayerNorm(x.shape[1], elementwise_affine=affine))
+    return Built(LayerNorm2d(x.shape[1], elementwise_affine=affine))
+
+
+def instancenorm_module(settings: dict[str, Any], x: Tensor) -> Built:
+    norm = getattr(nn, f"InstanceNorm{max(x.dim() - 2, 1)}d")
+    return Built(norm(x.shape[1], affine=settings["affine"],
+                      track_running_stats=settings["track_running_stats"]))  # fmt: skip
+
+
 TRANSLATE: dict[str, Callable[[dict[str, Any], Tensor], Built]] = {
     "conv": conv_module,
     "pool": pool_module,
@@ -319,7 +353,39 @@ TRANSLATE: dict[str, Callable[[dict[str, Any], Tensor], Built]] = {
     "dropout": lambda s, x: Built(nn.Dropout(s["rate"])),
     "lrn": lambda s, x: Built(nn.LocalResponseNorm(s["size"], s["alpha"], s["beta"], s["k"])),
     "prelu": lambda s, x: Built(nn.PReLU(s["num_parameters"])),
+    "layernorm": layernorm_module,
+    "groupnorm": lambda s, x: Built(nn.GroupNorm(s["groups"], x.shape[1], affine=s["affine"])),
+    "instancenorm": instancenorm_module,
+    "scale": lambda s, x: Built(LayerScale(x)),
+    "channel_shuffle": lambda s, x: Built(nn.ChannelShuffle(s["groups"])),
 }
+
+
+def crop_tensor(settings: dict[str, Any], inputs: list[Tensor]) -> Tensor:
+    """Keras' Cropping2D by amounts, or its CenterCrop to the `like` tensor's size (the
+    smaller half of the cut before): slices of the input tensor."""
+    x = inputs[0]
+    slices: list[slice] = [slice(None), slice(None)]
+    for axis in range(2, x.dim()):
+        size = x.shape[axis]
+        if settings.get("like") is not None:
+            cut = size - inputs[1].shape[axis]
+            before, after = cut // 2, cut - cut // 2
+        else:
+            amount = settings["amount"]
+            entry = amount if isinstance(amount, int) else amount[axis - 2]
+            before, after = (entry, entry) if isinstance(entry, int) else entry
+        slices.append(slice(before, size - after))
+    return x[tuple(slices)]
+
+
+def split_parts(name: str, settings: dict[str, Any], x: Tensor) -> dict[str, Tensor]:
+    """torch.split by sizes, or torch.chunk into equal parts, on the channels."""
+    if settings["sizes"] is not None:
+        pieces = torch.split(x, list(settings["sizes"]), dim=1)
+    else:
+        pieces = torch.chunk(x, settings["parts"], dim=1)
+    return {f"{name}.{i}": piece for i, piece in enumerate(pieces)}
 
 
 @dataclass(frozen=True)
@@ -340,6 +406,17 @@ def run_layer(
         for other in inputs[1:]:
             assert other.shape == output.shape  # torch would broadcast; `add` must not
             output = output + other
+        return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
+    if type_name == "multiply":
+        output = inputs[0]
+        for other in inputs[1:]:
+            output = output * other  # torch's broadcasting
+        return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
+    if type_name == "split":
+        output = inputs[0]  # the parts together; `oracle` names each part
+        return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
+    if type_name == "crop":
+        output = crop_tensor(settings, inputs)
         return output, Measured(tuple(output.shape[1:]), 0, 0, 0)
     if type_name == "concat":
         output = torch.cat(inputs, dim=1)
@@ -388,6 +465,8 @@ def oracle(arch: Architecture, device: str = "cpu") -> dict[str, Measured]:
                     layer.type_name, settings_of(layer.kind), inputs
                 )
                 tensors[layer.name] = output
+                if layer.type_name == "split":
+                    tensors.update(split_parts(layer.name, settings_of(layer.kind), output))
             pending = [layer for layer in pending if layer.name not in measured]
     return measured
 
@@ -555,6 +634,95 @@ def test_1d_and_3d_networks_agree_with_torch() -> None:
     assert video_measured["b1"].non_trainable == 2 * 16
 
 
+def test_newer_kinds_agree_with_torch() -> None:
+    """Gate, norms, layer scale and shuffle against torch, on maps and on a vector."""
+    arch = from_dict(
+        {
+            "name": "newer",
+            "input": [3, 10, 12],
+            "layers": [
+                {"name": "c", "type": "conv", "filters": 8, "kernel": 3},
+                {"name": "ln", "type": "layernorm"},
+                {"name": "ln_sample", "type": "layernorm", "over": "sample"},
+                {"name": "gn", "type": "groupnorm", "groups": 4},
+                {"name": "in", "type": "instancenorm"},
+                {"name": "in_both", "type": "instancenorm", "affine": True,
+                 "track_running_stats": True},
+                {"name": "ls", "type": "scale"},
+                {"name": "sh", "type": "channel_shuffle", "groups": 2},
+                {"name": "gap", "type": "global_pool"},
+                {"name": "gate", "type": "multiply", "inputs": ["sh", "gap"]},
+                {"name": "fc", "type": "dense", "units": 6},
+                {"name": "ln_vector", "type": "layernorm"},
+                {"name": "gn_vector", "type": "groupnorm", "groups": 3, "affine": False},
+            ],
+        }
+    )  # fmt: skip
+    analysis = analyse(arch)
+    measured = oracle(arch)
+    assert disagreements(analysis, measured) == []
+    # torch's own counts: LayerNorm2d(8) 2·8; LayerNorm([8, 8, 10]) 2·640; GroupNorm(4,
+    # 8) 2·8; InstanceNorm2d() nothing; with affine and tracking 16 + 16 buffers.
+    params = {name: measured[name].params for name in ("ln", "ln_sample", "gn", "in", "ls")}
+    assert params == {"ln": 16, "ln_sample": 1_280, "gn": 16, "in": 0, "ls": 8}
+    assert (measured["in_both"].params, measured["in_both"].non_trainable) == (16, 16)
+    assert measured["gate"].output == (8, 8, 10)
+
+
+def test_unet_copy_and_crop_agrees_with_torch() -> None:
+    """U-Net 2015's first skip: 64×568×568 cropped to the 392×392 of the upsampled
+    map it is joined with (Ronneberger et al., 2015, Fig. 1), and explicit amounts."""
+    arch = from_dict(
+        {
+            "name": "crop",
+            "input": [64, 568, 568],
+            "layers": [
+                {"name": "low", "type": "pool", "size": 2, "stride": 2},
+                {"name": "small", "type": "pool", "size": 1, "stride": 1, "padding": 0},
+                {"name": "sampled", "type": "adaptive_pool", "size": 392},
+                {"name": "skip", "type": "crop", "input": "input", "like": "sampled"},
+                {"name": "cut", "type": "crop", "amount": [3, [1, 2]]},
+                {"name": "cut_all", "type": "crop", "amount": 1},
+            ],
+        }
+    )
+    analysis = analyse(arch)
+    measured = oracle(arch, device="meta")
+    assert disagreements(analysis, measured) == []
+    assert measured["skip"].output == (64, 392, 392)
+    assert measured["cut"].output == (64, 386, 389)
+
+
+def test_shufflenet_v2_channel_split_agrees_with_torch() -> None:
+    """ShuffleNetV2's basic unit (Ma et al., 2018; torchvision's InvertedResidual,
+    stride 1): half the channels pass, half go through 1×1, depthwise 3×3, 1×1, then
+    concat and shuffle. torchvision shufflenet_v2_x1_0's stage 2 has 116 channels."""
+    arch = from_dict(
+        {
+            "name": "shuffle unit",
+            "input": [116, 28, 28],
+            "layers": [
+                {"name": "s", "type": "split", "parts": 2},
+                {"name": "c1", "type": "conv", "filters": 58, "kernel": 1, "bias": False,
+                 "input": "s.1"},
+                {"name": "dw", "type": "conv", "filters": 58, "kernel": 3, "padding": 1,
+                 "groups": 58, "bias": False},
+                {"name": "c2", "type": "conv", "filters": 58, "kernel": 1, "bias": False},
+                {"name": "cat", "type": "concat", "inputs": ["s.0", "c2"]},
+                {"name": "sh", "type": "channel_shuffle", "groups": 2},
+                {"name": "t", "type": "split", "sizes": [16, 100]},
+                {"name": "tail", "type": "conv", "filters": 4, "kernel": 1, "input": "t.1"},
+            ],
+        }
+    )  # fmt: skip
+    analysis = analyse(arch)
+    measured = oracle(arch)
+    assert disagreements(analysis, measured) == []
+    # torch's counts: Conv2d(58, 58, 1) 3,364 and depthwise Conv2d(58, 58, 3, groups=58)
+    # 522 weights; the last conv reads 100 of the 116 channels: 4·(100 + 1) = 404.
+    assert [measured[n].params for n in ("c1", "dw", "tail")] == [3_364, 522, 404]
+
+
 # --- random networks -------------------------------------------------------------------
 
 MAX_CHANNELS = 12
@@ -563,6 +731,8 @@ MAX_CHANNELS = 12
 def _accepts(spec: dict[str, Any], tensors: dict[str, Tensor]) -> Tensor | None:
     """Torch's verdict on a drawn layer: its output, or None when torch refuses it."""
     names = spec.get("inputs") or [spec["input"]]
+    if spec.get("like"):
+        names = [*names, spec["like"]]  # crop reads its shape
     settings = {k: v for k, v in spec.items() if k not in ("name", "type", "input", "inputs")}
     try:
         with torch.no_grad():
@@ -580,6 +750,7 @@ def _accepts(spec: dict[str, Any], tensors: dict[str, Tensor]) -> Tensor | None:
 
 
 DEFAULTS: dict[str, dict[str, Any]] = {
+    "split": {"sizes": None, "parts": None},
     "conv": {
         "stride": 1,
         "padding": 0,
@@ -622,7 +793,8 @@ def _draw_spatial(draw: Any, channels: int, rank: int = 2) -> dict[str, Any]:
         st.sampled_from(
             ["conv", "conv", "conv", "locally", "pool", "pool", "pool", "conv_transpose",
              "conv_transpose", "conv_transpose", "upsample", "upsample", "adaptive_pool",
-             "pad", "batchnorm", "activation", "lrn", "dropout", "subsample", "prelu"]
+             "pad", "batchnorm", "activation", "lrn", "dropout", "subsample", "prelu",
+             "layernorm", "groupnorm", "instancenorm", "scale", "channel_shuffle", "crop"]
         )
     )  # fmt: skip
     small = st.integers(1, 3)
@@ -715,6 +887,24 @@ def _draw_spatial(draw: Any, channels: int, rank: int = 2) -> dict[str, Any]:
         return {"type": "lrn", "size": draw(st.integers(1, 5))}
     if kind == "prelu":
         return {"type": "prelu", "num_parameters": draw(st.sampled_from([1, channels]))}
+    if kind == "layernorm":
+        over = draw(st.sampled_from(["channels", "sample"]))
+        return {"type": "layernorm", "over": over, "affine": draw(st.booleans())}
+    if kind == "groupnorm":
+        groups = _divisor(draw, channels)
+        return {"type": "groupnorm", "groups": groups, "affine": draw(st.booleans())}
+    if kind == "instancenorm":
+        return {"type": "instancenorm", "affine": draw(st.booleans()),
+                "track_running_stats": draw(st.booleans())}  # fmt: skip
+    if kind == "scale":
+        return {"type": "scale"}
+    if kind == "crop":
+        # Per spatial axis: the same cut at both ends, or [before, after].
+        cut = st.integers(0, 2)
+        per_axis = st.one_of(cut, st.lists(cut, min_size=2, max_size=2))
+        return {"type": "crop", "amount": draw(st.lists(per_axis, min_size=rank, max_size=rank))}
+    if kind == "channel_shuffle":
+        return {"type": "channel_shuffle", "groups": _divisor(draw, channels)}
     if kind == "subsample":
         size = draw(st.integers(1, 3))
         return {"type": "subsample", "size": size, "stride": size}
@@ -735,7 +925,7 @@ def networks(draw: Any, ranks: tuple[int, ...] = (2,)) -> dict[str, Any]:
     def add(spec: dict[str, Any]) -> bool:
         nonlocal current
         spec = {"name": f"l{len(layers)}", **spec}
-        if "inputs" not in spec:
+        if "inputs" not in spec and "input" not in spec:
             spec["input"] = current
         output = _accepts(spec, tensors)
         if output is None or (output.dim() >= 3 and output.shape[1] > 4 * MAX_CHANNELS):
@@ -743,6 +933,9 @@ def networks(draw: Any, ranks: tuple[int, ...] = (2,)) -> dict[str, Any]:
         if output.dim() >= 3 and output[0].numel() > 6000:
             return False  # keep the networks quick
         tensors[spec["name"]] = output
+        if spec["type"] == "split":
+            settings = _with_defaults("split", spec)
+            tensors.update(split_parts(spec["name"], settings, output))
         layers.append(spec)
         current = spec["name"]
         return True
@@ -751,7 +944,11 @@ def networks(draw: Any, ranks: tuple[int, ...] = (2,)) -> dict[str, Any]:
         x = tensors[current]
         if x.dim() < 3:
             break
-        structure = draw(st.sampled_from(["layer", "layer", "layer", "residual", "branches"]))
+        structure = draw(
+            st.sampled_from(
+                ["layer", "layer", "layer", "residual", "branches", "gate", "crop", "split"]
+            )
+        )
         channels = x.shape[1]
         if structure == "residual":
             # A stride-1 conv that keeps the size (odd kernel, padding d·(k−1)/2), summed
@@ -768,6 +965,35 @@ def networks(draw: Any, ranks: tuple[int, ...] = (2,)) -> dict[str, Any]:
                 }
             ):
                 add({"type": "add", "inputs": [layers[-1]["name"], start]})
+        elif structure == "gate":
+            # Squeeze-and-excitation: a C×1×1 gate times the map it was pooled from.
+            start = current
+            if add({"type": "global_pool"}) and add(
+                {"type": "conv", "filters": channels, "kernel": 1}
+            ):
+                add({"type": "multiply", "inputs": [start, current]})
+            else:
+                current = start
+        elif structure == "split" and channels > 1:
+            # ShuffleNetV2's unit: one part passes, another goes through a conv, joined.
+            first = draw(st.integers(1, channels - 1))
+            split = (
+                {"sizes": [first, channels - first]}
+                if draw(st.booleans())
+                else {"parts": _divisor(draw, channels)}
+            )
+            if add({"type": "split", **split}):
+                name = current
+                last = 1 if "sizes" in split else split["parts"] - 1
+                if add({"type": "conv", "filters": draw(st.integers(1, MAX_CHANNELS)),
+                        "kernel": 1, "input": f"{name}.{last}"}):  # fmt: skip
+                    add({"type": "concat", "inputs": [f"{name}.0", current]})
+        elif structure == "crop":
+            # Copy and crop: the map cut to the size of a smaller one drawn from it.
+            start = current
+            k = draw(st.integers(1, 5))
+            if add({"type": "pool", "size": k, "stride": 1}):
+                add({"type": "crop", "input": start, "like": current})
         elif structure == "branches":
             start = current
             names = []

@@ -9,7 +9,7 @@ from cnncalc.errors import CnncalcError, Diagnostic
 from cnncalc.figures import memory
 from cnncalc.figures.conventions import DEFAULT_COUNT, Convention, convention
 from cnncalc.model import receptive
-from cnncalc.model.graph import evaluation_order
+from cnncalc.model.graph import evaluation_order, parts, tensor
 from cnncalc.model.layers import LayerError, Note, Shape
 from cnncalc.model.layers.base import units
 from cnncalc.names import FIGURE_KEYS
@@ -152,16 +152,21 @@ def analyse(
             if strict:
                 raise warning.as_error()
             warnings.append(warning)
-        field = receptive.union([receptive.through(window, fields[n]) for n in layer.inputs])
+        read = layer.inputs[: len(layer.inputs) - _references(layer)]
+        field = receptive.union([receptive.through(window, fields[n]) for n in read])
         row["receptive_field"], row["jump"] = receptive.measures(field, row["output"])
         _check_magnitude(arch, layer, _largest(row), bits)
         facts[layer.name] = row
         shapes[layer.name] = row["output"]
         fields[layer.name] = field
+        if hasattr(layer.kind, "part_shapes"):  # a split: its parts are read by name
+            for i, part in enumerate(layer.kind.part_shapes(input_shapes[0])):
+                shapes[f"{layer.name}.{i}"], fields[f"{layer.name}.{i}"] = part, field
 
     sizes = {name: row["activation_bytes"] for name, row in facts.items()}
     sizes[NETWORK_INPUT] = units(arch.input) * value_bytes
-    reads = {layer.name: layer.inputs for layer in order}
+    named_parts = parts(arch)  # a part is a view: reading it holds the split's output
+    reads = {layer.name: tuple(tensor(n, named_parts) for n in layer.inputs) for layer in order}
     live = memory.liveness(list(reads), reads, sizes, NETWORK_INPUT)
     if live.peak_layer is not None:  # the largest live memory is the peak's
         peak_layer = next(layer for layer in order if layer.name == live.peak_layer)
@@ -191,6 +196,12 @@ def analyse(
     )
 
 
+def _references(layer: Layer) -> int:
+    """How many of a layer's inputs it reads for their shape only (crop's `like`)."""
+    reference = getattr(layer.kind, "reference_field", None)
+    return 0 if reference is None or getattr(layer.kind, reference) is None else 1
+
+
 def _row(
     arch: Architecture,
     layer: Layer,
@@ -210,6 +221,9 @@ def _row(
         raise CnncalcError(
             arch.source, layer.position_of(exc.field), f"layer {layer.name!r}: {exc.message}"
         ) from None
+    ops = counting.figure(kind, input_shapes, output, figures)  # the tools count frozen ones too
+    if not layer.trainable:
+        figures = replace(figures, params=0, non_trainable=figures.params + figures.non_trainable)
     neurons = units(output)
     row = {
         "name": layer.name,
@@ -225,7 +239,7 @@ def _row(
         "connections": figures.connections,
         "macs": figures.macs,
         "activation_bytes": neurons * value_bytes,
-        "ops": counting.figure(kind, input_shapes, output, figures),
+        "ops": ops,
     }
     return row, window, notes
 

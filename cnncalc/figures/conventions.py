@@ -14,21 +14,25 @@ figure of docs/figures.md) with those terms.
   normalisation (batchnorm 2 per unit at inference, folded into a scale and a shift;
   lrn 2·size + 3 per unit), pooling (max: size² − 1 comparisons per output unit; avg:
   size² − 1 additions and 1 division), activations (1 per unit, any function but
-  identity/linear), residual additions ((inputs − 1) per unit of an `add`), and the
-  rest of the LeNet-5 kinds (subsample: window sum, 1 coefficient multiply and the
+  identity/linear), residual additions and gates ((inputs − 1) per unit of an `add`
+  or a `multiply`), layernorm, groupnorm and instancenorm 6 per unit (8 with affine;
+  2 with running statistics), layer scale 1 per unit, and the rest of the LeNet-5 kinds
+  (subsample: window sum, 1 coefficient multiply and the
   bias; rbf: 1 subtraction per weight, besides its multiply-accumulates).
 - ``torchinfo``: its "Mult-Adds" — every weight and bias tensor times the output
   positions for modules whose class name contains "Conv", times the batch (1)
   otherwise: so biases count, and batchnorm adds 2·C. Nothing else counts.
 - ``fvcore``: `FlopCountAnalysis` (fvcore 0.1.5, model in eval mode): conv and linear
   multiply-accumulates without bias, batchnorm 2 per unit (1 without affine),
-  adaptive average pooling 1 per input unit; max and avg pooling, activations, adds
-  and LRN are skipped.
+  adaptive average pooling 1 per input unit, layernorm, groupnorm and instancenorm 4
+  per unit (5 with affine); max and avg pooling, activations, adds, products and LRN
+  are skipped.
 - ``thop``: `thop.profile` (0.1.1): conv and linear multiply-accumulates without bias,
   batchnorm 4 per unit (2 without affine), avg pooling 1 per output unit, adaptive
   average pooling (window + 1) per output unit, softmax 3·n − 1 per vector of n,
-  PReLU 1 per unit; ReLU, max pooling, dropout, adds and modules it does not know
-  (LRN, LeNet-5's subsample and rbf) are 0.
+  PReLU 1 per unit, nn.LayerNorm and InstanceNorm 2 per unit (4 with affine); ReLU,
+  max pooling, dropout, adds, products and modules it does not know (LRN, GroupNorm,
+  ConvNeXt's LayerNorm2d, LeNet-5's subsample and rbf) are 0.
 """
 
 from __future__ import annotations
@@ -217,8 +221,42 @@ def _prelu(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures) 
     return Operations(activation=units(output), torchinfo=figures.params, thop=units(output))
 
 
+def _statistics(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+    # layernorm, groupnorm, instancenorm: statistics computed at inference. flops per
+    # unit: the mean (1 addition), the variance (a subtraction, a square, an addition),
+    # normalising (a subtraction, a division), plus a scale and a shift with affine: 6
+    # or 8; with running statistics (instancenorm's track_running_stats) they fold into
+    # a scale and a shift as batchnorm's: 2. fvcore (norm_flop_counter): 4 per unit, 5
+    # with affine. thop (count_normalization, by exact module class): nn.LayerNorm and
+    # InstanceNormNd 2 per unit, 4 with affine; GroupNorm and ConvNeXt's LayerNorm2d
+    # (a subclass) 0. torchinfo counts the parameters once.
+    neurons = units(output)
+    affine = bool(figures.params)
+    if getattr(kind, "track_running_stats", False):
+        normalisation = 2 * neurons
+    else:
+        normalisation = neurons * (8 if affine else 6)
+    thop_class = kind.type_name == "instancenorm" or (
+        kind.type_name == "layernorm" and (kind.over == "sample" or len(output) == 1)
+    )
+    return Operations(
+        normalisation=normalisation,
+        torchinfo=figures.params,
+        fvcore=neurons * (5 if affine else 4),
+        thop=neurons * (4 if affine else 2) if thop_class else 0,
+    )
+
+
+def _scale(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
+    # One multiply per unit. A parameter times a tensor is no module for fvcore or
+    # thop (0); torchinfo counts only parameters named weight or bias, and layer
+    # scale's is not (torchvision's CNBlock.layer_scale, timm's gamma): 0.
+    return Operations(other=units(output))
+
+
 def _add(kind: Any, inputs: Sequence[Shape], output: Shape, figures: Figures) -> Operations:
-    # (inputs − 1) additions per unit; a tensor `+` is no module for the tools.
+    # (inputs − 1) additions per unit (products for multiply); a tensor `+` or `*` is
+    # no module for the tools.
     return Operations(merge=(len(inputs) - 1) * units(output))
 
 
@@ -237,6 +275,11 @@ OPERATIONS: dict[str, Handle] = {
     "activation": _activation,
     "prelu": _prelu,
     "add": _add,
+    "multiply": _add,
+    "layernorm": _statistics,
+    "groupnorm": _statistics,
+    "instancenorm": _statistics,
+    "scale": _scale,
 }
 
 

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from cnncalc.errors import CnncalcError, Diagnostic
 from cnncalc.figures.analysis import Analysis, analyse
 from cnncalc.model.layers import Shape
-from cnncalc.model.layers.steps import Step
+from cnncalc.model.layers.steps import Step, n, step
 from cnncalc.reading.architecture import Architecture
-from cnncalc.record import Record
+from cnncalc.record import Record, replace
 
 __all__ = ["Explanation", "LayerExplanation", "Step", "explain"]
 
@@ -45,6 +45,7 @@ def explain(
     with parameters (trainable or fixed), in file order."""
     analysis = analyse(arch, input_shape, strict=strict)
     kinds = {layer.name: layer.kind for layer in arch.layers}
+    frozen = {layer.name for layer in arch.layers if not layer.trainable}
     rows = {row.name: row for row in analysis.layers}
     if layer_names:
         chosen = [_find(arch, analysis, name) for name in layer_names]
@@ -56,11 +57,40 @@ def explain(
     extra = ExtraSteps(arch, analysis)
     for name in chosen:
         row = rows[name]
-        steps = kinds[name].derivation(row.input_shapes, row.output) + extra.steps(name)
+        steps = kinds[name].derivation(row.input_shapes, row.output)
+        if name in frozen:
+            steps = _frozen(steps)
+        steps += extra.steps(name)
         layers.append(LayerExplanation(name, row.type, row.input_shapes, row.output, tuple(steps)))
     return Explanation(
         analysis.name, analysis.source, analysis.input, tuple(layers), analysis.warnings
     )
+
+
+def _frozen(steps: list[Step]) -> list[Step]:
+    """A layer with `trainable: false`: its parameters are derived as usual, then
+    counted as non-trainable with whatever it stores untrained already."""
+    by_key = {s.key: s for s in steps}
+    weights = by_key.get("params")
+    if weights is None:
+        return steps
+    fixed = by_key.get("non_trainable")
+    kept = [
+        replace(s, key="frozen_params", label="frozen parameters") if s is weights else s
+        for s in steps
+        if s is not fixed
+    ]
+    total = weights.value + (fixed.value if fixed else 0)
+    return [
+        *kept,
+        step("params", "0", "0", 0, "trainable: false"),
+        step(
+            "non_trainable",
+            "frozen parameters + stored untrained" if fixed else "frozen parameters",
+            f"{n(weights.value)} + {n(fixed.value)}" if fixed else n(weights.value),
+            total,
+        ),
+    ]
 
 
 def _find(arch: Architecture, analysis: Analysis, name: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from cnncalc.figures import memory
 from cnncalc.figures.analysis import Analysis, LayerResult
 from cnncalc.figures.conventions import FLOPS_TERMS, operations
-from cnncalc.model.graph import evaluation_order
+from cnncalc.model.graph import evaluation_order, parts, tensor
 from cnncalc.model.layers.base import Figures, units
 from cnncalc.model.layers.steps import Step, n
 from cnncalc.model.receptive import AxisWindow
@@ -43,14 +43,17 @@ class ExtraSteps:
         value_bytes = memory.DTYPES[analysis.dtype]
         self.sizes = {row.name: row.activation_bytes for row in analysis.layers}
         self.sizes[NETWORK_INPUT] = units(analysis.input) * value_bytes
-        self.reads = {layer.name: layer.inputs for layer in arch.layers}
+        self.parts = parts(arch)
+        self.reads = {
+            layer.name: tuple(tensor(n, self.parts) for n in layer.inputs) for layer in arch.layers
+        }
 
     def _input(self, name: str) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
         if name == NETWORK_INPUT:
             rank = len(self.analysis.input) - 1
             one = (1,) * rank if rank else None
             return one, one
-        row = self.rows[name]
+        row = self.rows[tensor(name, self.parts)]  # a split's part has the split's field
         return row.receptive_field, row.jump
 
     def steps(self, name: str) -> list[Step]:

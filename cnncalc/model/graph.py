@@ -10,11 +10,35 @@ from cnncalc.reading.architecture import NETWORK_INPUT, Architecture
 from cnncalc.reading.fields import nearest
 
 
+def parts(arch: Architecture) -> dict[str, str]:
+    """The names of a split's parts (NAME.0, NAME.1, ...) → the split layer's name."""
+    named: dict[str, str] = {}
+    for layer in arch.layers:
+        outputs = getattr(layer.kind, "outputs", None)
+        if outputs is not None:
+            named.update({f"{layer.name}.{i}": layer.name for i in range(outputs())})
+    for layer in arch.layers if named else ():
+        if layer.name in named:
+            raise CnncalcError(
+                arch.source,
+                layer.position_of("name"),
+                f"layer {layer.name!r}: the name is also a part of split "
+                f"{named[layer.name]!r}; rename the layer",
+            )
+    return named
+
+
+def tensor(name: str, named_parts: dict[str, str]) -> str:
+    """The layer whose output a read names: a split's part is a view of the split's."""
+    return named_parts.get(name, name)
+
+
 def in_file_order(arch: Architecture) -> bool:
     """Whether every layer reads only the network input and layers above it."""
+    named_parts = parts(arch)
     defined = {NETWORK_INPUT}
     for layer in arch.layers:
-        if not defined.issuperset(layer.inputs):
+        if not defined.issuperset(tensor(name, named_parts) for name in layer.inputs):
             return False
         defined.add(layer.name)
     return True
@@ -31,6 +55,7 @@ def evaluation_order(arch: Architecture) -> Sequence[int]:
         # missing or circular.
         return range(len(arch.layers))
     index_of = {layer.name: i for i, layer in enumerate(arch.layers)}
+    named_parts = parts(arch)
     readers: list[list[int]] = [[] for _ in arch.layers]
     waiting = [0] * len(arch.layers)
     for i, layer in enumerate(arch.layers):
@@ -38,8 +63,20 @@ def evaluation_order(arch: Architecture) -> Sequence[int]:
         for name in layer.inputs:
             if name == NETWORK_INPUT:
                 continue
-            source = index_of.get(name)
+            reference = getattr(layer.kind, "reference_field", None)
+            if reference is not None and getattr(layer.kind, reference) == name:
+                field = reference  # crop's `like`
+            source = index_of.get(tensor(name, named_parts))
             if source is None:
+                split = name.rpartition(".")[0]
+                if split in index_of and hasattr(arch.layers[index_of[split]].kind, "outputs"):
+                    made = [p for p, owner in named_parts.items() if owner == split]
+                    raise CnncalcError(
+                        arch.source,
+                        layer.position_of(field),
+                        f"layer {layer.name!r}: reads {name!r}, but split {split!r} has "
+                        f"{len(made)} parts: {', '.join(made)}",
+                    )
                 raise CnncalcError(
                     arch.source,
                     layer.position_of(field),
@@ -71,6 +108,7 @@ def evaluation_order(arch: Architecture) -> Sequence[int]:
 def _cycle_error(arch: Architecture, waiting: list[int]) -> CnncalcError:
     # Walk back along unresolved inputs from a stuck layer until a name repeats.
     stuck = {i for i, count in enumerate(waiting) if count}
+    named_parts = parts(arch)
     index_of = {layer.name: i for i, layer in enumerate(arch.layers)}
     path: list[int] = []
     seen: dict[int, int] = {}
@@ -79,7 +117,9 @@ def _cycle_error(arch: Architecture, waiting: list[int]) -> CnncalcError:
         seen[current] = len(path)
         path.append(current)
         current = next(
-            index_of[name] for name in arch.layers[current].inputs if index_of.get(name) in stuck
+            index_of[tensor(name, named_parts)]
+            for name in arch.layers[current].inputs
+            if index_of.get(tensor(name, named_parts)) in stuck
         )
     cycle = [*path[seen[current] :], current]
     cycle.reverse()  # in the direction data flows

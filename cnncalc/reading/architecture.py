@@ -21,7 +21,7 @@ from cnncalc.record import Record
 
 NETWORK_INPUT = "input"  # `input: input` names the network's input
 TOP_LEVEL_KEYS = ("name", "description", "input", "layers", "budgets", "blocks")
-_LAYER_KEYS = ("name", "type", "input", "inputs", "share")
+_LAYER_KEYS = ("name", "type", "input", "inputs", "share", "trainable")
 
 
 class Layer(Record):
@@ -35,6 +35,9 @@ class Layer(Record):
     field_positions: MappingABC[str, Position]  # where each key's value is written
     # `share: NAME`: this layer reuses NAME's parameters (tied weights, counted once).
     share: str | None = None
+    # `trainable: false`: frozen, its parameters count as non-trainable (as Keras and
+    # torchinfo report a layer whose weights do not require gradients).
+    trainable: bool = True
 
     @property
     def type_name(self) -> str:
@@ -257,7 +260,11 @@ def parse_layer(node: Node, index: int, previous: str, source: str) -> Layer:
     owner = fields.Where(source, f"layer {name!r}")
     values = fields.parse_fields(node, kind_class.fields, owner, reserved=_LAYER_KEYS)
     inputs = parse_inputs(node, kind_class, previous, owner)
+    reference = getattr(kind_class, "reference_field", None)
+    if reference is not None and values.get(reference) is not None:
+        inputs += (values[reference],)  # read for its shape only: the last input
     share_entry = entries.get("share")
+    trainable_entry = entries.get("trainable")
     return Layer(
         name,
         kind_class.from_values(values),
@@ -265,6 +272,7 @@ def parse_layer(node: Node, index: int, previous: str, source: str) -> Layer:
         node.position,
         {key: entry.value.position for key, entry in entries.items()},
         None if share_entry is None else fields.text(share_entry.value, "share", owner),
+        trainable_entry is None or fields.boolean(trainable_entry.value, "trainable", owner),
     )
 
 

@@ -31,7 +31,7 @@ from cnncalc.record import Record
 
 NETWORK_INPUT = "input"  # as in architecture.py: `input` names the network input
 BLOCK_KEYS = ("params", "layers", "description")
-INSTANCE_KEYS = ("name", "block", "input", "repeat", "first")
+INSTANCE_KEYS = ("name", "block", "input", "repeat", "first", "trainable")
 # Blocks inside blocks: real networks nest two or three deep. Expansion recurses once
 # per level, so the bound also keeps it far from Python's recursion limit.
 MAX_NESTING = 100
@@ -155,7 +155,7 @@ class _Expander:
                     f"{self.max_layers:,} (CNNCALC_MAX_LAYERS); cnncalc expands every repetition",
                 )
         first = self.first(item, owner, repeat_node is not None)
-        before = len(self.out)
+        expanded_from = before = len(self.out)
         for rep in range(count):
             # Every copy after the first expands alike: once one is done, the rest
             # are counted before they are made.
@@ -175,6 +175,7 @@ class _Expander:
             self.alias(scope.prefix + label, source, item.position)
         if repeat_node is not None:
             self.alias(scope.prefix + name, source, item.position)
+        self.freeze(item, scope, owner, expanded_from)
         return source
 
     def too_many(self, at: Node) -> CnncalcError:
@@ -183,6 +184,20 @@ class _Expander:
             f"the blocks expand to more than {self.max_layers:,} layers "
             "(CNNCALC_MAX_LAYERS); lower a repeat count",
         )
+
+    def freeze(self, item: Mapping, scope: Scope, owner: str, start: int) -> None:
+        """`trainable: false` on an instance freezes every layer it expanded to (as
+        Keras' trainable = False on a model); `true` leaves them as written."""
+        node = item.get("trainable")
+        if node is None:
+            return
+        value = self.substitute(node, scope)
+        if fields.boolean(value, "trainable", fields.Where(self.source, owner)):
+            return
+        for i in range(start, len(self.out)):
+            layer = self.out[i]
+            entries = {**layer.entries, "trainable": Entry("trainable", node.position, value)}
+            self.out[i] = Mapping(entries, layer.position)
 
     def first(self, item: Mapping, owner: str, repeated: bool) -> Mapping | None:
         node = item.get("first")

@@ -228,6 +228,12 @@ def kind_schema(kind: Any, in_block: bool = False) -> Fragment:
         **TEXT,
         "description": "reuse this layer's parameters (tied weights, counted once)",
     }
+    trainable: Fragment = {
+        "type": "boolean",
+        "default": True,
+        "description": "false: the layer is frozen, its parameters count as non-trainable",
+    }
+    properties["trainable"] = templated(trainable) if in_block else trainable
     for field in kind.fields:
         try:
             fragment = field_schema(field)
@@ -388,6 +394,7 @@ def _instance_schema(in_block: bool) -> Fragment:
     """A layer entry `{block: NAME, ...}`: its own keys, then the block's arguments."""
     repeat = _integer(1)
     block = TEXT
+    trainable: Fragment = {"type": "boolean"}
     return {
         "type": "object",
         "required": ["block"],
@@ -405,6 +412,10 @@ def _instance_schema(in_block: bool) -> Fragment:
             "first": {
                 "type": "object",
                 "description": "arguments of the first repetition (and block: another block)",
+            },
+            "trainable": {
+                **(templated(trainable) if in_block else trainable),
+                "description": "false: every layer of the instance is frozen",
             },
             "type": False,
         },
