@@ -33,7 +33,7 @@ def test_one_kind_in_one_file_is_one_line() -> None:
     # (28 − 1) / 2 = 13.5, (14 − 1) / 2 = 6.5 — three layers drop a row and a column.
     (line,) = warnings(result.stderr)
     assert line.startswith("warning: resnet18:")  # the bundled name, not a path
-    assert "3 layers: the last 1 row and the last 1 column of the input are never read" in line
+    assert "3 layers: the last row and the last column of the input are never read" in line
     for name in ("layer2.0.downsample.0", "layer3.0.downsample.0", "layer4.0.downsample.0"):
         assert name in line
     assert line.endswith("--strict makes this an error")
@@ -41,7 +41,7 @@ def test_one_kind_in_one_file_is_one_line() -> None:
 
 def test_grammar_of_one_and_several(write: Any) -> None:
     one = run_cli(["show", str(write(ONE_COLUMN)), "--format", "csv"])
-    assert "the last 1 column of the input is never read" in one.stderr
+    assert "the last column of the input is never read" in one.stderr
     three = run_cli(["show", str(write(THREE_COLUMNS, "three.yaml")), "--format", "csv"])
     assert "the last 3 columns of the input are never read" in three.stderr
 

@@ -149,10 +149,13 @@ def uncovered_note(
     for axis, size, span, stride, name in zip(axes, sizes, spans, strides, names, strict=True):
         if axis.dropped:
             word = AXIS_UNITS[name]
-            parts.append(f"the last {axis.dropped} {word}{'s' if axis.dropped > 1 else ''}")
+            parts.append(
+                f"the last {word}" if axis.dropped == 1 else f"the last {axis.dropped} {word}s"
+            )
             padded = size + axis.pad_before + axis.pad_after
             formulas.append(f"({padded} − {span}) / {stride} = {(padded - span) / stride:g}")
-    verb = "is" if len(parts) == 1 and parts[0].startswith("the last 1 ") else "are"
+    single = len(parts) == 1 and sum(axis.dropped for axis in axes) == 1
+    verb = "is" if single else "are"
     return Note(
         f"the windows do not tile the {'×'.join(map(str, sizes))} input "
         f"({'; '.join(dict.fromkeys(formulas))} is not a whole number): "

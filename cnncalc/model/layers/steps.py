@@ -223,10 +223,9 @@ def window_steps(
 def _dropped_text(dropped: int, axis: str) -> str:
     if not dropped:
         return ""
-    word = AXIS_UNITS[axis]
-    plural = "s" if dropped > 1 else ""
-    verb = "are" if dropped > 1 else "is"
-    return f": the last {dropped} {word}{plural} of the input {verb} never read"
+    if dropped == 1:
+        return f": the last {AXIS_UNITS[axis]} of the input is never read"
+    return f": the last {dropped} {AXIS_UNITS[axis]}s of the input are never read"
 
 
 def figure_steps(figures: object, inputs: Sequence[Shape], output: Shape) -> list[Step]:
