@@ -152,14 +152,14 @@ def analyse(
             if strict:
                 raise warning.as_error()
             warnings.append(warning)
-        read = layer.inputs[: len(layer.inputs) - _references(layer)]
+        read = layer.inputs[: len(layer.inputs) - layer.kind.references()]
         field = receptive.union([receptive.through(window, fields[n]) for n in read])
         row["receptive_field"], row["jump"] = receptive.measures(field, row["output"])
         _check_magnitude(arch, layer, _largest(row), bits)
         facts[layer.name] = row
         shapes[layer.name] = row["output"]
         fields[layer.name] = field
-        if hasattr(layer.kind, "part_shapes"):  # a split: its parts are read by name
+        if layer.kind.outputs():  # a split: its parts are read by name
             for i, part in enumerate(layer.kind.part_shapes(input_shapes[0])):
                 shapes[f"{layer.name}.{i}"], fields[f"{layer.name}.{i}"] = part, field
 
@@ -194,12 +194,6 @@ def analyse(
         dtype=dtype.lower(),
         peak_layer=live.peak_layer,
     )
-
-
-def _references(layer: Layer) -> int:
-    """How many of a layer's inputs it reads for their shape only (crop's `like`)."""
-    reference = getattr(layer.kind, "reference_field", None)
-    return 0 if reference is None or getattr(layer.kind, reference) is None else 1
 
 
 def _row(

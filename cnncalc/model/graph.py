@@ -14,9 +14,7 @@ def parts(arch: Architecture) -> dict[str, str]:
     """The names of a split's parts (NAME.0, NAME.1, ...) → the split layer's name."""
     named: dict[str, str] = {}
     for layer in arch.layers:
-        outputs = getattr(layer.kind, "outputs", None)
-        if outputs is not None:
-            named.update({f"{layer.name}.{i}": layer.name for i in range(outputs())})
+        named.update({f"{layer.name}.{i}": layer.name for i in range(layer.kind.outputs())})
     for layer in arch.layers if named else ():
         if layer.name in named:
             raise CnncalcError(
@@ -63,13 +61,13 @@ def evaluation_order(arch: Architecture) -> Sequence[int]:
         for name in layer.inputs:
             if name == NETWORK_INPUT:
                 continue
-            reference = getattr(layer.kind, "reference_field", None)
+            reference = layer.kind.reference_field
             if reference is not None and getattr(layer.kind, reference) == name:
                 field = reference  # crop's `like`
             source = index_of.get(tensor(name, named_parts))
             if source is None:
                 split = name.rpartition(".")[0]
-                if split in index_of and hasattr(arch.layers[index_of[split]].kind, "outputs"):
+                if split in index_of and arch.layers[index_of[split]].kind.outputs():
                     made = [p for p, owner in named_parts.items() if owner == split]
                     raise CnncalcError(
                         arch.source,

@@ -260,7 +260,7 @@ def parse_layer(node: Node, index: int, previous: str, source: str) -> Layer:
     owner = fields.Where(source, f"layer {name!r}")
     values = fields.parse_fields(node, kind_class.fields, owner, reserved=_LAYER_KEYS)
     inputs = parse_inputs(node, kind_class, previous, owner)
-    reference = getattr(kind_class, "reference_field", None)
+    reference = kind_class.reference_field
     if reference is not None and values.get(reference) is not None:
         inputs += (values[reference],)  # read for its shape only: the last input
     share_entry = entries.get("share")

@@ -53,6 +53,9 @@ class LayerKind(Record):
     # "one": reads one tensor (`input: NAME`, default the previous layer);
     # "many": a merge that names its `inputs`.
     arity: ClassVar[str] = "one"
+    # A setting that names a layer read for its shape only, appended as the last input
+    # (crop's `like`); None for kinds that read every input for its values.
+    reference_field: ClassVar[str | None] = None
 
     @classmethod
     def from_values(cls, values: dict[str, Any]) -> LayerKind:
@@ -63,6 +66,21 @@ class LayerKind(Record):
 
     def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
         return Figures()
+
+    def outputs(self) -> int:
+        """How many parts later layers may name as NAME.0, NAME.1, ... (a split's);
+        0 for a kind whose output is one tensor, read as NAME."""
+        return 0
+
+    def part_shapes(self, shape: Shape) -> tuple[Shape, ...]:
+        """The shape of each named part, from the input's (see `outputs`)."""
+        return ()
+
+    def references(self) -> int:
+        """How many of the layer's inputs are read for their shape only (0 or 1)."""
+        if self.reference_field is None:
+            return 0
+        return 0 if getattr(self, self.reference_field) is None else 1
 
     def window(self, inputs: Sequence[Shape]) -> WindowSpec:
         """How an output position reads its input, per spatial axis (receptive fields).
