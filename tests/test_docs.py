@@ -120,10 +120,33 @@ def test_the_readme_shows_commands() -> None:
     assert len(commands) >= 8, commands
 
 
+def _write_small_onnx_model(path: Path) -> None:
+    """A 3×3 conv of 8 filters on 1×28×28, then a ReLU, built with onnx's helpers: the
+    model the README's `cnncalc import model.onnx` example reads."""
+    pytest.importorskip("onnx", reason="could not import onnx")
+    from onnx import TensorProto, helper
+
+    weight = helper.make_tensor("w", TensorProto.FLOAT, [8, 1, 3, 3], [0.0] * 72)
+    graph = helper.make_graph(
+        [
+            helper.make_node("Conv", ["x", "w"], ["c"], name="conv1"),
+            helper.make_node("Relu", ["c"], ["y"], name="relu1"),
+        ],
+        "small",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 28, 28])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=[weight],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    path.write_bytes(model.SerializeToString())
+
+
 @pytest.mark.parametrize("command", _readme_commands())
 def test_every_readme_command_runs(command: str, examples: Path) -> None:
     if shutil.which("cnncalc", path=str(Path(sys.executable).parent)) is None:
         pytest.skip("the cnncalc script is not installed next to this Python")
+    if "model.onnx" in command:
+        _write_small_onnx_model(examples / "model.onnx")
     result = _run(command, examples)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr

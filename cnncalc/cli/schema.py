@@ -11,8 +11,8 @@ from cnncalc.cli import common
 def schema() -> None:
     """Print the JSON Schema (draft 2020-12) of the architecture file format.
 
-    Save it (cnncalc schema > cnncalc.reports.schema.json) and point your editor at it, e.g.
-    with a first line `# yaml-language-server: $schema=cnncalc.reports.schema.json`.
+    Save it (cnncalc schema > cnncalc.schema.json) and point your editor at it, e.g.
+    with a first line `# yaml-language-server: $schema=cnncalc.schema.json`.
     """
     from cnncalc.reports.schema import shipped
 
