@@ -49,10 +49,10 @@ CASES: list[tuple[str, str, int, str | None, tuple[str, ...]]] = [
     ("missing input", "name: t\nlayers:\n  - {type: flatten}\n", 1, None, ("'input'",)),
     (
         "unknown top-level key",
-        "name: t\ninputs: [1, 2, 3]\n",
+        "name: t\nlayer: [1, 2, 3]\n",
         2,
         None,
-        ("'inputs'", "did you mean 'input'"),
+        ("'layer'", "did you mean 'layers'"),
     ),
     ("duplicate key", "name: t\nname: u\n", 2, None, ("duplicate key 'name'",)),
     (

@@ -90,7 +90,7 @@ def test_liveness_frees_after_the_last_reader() -> None:
         ["a", "b", "c"],
         {"a": ["x"], "b": ["x"], "c": ["a", "b"]},
         {"x": 10, "a": 1, "b": 2, "c": 4},
-        "x",
+        ["x"],
     )
     assert result.live == {"a": 11, "b": 13, "c": 7}
     assert (result.peak, result.peak_layer) == (13, "b")
@@ -99,13 +99,13 @@ def test_liveness_frees_after_the_last_reader() -> None:
 def test_held_while_names_the_tensors_of_each_sum() -> None:
     # The same diamond: the tensors whose sizes the sums above add, in the order made.
     order, reads = ["a", "b", "c"], {"a": ["x"], "b": ["x"], "c": ["a", "b"]}
-    assert [held_while(name, order, reads, "x") for name in order] == [
+    assert [held_while(name, order, reads, ["x"]) for name in order] == [
         ("x", "a"),
         ("x", "a", "b"),
         ("a", "b", "c"),
     ]
     # x (10) → a (1); b = a + a: a is held while b runs, x no longer.
-    assert held_while("b", ["a", "b"], {"a": ["x"], "b": ["a", "a"]}, "x") == ("a", "b")
+    assert held_while("b", ["a", "b"], {"a": ["x"], "b": ["a", "a"]}, ["x"]) == ("a", "b")
 
 
 def test_cli_dtype_json_and_caption() -> None:
@@ -151,7 +151,7 @@ def test_explain_shows_the_new_figures() -> None:
 def test_a_tensor_read_twice_by_one_layer_is_freed_once() -> None:
     # Worked by hand from the rules in cnncalc/figures/memory.py's docstring:
     # x (10) → a (1); b = a + a (4). a: x + a = 11, x freed; b: a + b = 5, a freed once.
-    result = liveness(["a", "b"], {"a": ["x"], "b": ["a", "a"]}, {"x": 10, "a": 1, "b": 4}, "x")
+    result = liveness(["a", "b"], {"a": ["x"], "b": ["a", "a"]}, {"x": 10, "a": 1, "b": 4}, ["x"])
     assert result.live == {"a": 11, "b": 5}
     assert (result.peak, result.peak_layer) == (11, "a")
     # The same through the analysis, float32: input 4×4×4 = 256 B; a (1×4×4) 64 B;

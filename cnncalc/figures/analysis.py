@@ -90,8 +90,16 @@ class Analysis(Record):
     totals: Totals
     warnings: tuple[Diagnostic, ...]
     count: str = DEFAULT_COUNT  # the counting convention of `ops`
+    # A file's `inputs:` as (name, shape); `input` is the first one's shape. Empty for
+    # a file with one `input:`.
+    named_inputs: tuple[tuple[str, Shape], ...] = ()
     dtype: str = memory.DEFAULT_DTYPE  # the number format of the byte figures
     peak_layer: str | None = None  # the layer running when activation memory peaks
+
+    @property
+    def network_inputs(self) -> tuple[tuple[str, Shape], ...]:
+        """Every network input as (the name layers read it by, its shape)."""
+        return self.named_inputs or ((NETWORK_INPUT, self.input),)
 
     def layer(self, name: str) -> LayerResult:
         for row in self.layers:
@@ -131,6 +139,14 @@ def analyse(
             f"(3, 224, 224); "
             f"got {tuple(input_shape)!r}",
         )
+    if input_shape is not None and arch.named_inputs:
+        raise CnncalcError(
+            arch.source,
+            arch.input_position,
+            f"this network has {len(arch.named_inputs)} inputs "
+            f"({', '.join(name for name, _ in arch.named_inputs)}); change their shapes "
+            "in the file's inputs:",
+        )
     if input_shape is not None:
         arch = replace(arch, input=tuple(input_shape))
     value_bytes = memory.bytes_per_value(dtype)
@@ -138,8 +154,8 @@ def analyse(
     bits = limits.current().figure_bits
     order = [arch.layers[index] for index in evaluation_order(arch)]
 
-    shapes = {NETWORK_INPUT: arch.input}
-    fields = {NETWORK_INPUT: receptive.input_field(arch.input)}
+    shapes = dict(arch.network_inputs)
+    fields = {name: receptive.input_field(shape) for name, shape in shapes.items()}
     facts: dict[str, dict[str, Any]] = {}  # per layer: its row's fields, by name
     warnings: list[Diagnostic] = []
     for layer in order:
@@ -164,10 +180,10 @@ def analyse(
                 shapes[f"{layer.name}.{i}"], fields[f"{layer.name}.{i}"] = part, field
 
     sizes = {name: row["activation_bytes"] for name, row in facts.items()}
-    sizes[NETWORK_INPUT] = units(arch.input) * value_bytes
+    sizes.update({name: units(shape) * value_bytes for name, shape in arch.network_inputs})
     named_parts = parts(arch)  # a part is a view: reading it holds the split's output
     reads = {layer.name: tuple(tensor(n, named_parts) for n in layer.inputs) for layer in order}
-    live = memory.liveness(list(reads), reads, sizes, NETWORK_INPUT)
+    live = memory.liveness(list(reads), reads, sizes, [name for name, _ in arch.network_inputs])
     if live.peak_layer is not None:  # the largest live memory is the peak's
         peak_layer = next(layer for layer in order if layer.name == live.peak_layer)
         _check_magnitude(arch, peak_layer, live.peak, bits)
@@ -193,6 +209,7 @@ def analyse(
         count=counting.name,
         dtype=dtype.lower(),
         peak_layer=live.peak_layer,
+        named_inputs=arch.named_inputs,
     )
 
 

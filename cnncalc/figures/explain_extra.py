@@ -15,7 +15,7 @@ from cnncalc.model.layers.base import Figures, units
 from cnncalc.model.layers.steps import Step, n
 from cnncalc.model.receptive import AxisWindow
 from cnncalc.model.shapes import AXIS_NAMES
-from cnncalc.reading.architecture import NETWORK_INPUT, Architecture
+from cnncalc.reading.architecture import Architecture
 
 _LABELS = {
     "receptive_field": "receptive field",
@@ -42,15 +42,18 @@ class ExtraSteps:
         self.order = [arch.layers[i].name for i in evaluation_order(arch)]
         value_bytes = memory.DTYPES[analysis.dtype]
         self.sizes = {row.name: row.activation_bytes for row in analysis.layers}
-        self.sizes[NETWORK_INPUT] = units(analysis.input) * value_bytes
+        self.inputs = dict(analysis.network_inputs)
+        self.sizes.update(
+            {name: units(shape) * value_bytes for name, shape in analysis.network_inputs}
+        )
         self.parts = parts(arch)
         self.reads = {
             layer.name: tuple(tensor(n, self.parts) for n in layer.inputs) for layer in arch.layers
         }
 
     def _input(self, name: str) -> tuple[tuple[int, ...] | None, tuple[int, ...] | None]:
-        if name == NETWORK_INPUT:
-            rank = len(self.analysis.input) - 1
+        if name in self.inputs:
+            rank = len(self.inputs[name]) - 1
             one = (1,) * rank if rank else None
             return one, one
         row = self.rows[tensor(name, self.parts)]  # a split's part has the split's field
@@ -108,7 +111,7 @@ class ExtraSteps:
     def _memory_steps(self, row: LayerResult) -> list[Step]:
         dtype = self.analysis.dtype
         size = memory.DTYPES[dtype]
-        held = memory.held_while(row.name, self.order, self.reads, NETWORK_INPUT)
+        held = memory.held_while(row.name, self.order, self.reads, list(self.inputs))
         return [
             _step(
                 "activation_bytes",

@@ -5,7 +5,7 @@ Assumptions (stated in docs/receptive-field-and-memory.md and in the table's cap
 - Batch 1. Every layer writes a new output tensor (no in-place ReLU, no fusion);
   a tensor takes neurons × bytes-per-value.
 - The forward pass runs the layers in the analysis's order (file order wherever the
-  graph allows). The network input is held from the start.
+  graph allows). Every network input is held from the start until its last reader.
 - While a layer runs, live memory is every tensor still needed — by this layer or a
   later one — plus the output it is writing. A tensor is freed right after its last
   reader has run; a tensor nobody reads (the output) is freed after it is written.
@@ -47,18 +47,18 @@ def liveness(
     order: Sequence[str],
     reads: Mapping[str, Sequence[str]],
     sizes: Mapping[str, int],
-    network_input: str,
+    network_inputs: Sequence[str],
 ) -> Liveness:
     """Live bytes at each step of a forward pass in ``order``.
 
     ``reads`` maps each layer to the tensors it reads; ``sizes`` gives every tensor's
-    bytes, the network input's under ``network_input``.
+    bytes, the network inputs' under their names in ``network_inputs``.
     """
     last_read = _last_reads(order, reads)
-    # The tensors held, in the order they were made (the input first).
-    held = dict.fromkeys([network_input] if network_input in last_read else [])
+    # The tensors held, in the order they were made (the inputs first).
+    held = dict.fromkeys(name for name in network_inputs if name in last_read)
     current = sum(sizes[tensor] for tensor in held)
-    peak, peak_layer = (0, None) if order else (sizes[network_input], None)
+    peak, peak_layer = (0, None) if order else (sum(sizes[n] for n in network_inputs), None)
     live: dict[str, int] = {}
     for step, name in enumerate(order):
         live[name] = current + sizes[name]
@@ -75,7 +75,10 @@ def liveness(
 
 
 def held_while(
-    layer: str, order: Sequence[str], reads: Mapping[str, Sequence[str]], network_input: str
+    layer: str,
+    order: Sequence[str],
+    reads: Mapping[str, Sequence[str]],
+    network_inputs: Sequence[str],
 ) -> tuple[str, ...]:
     """The tensors live while ``layer`` runs, in the order they were made, by the rules
     of `liveness`: each one made before it and read by it or a later layer, then its own
@@ -83,5 +86,5 @@ def held_while(
     together grow with the square of the layers in a wide network."""
     last_read = _last_reads(order, reads)
     step = order.index(layer)
-    made_before = [network_input, *order[:step]]
+    made_before = [*network_inputs, *order[:step]]
     return (*(t for t in made_before if last_read.get(t, -1) >= step), layer)

@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Sequence
 
 from cnncalc.errors import CnncalcError
-from cnncalc.reading.architecture import NETWORK_INPUT, Architecture
+from cnncalc.reading.architecture import Architecture
 from cnncalc.reading.fields import nearest
 
 
@@ -32,9 +32,9 @@ def tensor(name: str, named_parts: dict[str, str]) -> str:
 
 
 def in_file_order(arch: Architecture) -> bool:
-    """Whether every layer reads only the network input and layers above it."""
+    """Whether every layer reads only network inputs and layers above it."""
     named_parts = parts(arch)
-    defined = {NETWORK_INPUT}
+    defined = {name for name, _ in arch.network_inputs}
     for layer in arch.layers:
         if not defined.issuperset(tensor(name, named_parts) for name in layer.inputs):
             return False
@@ -54,12 +54,13 @@ def evaluation_order(arch: Architecture) -> Sequence[int]:
         return range(len(arch.layers))
     index_of = {layer.name: i for i, layer in enumerate(arch.layers)}
     named_parts = parts(arch)
+    network_inputs = [name for name, _ in arch.network_inputs]
     readers: list[list[int]] = [[] for _ in arch.layers]
     waiting = [0] * len(arch.layers)
     for i, layer in enumerate(arch.layers):
         field = "inputs" if layer.kind.arity == "many" else "input"
         for name in layer.inputs:
-            if name == NETWORK_INPUT:
+            if name in network_inputs:
                 continue
             reference = layer.kind.reference_field
             if reference is not None and getattr(layer.kind, reference) == name:
@@ -79,7 +80,7 @@ def evaluation_order(arch: Architecture) -> Sequence[int]:
                     arch.source,
                     layer.position_of(field),
                     f"layer {layer.name!r}: reads {name!r}, but no layer has that name"
-                    f"{nearest(name, [*index_of, NETWORK_INPUT])}",
+                    f"{nearest(name, [*index_of, *network_inputs])}",
                 )
             if source == i:
                 raise CnncalcError(

@@ -20,7 +20,7 @@ from cnncalc.reading.sizes import SizeError, parse_size
 from cnncalc.record import Record
 
 NETWORK_INPUT = "input"  # `input: input` names the network's input
-TOP_LEVEL_KEYS = ("name", "description", "input", "layers", "budgets", "blocks")
+TOP_LEVEL_KEYS = ("name", "description", "input", "inputs", "layers", "budgets", "blocks")
 _LAYER_KEYS = ("name", "type", "input", "inputs", "share", "trainable")
 
 
@@ -65,6 +65,14 @@ class Architecture(Record):
     source: str = "<memory>"
     input_position: Position = UNKNOWN_POSITION
     budgets_position: Position | None = None
+    # `inputs: {left: [...], right: [...]}`: the network's named inputs, in file order
+    # (`input` is the first one's shape); empty for a file with one `input:`.
+    named_inputs: tuple[tuple[str, Shape], ...] = ()
+
+    @property
+    def network_inputs(self) -> tuple[tuple[str, Shape], ...]:
+        """Every network input as (the name layers read it by, its shape)."""
+        return self.named_inputs or ((NETWORK_INPUT, self.input),)
 
 
 def read_text(path: str | os.PathLike[str], display: str | None = None) -> str:
@@ -157,11 +165,19 @@ def from_node(root: Node, source: str) -> Architecture:
                 f"unknown top-level key {entry.key!r}{fields.nearest(entry.key, TOP_LEVEL_KEYS)}; "
                 f"valid keys: {', '.join(TOP_LEVEL_KEYS)}",
             )
+    if "input" in root.entries and "inputs" in root.entries:
+        raise CnncalcError(
+            source,
+            root.entries["inputs"].key_position,
+            "write either input: (one network input) or inputs: (several, by name), not both",
+        )
+    named = parse_named_inputs(root.get("inputs"), where)
+    first = named[0][0] if named else NETWORK_INPUT
     if "blocks" in root.entries:
         from cnncalc.reading import blocks  # only files that define blocks pay for them
 
-        root = blocks.expand(root, source)
-    for key in ("name", "input", "layers"):
+        root = blocks.expand(root, source, first)
+    for key in ("name", "input" if not named else "inputs", "layers"):
         if key not in root.entries:
             raise where.fail(root, f"missing required key {key!r}")
     name = fields.text(_get(root, "name"), "name", where)
@@ -169,9 +185,11 @@ def from_node(root: Node, source: str) -> Architecture:
     description = (
         None if description_node is None else fields.text(description_node, "description", where)
     )
-    input_node = _get(root, "input")
-    input_shape = parse_shape(input_node, where)
-    layers = parse_layers(_get(root, "layers"), source)
+    input_node = _get(root, "input" if not named else "inputs")
+    input_shape = named[0][1] if named else parse_shape(input_node, where)
+    layers = parse_layers(_get(root, "layers"), source, first)
+    if named:
+        _check_input_names(layers, named, source)
     budgets_node = root.get("budgets")
     budgets = () if budgets_node is None else parse_budgets(budgets_node, source)
     return Architecture(
@@ -183,7 +201,38 @@ def from_node(root: Node, source: str) -> Architecture:
         source=source,
         input_position=input_node.position,
         budgets_position=None if budgets_node is None else root.entries["budgets"].key_position,
+        named_inputs=tuple((input_name, shape) for input_name, shape, _ in named),
     )
+
+
+def parse_named_inputs(node: Node | None, where: fields.Where) -> list[tuple[str, Shape, Position]]:
+    """`inputs: {NAME: shape, ...}`: (name, shape, where the name is written) in file
+    order; empty when the file has no `inputs:`."""
+    if node is None:
+        return []
+    if not isinstance(node, Mapping) or not node.entries:
+        one = "; one input is written input: [...]" if isinstance(node, Sequence) else ""
+        raise where.fail(
+            node,
+            "inputs must be a mapping of names to shapes, like "
+            f"{{left: [1, 28, 28], right: [1, 28, 28]}}, got {describe(node)}{one}",
+        )
+    return [(entry.key, parse_shape(entry.value, where), entry.key_position) for entry in node]
+
+
+def _check_input_names(
+    layers: tuple[Layer, ...], named: list[tuple[str, Shape, Position]], source: str
+) -> None:
+    """A layer may not take a network input's name: a read would name two tensors."""
+    written = {input_name: position for input_name, _, position in named}
+    for layer in layers:
+        if layer.name in written:
+            raise CnncalcError(
+                source,
+                layer.position_of("name"),
+                f"layer {layer.name!r}: the name is also a network input's (line "
+                f"{written[layer.name].line}); rename the layer or the input",
+            )
 
 
 def _get(mapping: Mapping, key: str) -> Node:
@@ -204,7 +253,8 @@ def parse_shape(node: Node, where: fields.Where) -> Shape:
     return tuple(fields.positive(item, "input", where) for item in node.items)
 
 
-def parse_layers(node: Node, source: str) -> tuple[Layer, ...]:
+def parse_layers(node: Node, source: str, first: str = NETWORK_INPUT) -> tuple[Layer, ...]:
+    """The layers; ``first`` names what the first layer reads when it names nothing."""
     where = fields.Where(source, "layers")
     if not isinstance(node, Sequence) or not node.items:
         raise where.fail(node, f"layers must be a non-empty list of layers, got {describe(node)}")
@@ -218,7 +268,7 @@ def parse_layers(node: Node, source: str) -> tuple[Layer, ...]:
     layers: list[Layer] = []
     seen: dict[str, Layer] = {}
     for index, item in enumerate(node.items, start=1):
-        previous = layers[-1].name if layers else NETWORK_INPUT
+        previous = layers[-1].name if layers else first
         layer = parse_layer(item, index, previous, source)
         if layer.name in seen:
             raise CnncalcError(

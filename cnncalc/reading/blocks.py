@@ -435,16 +435,17 @@ class _Expander:
 _NONE = Scalar(None, Position(0, 0), "")
 
 
-def expand(root: Mapping, source: str) -> Mapping:
-    """The root without `blocks`, its `layers` expanded into plain layers."""
+def expand(root: Mapping, source: str, first: str = NETWORK_INPUT) -> Mapping:
+    """The root without `blocks`, its `layers` expanded into plain layers; ``first``
+    names what the first layer reads when it names nothing."""
     blocks = parse_blocks(root.entries["blocks"].value, source)
     layers_node = root.get("layers")
     entries = {k: e for k, e in root.entries.items() if k != "blocks"}
     if not isinstance(layers_node, Sequence):
         return Mapping(entries, root.position)  # the architecture reader reports it
     expander = _Expander(source, blocks)
-    top = Scope(prefix="", block=None, args={}, input=NETWORK_INPUT, local=frozenset())
-    expander.items(layers_node.items, top, NETWORK_INPUT)
+    top = Scope(prefix="", block=None, args={}, input=first, local=frozenset())
+    expander.items(layers_node.items, top, first)
     layers = Sequence(tuple(expander.resolve_aliases()), layers_node.position)
     entries["layers"] = Entry("layers", root.entries["layers"].key_position, layers)
     return Mapping(entries, root.position)

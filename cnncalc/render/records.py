@@ -43,9 +43,11 @@ def totals_record(totals: Totals) -> dict[str, Any]:
 
 
 def analysis_record(analysis: Analysis) -> dict[str, Any]:
+    named = {"inputs": {n: list(shape) for n, shape in analysis.named_inputs}}
     return {
         "name": analysis.name,
         "input": list(analysis.input),
+        **(named if analysis.named_inputs else {}),
         "layers": [layer_record(row) for row in analysis.layers],
         "totals": totals_record(analysis.totals),
         "count": analysis.count,

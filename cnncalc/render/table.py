@@ -35,6 +35,15 @@ LEGEND = {
 }
 
 
+def inputs_text(analysis: Analysis) -> str:
+    """'input 1×28×28', or with named inputs 'inputs left 1×28×28, right 1×28×28'."""
+    if not analysis.named_inputs:
+        return f"input {shape_text(analysis.input)}"
+    return "inputs " + ", ".join(
+        f"{shown(name)} {shape_text(shape)}" for name, shape in analysis.named_inputs
+    )
+
+
 def legend(keys: Sequence[str]) -> str:
     return " · ".join(LEGEND[key] for key in LEGEND if key in keys)
 
@@ -75,10 +84,11 @@ def memory_caption(analysis: Analysis) -> str:
     from cnncalc.figures.memory import DTYPES
 
     totals = analysis.totals
+    held = "network inputs held from the start" if analysis.named_inputs else "network input held"
     return (
         f"memory at {analysis.dtype} ({DTYPES[analysis.dtype]} bytes per value), batch 1: "
         f"peak {thousands(totals.peak_activation_bytes)} bytes while "
-        f"{shown(str(analysis.peak_layer))} runs (network input held, every tensor freed after its "
+        f"{shown(str(analysis.peak_layer))} runs ({held}, every tensor freed after its "
         f"last reader, no in-place layers); parameters {thousands(totals.param_bytes)} bytes"
     )
 
@@ -120,7 +130,7 @@ def analysis_table(
 
     keys = tuple(FIGURE_KEYS if columns is None else columns)
     counting = convention(analysis.count)
-    caption = f"input {shape_text(analysis.input)} · counting {counting.summary}"
+    caption = f"{inputs_text(analysis)} · counting {counting.summary}"
     if memory or any(key in MEMORY_COLUMNS for key in keys):
         caption += "\n" + memory_caption(analysis)
     headers = [

@@ -315,16 +315,24 @@ def build() -> Fragment:
     defs["layers_item"] = _item("layer", "instance")
     defs["block_layers_item"] = _item("block_layer", "block_instance")
     defs["block"] = _block_schema()
+    shape = {
+        "type": "array",
+        "items": _integer(1),
+        "minItems": 1,
+        "maxItems": 4,
+        "description": "[channels, height, width], [channels, length], "
+        "[channels, depth, height, width], or [units]",
+    }
     properties: Fragment = {
         "name": {**TEXT, "description": "the architecture's name"},
         "description": {**TEXT, "description": "free text, e.g. the source of the figures"},
-        "input": {
-            "type": "array",
-            "items": _integer(1),
-            "minItems": 1,
-            "maxItems": 4,
-            "description": "[channels, height, width], [channels, length], "
-            "[channels, depth, height, width], or [units]",
+        "input": shape,
+        "inputs": {
+            "type": "object",
+            "minProperties": 1,
+            "additionalProperties": shape,
+            "description": "several network inputs by name (instead of input); "
+            "the first layer reads the first",
         },
         "layers": {
             "type": "array",
@@ -352,7 +360,8 @@ def build() -> Fragment:
         "title": "cnncalc architecture file",
         "description": "A CNN architecture for cnncalc: `cnncalc schema` prints this schema.",
         "type": "object",
-        "required": ["name", "input", "layers"],
+        "required": ["name", "layers"],
+        "oneOf": [{"required": ["input"]}, {"required": ["inputs"]}],
         "properties": properties,
         "additionalProperties": False,
         # Without blocks: (no block definitions), no layer can be a block instance.
