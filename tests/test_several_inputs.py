@@ -170,6 +170,8 @@ def test_json_reports_the_inputs_and_the_table_caption_names_them(tmp_path: Path
     table = run_cli(["show", str(path)])
     assert table.exit_code == 0
     assert "inputs left 1×28×28, right 1×28×28" in table.stdout
+    markdown = run_cli(["show", str(path), "--format", "markdown"]).stdout
+    assert "— inputs left 1×28×28, right 1×28×28" in markdown.splitlines()[0]
     assert (
         "network inputs held from the start"
         in run_cli(["show", str(path), "--columns", "live_bytes"]).stdout

@@ -11,7 +11,7 @@ from typing import Any
 from cnncalc.figures.analysis import Analysis
 from cnncalc.names import FIGURE_KEYS
 from cnncalc.render.records import LAYER_KEYS, analysis_record
-from cnncalc.render.text import shape_text, shown, shown_json, thousands
+from cnncalc.render.text import inputs_text, shape_text, shown, shown_json, thousands
 
 HEADERS = {
     "name": "Layer",
@@ -79,7 +79,7 @@ def _escape(cell: str) -> str:
 def to_markdown(analysis: Analysis) -> str:
     header = [HEADERS[key] for key in LAYER_KEYS]
     lines = [
-        f"**{_escape(analysis.name)}** — input {shape_text(analysis.input)}",
+        f"**{_escape(analysis.name)}** — {inputs_text(analysis)}",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "|".join([":---", ":---", ":---"] + ["---:"] * len(FIGURE_KEYS)) + "|",

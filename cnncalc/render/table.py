@@ -9,7 +9,7 @@ from rich.text import Text
 from cnncalc.figures.analysis import Analysis, LayerResult, Totals
 from cnncalc.names import FIGURE_KEYS
 from cnncalc.render.grid import Column, Grid, kept_columns, render, wrapped
-from cnncalc.render.text import shape_text, shown, thousands
+from cnncalc.render.text import inputs_text, shape_text, shown, thousands
 
 SHORT_HEADERS = {
     "neurons": "Neurons",
@@ -33,15 +33,6 @@ LEGEND = {
     "connections": "Connections: links into each output, bias included",
     "macs": "MACs: conv, dense and rbf multiply-accumulates",
 }
-
-
-def inputs_text(analysis: Analysis) -> str:
-    """'input 1×28×28', or with named inputs 'inputs left 1×28×28, right 1×28×28'."""
-    if not analysis.named_inputs:
-        return f"input {shape_text(analysis.input)}"
-    return "inputs " + ", ".join(
-        f"{shown(name)} {shape_text(shape)}" for name, shape in analysis.named_inputs
-    )
 
 
 def legend(keys: Sequence[str]) -> str:
