@@ -380,12 +380,25 @@ def test_constants_cnncalc_does_not_compute_matter_only_where_used(onnx_file: An
     )
 
 
-def test_a_3d_convolution_waits_for_3d_tensors(onnx_file: Any) -> None:
-    node = helper.make_node("Conv", ["x", "w"], ["y"], name="conv3d")
-    path = onnx_file(model_bytes([node], [1, 1, 4, 4, 4], [weight("w", 1, 1, 2, 2, 2)]))
-    result = run_cli(["import", str(path), "--input", "1,4,4"])
-    assert result.exit_code == 2
-    assert "Conv ×1 (first: node 'conv3d': a 3-D convolution" in result.stderr
+def test_a_1d_conv_after_an_unequal_zero_pad_and_a_same_lower_3d_pool(onnx_file: Any) -> None:
+    # A Pad of 1 before and 2 after on the length of C×L stays a pad layer; the conv
+    # after it pads nothing: L = 10 + 1 + 2 − 3 + 1 = 11, params 4·2·3 = 24, MACs
+    # 11·4·(2·3) = 264.
+    nodes = [
+        helper.make_node("Pad", ["x", "pads"], ["p"]),
+        helper.make_node("Conv", ["p", "w"], ["y"]),
+    ]
+    inits = [ints("pads", [0, 0, 1, 0, 0, 2]), weight("w", 4, 2, 3)]
+    text, analysis = imported(onnx_file(model_bytes(nodes, [1, 2, 10], inits)))
+    assert "type: pad, padding: [1, 2]" in text
+    conv = row(analysis, "conv")
+    assert (conv.output, conv.params, conv.macs) == ((4, 11), 24, 264)
+    # SAME_LOWER, kernel 2, stride 1 on 5×5×5: one extra before on each axis, so a pad
+    # layer [1, 0, 1, 0, 1, 0], then a pool of size 2 and stride 1: 5×5×5 again.
+    node = helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2, 2], auto_pad="SAME_LOWER")
+    text, analysis = imported(onnx_file(model_bytes([node], [1, 1, 5, 5, 5]), "pool.onnx"))
+    assert "type: pad, padding: [1, 0, 1, 0, 1, 0]" in text
+    assert row(analysis, "pool").output == (1, 5, 5, 5)
 
 
 def test_a_dynamic_input_needs_its_size(onnx_file: Any) -> None:
@@ -469,9 +482,9 @@ HOSTILE = [
         "the model has 2 data inputs ('x', 'z')",
     ),
     (
-        "five axes",
-        model_bytes([helper.make_node("Relu", ["x"], ["y"])], [1, 1, 2, 2, 2]),
-        "has 5 axes",
+        "six axes",
+        model_bytes([helper.make_node("Relu", ["x"], ["y"])], [1, 1, 2, 2, 2, 2]),
+        "has 6 axes",
     ),
     (
         "absurd constant",
@@ -855,3 +868,91 @@ def test_import_memory_stays_below_the_model_file(tmp_path: Path) -> None:
     assert growth < size, (
         f"the import grew the process by {growth:,} bytes for a {size:,}-byte file"
     )
+
+
+# --- 1-D and 3-D windows, exported by torch -----------------------------------------------
+
+
+def _counted_by_torch(network: Any, shape: tuple[int, ...], path: Path) -> dict[str, Any]:
+    """Export ``network`` (training mode: its batch norms stay nodes) and count it with
+    torch: parameters, running statistics, MACs (the flop counter's conv, transposed
+    conv and matrix-product FLOPs halved, as docs/figures.md counts), each module's
+    output shape in order."""
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    network.train(True)
+    shapes: list[tuple[int, ...]] = []
+    hooks = [
+        module.register_forward_hook(
+            lambda m, i, out: shapes.append(tuple(int(d) for d in out.shape[1:]))
+        )
+        for module in network
+    ]
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        network(torch.zeros(1, *shape))
+    for hook in hooks:
+        hook.remove()
+    torch.onnx.export(
+        network,
+        torch.zeros(1, *shape),
+        str(path),
+        dynamo=False,
+        training=torch.onnx.TrainingMode.TRAINING,
+    )
+    statistics = sum(
+        b.numel() for n, b in network.named_buffers() if n.endswith(("running_mean", "running_var"))
+    )
+    return {
+        "params": sum(p.numel() for p in network.parameters()),
+        "non_trainable": statistics,
+        "macs": counter.get_total_flops() // 2,
+        "shapes": shapes,
+    }
+
+
+def _windows_of_rank(rank: int) -> tuple[Any, tuple[int, ...]]:
+    torch = pytest.importorskip("torch")
+    from torch import nn
+
+    d = rank
+    conv, norm = getattr(nn, f"Conv{d}d"), getattr(nn, f"BatchNorm{d}d")
+    max_pool, avg_pool = getattr(nn, f"MaxPool{d}d"), getattr(nn, f"AvgPool{d}d")
+    transpose, adaptive = getattr(nn, f"ConvTranspose{d}d"), getattr(nn, f"AdaptiveAvgPool{d}d")
+    torch.manual_seed(0)
+    shape = {1: (4, 50), 3: (3, 8, 16, 16)}[rank]
+    channels = shape[0]
+    network = nn.Sequential(
+        conv(channels, 8, 3, stride=(1, 2, 2)[-rank:], padding=1),
+        norm(8),
+        nn.ReLU(),
+        max_pool(3, stride=2, padding=1),
+        avg_pool(2),
+        transpose(8, 6, 4, stride=2, padding=1, bias=False),
+        conv(6, 6, 3, groups=3, dilation=2, padding=2),
+        adaptive(1),
+    )
+    return network, shape
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("rank", [1, 3])
+def test_1d_and_3d_windows_import_to_torchs_figures(rank: int, tmp_path: Path) -> None:
+    network, shape = _windows_of_rank(rank)
+    path = tmp_path / f"windows{rank}d.onnx"
+    counted = _counted_by_torch(network, shape, path)
+    text, analysis = imported(path)
+    types = ["conv", "batchnorm", "activation", "pool", "pool", "conv_transpose", "conv"]
+    assert [r.type for r in analysis.layers] == [*types, "global_pool"]
+    assert ("stride: [1, 2, 2]" in text) == (rank == 3)
+    assert [r.output for r in analysis.layers] == counted["shapes"]
+    assert analysis.totals.params == counted["params"]
+    assert analysis.totals.non_trainable == counted["non_trainable"]
+    assert analysis.totals.macs == counted["macs"]
+    # The first conv by hand: filters 8, kernel 3 over each spatial axis, channels
+    # C; params 8·(C·3^rank + 1), MACs output units · C·3^rank.
+    first = analysis.layers[0]
+    taps = shape[0] * 3**rank
+    assert first.params == 8 * (taps + 1)
+    assert first.macs == math.prod(first.output) * taps

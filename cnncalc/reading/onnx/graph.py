@@ -252,7 +252,7 @@ class Walk:
         shape: Shape
         if given is not None:
             shape = tuple(given)
-        elif len(dims) in (2, 4) and all(d is not None for d in dims[1:]):
+        elif 2 <= len(dims) <= 5 and all(d is not None for d in dims[1:]):
             shape = tuple(int(d) for d in dims[1:] if d is not None)
         else:
             shown = "×".join("?" if d is None else str(d) for d in dims) or "unknown"
@@ -260,9 +260,9 @@ class Walk:
                 self.source,
                 None,
                 f"input {entry.name!r} has shape {shown}: give its size with --input C,H,W"
-                if len(dims) in (0, 2, 4)
+                if len(dims) in (0, 2, 3, 4, 5)
                 else f"input {entry.name!r} has {len(dims)} axes ({shown}); "
-                "cnncalc reads N×C×H×W or N×units",
+                "cnncalc reads N×units, N×C×L, N×C×H×W or N×C×D×H×W",
             )
         data = Data(NETWORK_INPUT, shape)
         self.tensors[entry.name] = data
