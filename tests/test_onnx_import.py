@@ -320,15 +320,17 @@ def test_every_operator_of_the_tables_is_documented() -> None:
 
 
 def _squeeze_excitation_like() -> bytes:
-    """Two Mul nodes and a LayerNormalization: operators with no cnncalc kind today."""
+    """Two Mul nodes by a constant and a LayerNormalization: uses of operators that no
+    cnncalc layer kind expresses (a scale by a constant; a norm not yet in the table)."""
     nodes = [
         helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
-        helper.make_node("Mul", ["c", "c"], ["m1"], name="se1"),
-        helper.make_node("Mul", ["m1", "c"], ["m2"], name="se2"),
+        helper.make_node("Mul", ["c", "k"], ["m1"], name="se1"),
+        helper.make_node("Mul", ["m1", "k"], ["m2"], name="se2"),
         helper.make_node("LayerNormalization", ["m2", "g"], ["n"], name="ln"),
         helper.make_node("Relu", ["n"], ["y"], name="relu"),
     ]
-    return model_bytes(nodes, [1, 3, 8, 8], [weight("w", 4, 3, 3, 3), weight("g", 6)])
+    inits = [weight("w", 4, 3, 3, 3), weight("k", 1), weight("g", 6)]
+    return model_bytes(nodes, [1, 3, 8, 8], inits)
 
 
 def test_an_unsupported_operator_is_an_error_naming_it_its_node_and_count(
@@ -339,7 +341,9 @@ def test_an_unsupported_operator_is_an_error_naming_it_its_node_and_count(
     result = run_cli(["import", str(path), "-o", str(out)])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {path}: ")
-    assert "Mul ×2 (first: node 'se1')" in result.stderr
+    assert "Mul ×2 (first: node 'se1': it multiplies the network's data by a constant)" in (
+        result.stderr
+    )
     assert "LayerNormalization ×1 (first: node 'ln')" in result.stderr
     assert "--skip-unsupported" in result.stderr
     assert not out.exists()
@@ -956,3 +960,66 @@ def test_1d_and_3d_windows_import_to_torchs_figures(rank: int, tmp_path: Path) -
     taps = shape[0] * 3**rank
     assert first.params == 8 * (taps + 1)
     assert first.macs == math.prod(first.output) * taps
+
+
+# --- Mul and PRelu, exported by torch ------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_squeeze_excitation_gate_and_prelus_import_to_torchs_figures(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from torch import nn
+    from torch.utils.flop_counter import FlopCounterMode
+
+    class Block(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(8, 8, 3, padding=1)
+            self.act = nn.PReLU(8)
+            self.pool = nn.AdaptiveAvgPool2d(1)
+            self.reduce = nn.Conv2d(8, 2, 1)
+            self.shared = nn.PReLU()
+            self.expand = nn.Conv2d(2, 8, 1)
+
+        def forward(self, x: Any) -> Any:
+            y = self.act(self.conv(x))
+            gate = torch.sigmoid(self.expand(self.shared(self.reduce(self.pool(y)))))
+            z = y * gate  # C×1×1 times C×H×W
+            return z * torch.sigmoid(z)  # SiLU written out
+
+    torch.manual_seed(0)
+    network = Block()
+    example = torch.zeros(1, 8, 12, 12)
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        out = network(example)
+    path = tmp_path / "se.onnx"
+    torch.onnx.export(network, example, str(path), dynamo=False)
+    text, analysis = imported(path)
+    assert "type: prelu, num_parameters: 8" in text
+    assert "type: prelu}" in text
+    products = [r for r in analysis.layers if r.type == "multiply"]
+    # The gate: 8×12×12 times 8×1×1 broadcasts to 8×12×12; then z · sigmoid(z).
+    assert [r.output for r in products] == [(8, 12, 12), (8, 12, 12)]
+    assert analysis.layers[-1].output == tuple(out.shape[1:])
+    assert analysis.totals.params == sum(p.numel() for p in network.parameters())
+    assert analysis.totals.macs == counter.get_total_flops() // 2
+    # By hand: conv 8·(8·9 + 1) = 584, slopes 8 + 1, 1×1 convs 2·(8 + 1) + 8·(2 + 1).
+    assert analysis.totals.params == 584 + 9 + 18 + 24
+
+
+def test_mul_by_a_constant_and_prelu_slopes_of_other_shapes_are_unsupported(
+    onnx_file: Any,
+) -> None:
+    scale = helper.make_node("Mul", ["x", "k"], ["y"], name="scale")
+    path = onnx_file(model_bytes([scale], [1, 2, 4, 4], [weight("k", 1)]))
+    result = run_cli(["import", str(path)])
+    assert result.exit_code == 2
+    assert "Mul ×1 (first: node 'scale': it multiplies the network's data by a constant" in (
+        result.stderr
+    )
+    odd = helper.make_node("PRelu", ["x", "a"], ["y"], name="odd")
+    path = onnx_file(model_bytes([odd], [1, 2, 4, 4], [weight("a", 2, 4, 1)]), "odd.onnx")
+    result = run_cli(["import", str(path)])
+    assert result.exit_code == 2
+    assert "PRelu ×1 (first: node 'odd': slopes of shape (2, 4, 1)" in result.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from cnncalc.model.layers.multiply import broadcast
 from cnncalc.model.shapes import same_padding
 from cnncalc.reading.onnx.graph import Const, Data, Operator, Step, Unsupported
 
@@ -222,6 +223,33 @@ def _bias(step: Step, x: Data, constant: Const) -> None:
         raise Unsupported("it adds a constant that is not the bias of the dense layer before it")
     del last.settings["bias"]
     step.set(0, x)
+
+
+def mul(step: Step) -> None:
+    """A product of two data tensors: `multiply` (a squeeze-and-excitation gate, SiLU
+    written as x · sigmoid(x)). A product with a constant is a scale cnncalc does not
+    express here."""
+    present = [step.tensor(i) for i in range(len(step.inputs)) if step.has(i)]
+    data = [t for t in present if isinstance(t, Data)]
+    if len(data) != len(present):
+        raise Unsupported("it multiplies the network's data by a constant")
+    if broadcast([d.shape for d in data]) is None:
+        raise Unsupported("its inputs do not broadcast: " + ", ".join(str(d.shape) for d in data))
+    step.emit("multiply", {}, data)
+
+
+def prelu(step: Step) -> None:
+    x = step.data()
+    slopes = step.const(1).dims
+    full = (step.walk.batch, *x.shape)
+    aligned = (1,) * (len(full) - len(slopes)) + tuple(slopes)
+    if math.prod(slopes) == 1:
+        count = 1
+    elif len(aligned) == len(full) and aligned == (1, x.shape[0]) + (1,) * (len(full) - 2):
+        count = x.shape[0]
+    else:
+        raise Unsupported(f"slopes of shape {slopes}, neither one nor one per channel")
+    step.emit("prelu", {} if count == 1 else {"num_parameters": count}, [x])
 
 
 def concat(step: Step) -> None:
@@ -451,6 +479,8 @@ OPERATORS: dict[str, Operator] = {
     "Gemm": gemm,
     "MatMul": matmul,
     "Add": add,
+    "Mul": mul,
+    "PRelu": prelu,
     "Sum": add,
     "Concat": concat,
     "Reshape": reshape,
