@@ -1023,3 +1023,20 @@ def test_mul_by_a_constant_and_prelu_slopes_of_other_shapes_are_unsupported(
     result = run_cli(["import", str(path)])
     assert result.exit_code == 2
     assert "PRelu ×1 (first: node 'odd': slopes of shape (2, 4, 1)" in result.stderr
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("affine", [False, True])
+def test_instance_norms_import_to_torchs_parameters(affine: bool, tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from torch import nn
+
+    network = nn.Sequential(nn.Conv2d(3, 4, 3), nn.InstanceNorm2d(4, affine=affine))
+    path = tmp_path / "instance.onnx"
+    torch.onnx.export(network, torch.zeros(1, 3, 8, 8), str(path), dynamo=False)
+    text, analysis = imported(path)
+    assert ("affine: true" in text) == affine
+    norm = row(analysis, "instancenorm")
+    # By hand: a scale and a shift per channel when affine, none otherwise.
+    assert (norm.output, norm.params) == ((4, 6, 6), 2 * 4 if affine else 0)
+    assert analysis.totals.params == sum(p.numel() for p in network.parameters())

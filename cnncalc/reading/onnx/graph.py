@@ -195,6 +195,8 @@ class Walk:
         self.batch = 1
         # How many nodes (or graph outputs) read each tensor.
         self.readers: dict[str, int] = {}
+        # The initializers' names: the model's stored weights, as against computed constants.
+        self.weights: set[str] = set()
         # Pad layers that add zeros: input, and (top, left), (bottom, right).
         self.zero_pads: dict[str, tuple[Data, tuple[list[int], list[int]]]] = {}
 
@@ -274,6 +276,7 @@ class Walk:
         graph = model.graph
         for tensor in graph.initializer:
             self.tensors[tensor.name] = self.initializer(tensor)
+            self.weights.add(tensor.name)
         data = self.network_input(graph, given)
         for name in [n for node in graph.node for n in node.input] + [o.name for o in graph.output]:
             self.readers[text(name)] = self.readers.get(text(name), 0) + 1

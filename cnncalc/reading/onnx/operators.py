@@ -342,6 +342,16 @@ def batchnorm(step: Step) -> None:
         step.set(output, Const(statistic.dims, None))
 
 
+def instancenorm(step: Step) -> None:
+    """Its scale and shift are inputs: stored weights (initializers) when learned;
+    constants computed in the graph when not (torch's default, affine=False)."""
+    x = step.data()
+    for index in (1, 2):
+        step.const(index)
+    learned = any(step.inputs[index] in step.walk.weights for index in (1, 2))
+    step.emit("instancenorm", {"affine": True} if learned else {}, [x])
+
+
 def _activation(fn: str) -> Operator:
     def activation(step: Step) -> None:
         step.emit("activation", {"fn": fn}, [step.data()])
@@ -491,6 +501,7 @@ OPERATORS: dict[str, Operator] = {
     "GlobalMaxPool": _global_pool("max"),
     "GlobalAveragePool": _global_pool("avg"),
     "BatchNormalization": batchnorm,
+    "InstanceNormalization": instancenorm,
     "Clip": clip,
     "Pad": pad,
     "Resize": resize,
