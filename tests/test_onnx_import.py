@@ -320,15 +320,17 @@ def test_every_operator_of_the_tables_is_documented() -> None:
 
 
 def _squeeze_excitation_like() -> bytes:
-    """Two Mul nodes and a LayerNormalization: operators with no cnncalc kind today."""
+    """Two Mul nodes by a constant and a LayerNormalization: uses of operators that no
+    cnncalc layer kind expresses (a scale by a constant; a norm not yet in the table)."""
     nodes = [
         helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
-        helper.make_node("Mul", ["c", "c"], ["m1"], name="se1"),
-        helper.make_node("Mul", ["m1", "c"], ["m2"], name="se2"),
+        helper.make_node("Mul", ["c", "k"], ["m1"], name="se1"),
+        helper.make_node("Mul", ["m1", "k"], ["m2"], name="se2"),
         helper.make_node("LayerNormalization", ["m2", "g"], ["n"], name="ln"),
         helper.make_node("Relu", ["n"], ["y"], name="relu"),
     ]
-    return model_bytes(nodes, [1, 3, 8, 8], [weight("w", 4, 3, 3, 3), weight("g", 6)])
+    inits = [weight("w", 4, 3, 3, 3), weight("k", 1), weight("g", 6)]
+    return model_bytes(nodes, [1, 3, 8, 8], inits)
 
 
 def test_an_unsupported_operator_is_an_error_naming_it_its_node_and_count(
@@ -339,7 +341,9 @@ def test_an_unsupported_operator_is_an_error_naming_it_its_node_and_count(
     result = run_cli(["import", str(path), "-o", str(out)])
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1 and result.stderr.startswith(f"error: {path}: ")
-    assert "Mul ×2 (first: node 'se1')" in result.stderr
+    assert "Mul ×2 (first: node 'se1': it multiplies the network's data by a constant)" in (
+        result.stderr
+    )
     assert "LayerNormalization ×1 (first: node 'ln')" in result.stderr
     assert "--skip-unsupported" in result.stderr
     assert not out.exists()
@@ -380,12 +384,25 @@ def test_constants_cnncalc_does_not_compute_matter_only_where_used(onnx_file: An
     )
 
 
-def test_a_3d_convolution_waits_for_3d_tensors(onnx_file: Any) -> None:
-    node = helper.make_node("Conv", ["x", "w"], ["y"], name="conv3d")
-    path = onnx_file(model_bytes([node], [1, 1, 4, 4, 4], [weight("w", 1, 1, 2, 2, 2)]))
-    result = run_cli(["import", str(path), "--input", "1,4,4"])
-    assert result.exit_code == 2
-    assert "Conv ×1 (first: node 'conv3d': a 3-D convolution" in result.stderr
+def test_a_1d_conv_after_an_unequal_zero_pad_and_a_same_lower_3d_pool(onnx_file: Any) -> None:
+    # A Pad of 1 before and 2 after on the length of C×L stays a pad layer; the conv
+    # after it pads nothing: L = 10 + 1 + 2 − 3 + 1 = 11, params 4·2·3 = 24, MACs
+    # 11·4·(2·3) = 264.
+    nodes = [
+        helper.make_node("Pad", ["x", "pads"], ["p"]),
+        helper.make_node("Conv", ["p", "w"], ["y"]),
+    ]
+    inits = [ints("pads", [0, 0, 1, 0, 0, 2]), weight("w", 4, 2, 3)]
+    text, analysis = imported(onnx_file(model_bytes(nodes, [1, 2, 10], inits)))
+    assert "type: pad, padding: [1, 2]" in text
+    conv = row(analysis, "conv")
+    assert (conv.output, conv.params, conv.macs) == ((4, 11), 24, 264)
+    # SAME_LOWER, kernel 2, stride 1 on 5×5×5: one extra before on each axis, so a pad
+    # layer [1, 0, 1, 0, 1, 0], then a pool of size 2 and stride 1: 5×5×5 again.
+    node = helper.make_node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2, 2], auto_pad="SAME_LOWER")
+    text, analysis = imported(onnx_file(model_bytes([node], [1, 1, 5, 5, 5]), "pool.onnx"))
+    assert "type: pad, padding: [1, 0, 1, 0, 1, 0]" in text
+    assert row(analysis, "pool").output == (1, 5, 5, 5)
 
 
 def test_a_dynamic_input_needs_its_size(onnx_file: Any) -> None:
@@ -469,9 +486,9 @@ HOSTILE = [
         "the model has 2 data inputs ('x', 'z')",
     ),
     (
-        "five axes",
-        model_bytes([helper.make_node("Relu", ["x"], ["y"])], [1, 1, 2, 2, 2]),
-        "has 5 axes",
+        "six axes",
+        model_bytes([helper.make_node("Relu", ["x"], ["y"])], [1, 1, 2, 2, 2, 2]),
+        "has 6 axes",
     ),
     (
         "absurd constant",
@@ -855,3 +872,171 @@ def test_import_memory_stays_below_the_model_file(tmp_path: Path) -> None:
     assert growth < size, (
         f"the import grew the process by {growth:,} bytes for a {size:,}-byte file"
     )
+
+
+# --- 1-D and 3-D windows, exported by torch -----------------------------------------------
+
+
+def _counted_by_torch(network: Any, shape: tuple[int, ...], path: Path) -> dict[str, Any]:
+    """Export ``network`` (training mode: its batch norms stay nodes) and count it with
+    torch: parameters, running statistics, MACs (the flop counter's conv, transposed
+    conv and matrix-product FLOPs halved, as docs/figures.md counts), each module's
+    output shape in order."""
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    network.train(True)
+    shapes: list[tuple[int, ...]] = []
+    hooks = [
+        module.register_forward_hook(
+            lambda m, i, out: shapes.append(tuple(int(d) for d in out.shape[1:]))
+        )
+        for module in network
+    ]
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        network(torch.zeros(1, *shape))
+    for hook in hooks:
+        hook.remove()
+    torch.onnx.export(
+        network,
+        torch.zeros(1, *shape),
+        str(path),
+        dynamo=False,
+        training=torch.onnx.TrainingMode.TRAINING,
+    )
+    statistics = sum(
+        b.numel() for n, b in network.named_buffers() if n.endswith(("running_mean", "running_var"))
+    )
+    return {
+        "params": sum(p.numel() for p in network.parameters()),
+        "non_trainable": statistics,
+        "macs": counter.get_total_flops() // 2,
+        "shapes": shapes,
+    }
+
+
+def _windows_of_rank(rank: int) -> tuple[Any, tuple[int, ...]]:
+    torch = pytest.importorskip("torch")
+    from torch import nn
+
+    d = rank
+    conv, norm = getattr(nn, f"Conv{d}d"), getattr(nn, f"BatchNorm{d}d")
+    max_pool, avg_pool = getattr(nn, f"MaxPool{d}d"), getattr(nn, f"AvgPool{d}d")
+    transpose, adaptive = getattr(nn, f"ConvTranspose{d}d"), getattr(nn, f"AdaptiveAvgPool{d}d")
+    torch.manual_seed(0)
+    shape = {1: (4, 50), 3: (3, 8, 16, 16)}[rank]
+    channels = shape[0]
+    network = nn.Sequential(
+        conv(channels, 8, 3, stride=(1, 2, 2)[-rank:], padding=1),
+        norm(8),
+        nn.ReLU(),
+        max_pool(3, stride=2, padding=1),
+        avg_pool(2),
+        transpose(8, 6, 4, stride=2, padding=1, bias=False),
+        conv(6, 6, 3, groups=3, dilation=2, padding=2),
+        adaptive(1),
+    )
+    return network, shape
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("rank", [1, 3])
+def test_1d_and_3d_windows_import_to_torchs_figures(rank: int, tmp_path: Path) -> None:
+    network, shape = _windows_of_rank(rank)
+    path = tmp_path / f"windows{rank}d.onnx"
+    counted = _counted_by_torch(network, shape, path)
+    text, analysis = imported(path)
+    types = ["conv", "batchnorm", "activation", "pool", "pool", "conv_transpose", "conv"]
+    assert [r.type for r in analysis.layers] == [*types, "global_pool"]
+    assert ("stride: [1, 2, 2]" in text) == (rank == 3)
+    assert [r.output for r in analysis.layers] == counted["shapes"]
+    assert analysis.totals.params == counted["params"]
+    assert analysis.totals.non_trainable == counted["non_trainable"]
+    assert analysis.totals.macs == counted["macs"]
+    # The first conv by hand: filters 8, kernel 3 over each spatial axis, channels
+    # C; params 8·(C·3^rank + 1), MACs output units · C·3^rank.
+    first = analysis.layers[0]
+    taps = shape[0] * 3**rank
+    assert first.params == 8 * (taps + 1)
+    assert first.macs == math.prod(first.output) * taps
+
+
+# --- Mul and PRelu, exported by torch ------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_a_squeeze_excitation_gate_and_prelus_import_to_torchs_figures(tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from torch import nn
+    from torch.utils.flop_counter import FlopCounterMode
+
+    class Block(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(8, 8, 3, padding=1)
+            self.act = nn.PReLU(8)
+            self.pool = nn.AdaptiveAvgPool2d(1)
+            self.reduce = nn.Conv2d(8, 2, 1)
+            self.shared = nn.PReLU()
+            self.expand = nn.Conv2d(2, 8, 1)
+
+        def forward(self, x: Any) -> Any:
+            y = self.act(self.conv(x))
+            gate = torch.sigmoid(self.expand(self.shared(self.reduce(self.pool(y)))))
+            z = y * gate  # C×1×1 times C×H×W
+            return z * torch.sigmoid(z)  # SiLU written out
+
+    torch.manual_seed(0)
+    network = Block()
+    example = torch.zeros(1, 8, 12, 12)
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        out = network(example)
+    path = tmp_path / "se.onnx"
+    torch.onnx.export(network, example, str(path), dynamo=False)
+    text, analysis = imported(path)
+    assert "type: prelu, num_parameters: 8" in text
+    assert "type: prelu}" in text
+    products = [r for r in analysis.layers if r.type == "multiply"]
+    # The gate: 8×12×12 times 8×1×1 broadcasts to 8×12×12; then z · sigmoid(z).
+    assert [r.output for r in products] == [(8, 12, 12), (8, 12, 12)]
+    assert analysis.layers[-1].output == tuple(out.shape[1:])
+    assert analysis.totals.params == sum(p.numel() for p in network.parameters())
+    assert analysis.totals.macs == counter.get_total_flops() // 2
+    # By hand: conv 8·(8·9 + 1) = 584, slopes 8 + 1, 1×1 convs 2·(8 + 1) + 8·(2 + 1).
+    assert analysis.totals.params == 584 + 9 + 18 + 24
+
+
+def test_mul_by_a_constant_and_prelu_slopes_of_other_shapes_are_unsupported(
+    onnx_file: Any,
+) -> None:
+    scale = helper.make_node("Mul", ["x", "k"], ["y"], name="scale")
+    path = onnx_file(model_bytes([scale], [1, 2, 4, 4], [weight("k", 1)]))
+    result = run_cli(["import", str(path)])
+    assert result.exit_code == 2
+    assert "Mul ×1 (first: node 'scale': it multiplies the network's data by a constant" in (
+        result.stderr
+    )
+    odd = helper.make_node("PRelu", ["x", "a"], ["y"], name="odd")
+    path = onnx_file(model_bytes([odd], [1, 2, 4, 4], [weight("a", 2, 4, 1)]), "odd.onnx")
+    result = run_cli(["import", str(path)])
+    assert result.exit_code == 2
+    assert "PRelu ×1 (first: node 'odd': slopes of shape (2, 4, 1)" in result.stderr
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("affine", [False, True])
+def test_instance_norms_import_to_torchs_parameters(affine: bool, tmp_path: Path) -> None:
+    torch = pytest.importorskip("torch")
+    from torch import nn
+
+    network = nn.Sequential(nn.Conv2d(3, 4, 3), nn.InstanceNorm2d(4, affine=affine))
+    path = tmp_path / "instance.onnx"
+    torch.onnx.export(network, torch.zeros(1, 3, 8, 8), str(path), dynamo=False)
+    text, analysis = imported(path)
+    assert ("affine: true" in text) == affine
+    norm = row(analysis, "instancenorm")
+    # By hand: a scale and a shift per channel when affine, none otherwise.
+    assert (norm.output, norm.params) == ((4, 6, 6), 2 * 4 if affine else 0)
+    assert analysis.totals.params == sum(p.numel() for p in network.parameters())

@@ -195,6 +195,8 @@ class Walk:
         self.batch = 1
         # How many nodes (or graph outputs) read each tensor.
         self.readers: dict[str, int] = {}
+        # The initializers' names: the model's stored weights, as against computed constants.
+        self.weights: set[str] = set()
         # Pad layers that add zeros: input, and (top, left), (bottom, right).
         self.zero_pads: dict[str, tuple[Data, tuple[list[int], list[int]]]] = {}
 
@@ -252,7 +254,7 @@ class Walk:
         shape: Shape
         if given is not None:
             shape = tuple(given)
-        elif len(dims) in (2, 4) and all(d is not None for d in dims[1:]):
+        elif 2 <= len(dims) <= 5 and all(d is not None for d in dims[1:]):
             shape = tuple(int(d) for d in dims[1:] if d is not None)
         else:
             shown = "×".join("?" if d is None else str(d) for d in dims) or "unknown"
@@ -260,9 +262,9 @@ class Walk:
                 self.source,
                 None,
                 f"input {entry.name!r} has shape {shown}: give its size with --input C,H,W"
-                if len(dims) in (0, 2, 4)
+                if len(dims) in (0, 2, 3, 4, 5)
                 else f"input {entry.name!r} has {len(dims)} axes ({shown}); "
-                "cnncalc reads N×C×H×W or N×units",
+                "cnncalc reads N×units, N×C×L, N×C×H×W or N×C×D×H×W",
             )
         data = Data(NETWORK_INPUT, shape)
         self.tensors[entry.name] = data
@@ -274,6 +276,7 @@ class Walk:
         graph = model.graph
         for tensor in graph.initializer:
             self.tensors[tensor.name] = self.initializer(tensor)
+            self.weights.add(tensor.name)
         data = self.network_input(graph, given)
         for name in [n for node in graph.node for n in node.input] + [o.name for o in graph.output]:
             self.readers[text(name)] = self.readers.get(text(name), 0) + 1

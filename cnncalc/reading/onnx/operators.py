@@ -12,16 +12,16 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from cnncalc.model.layers.multiply import broadcast
 from cnncalc.model.shapes import same_padding
 from cnncalc.reading.onnx.graph import Const, Data, Operator, Step, Unsupported
 
-SPATIAL = 2  # today's layer kinds compute on C×H×W: two spatial axes
 
-
-def _spatial(step: Step, values: list[int], what: str) -> list[int]:
-    if len(values) != SPATIAL:
-        raise Unsupported(f"a {len(values)}-D {what}; cnncalc computes 2-D windows")
-    return values
+def _spatial_rank(x: Data) -> int:
+    """The spatial axes of a conv's or pool's input: 1, 2 or 3 (C×L, C×H×W, C×D×H×W)."""
+    if not 2 <= len(x.shape) <= 4:
+        raise Unsupported("its input is not C×L, C×H×W or C×D×H×W")
+    return len(x.shape) - 1
 
 
 def _compact(values: list[int] | tuple[int, ...]) -> int | list[int]:
@@ -40,42 +40,42 @@ def _window_padding(
     kernel: list[int],
     strides: list[int],
     dilations: list[int],
-    extra: tuple[list[int], list[int]] = ([0, 0], [0, 0]),
+    extra: tuple[list[int], list[int]] | None = None,
 ) -> tuple[int | list[int] | str, Data]:
     """The padding setting of a conv or pool (plus ``extra``, a zero Pad absorbed before
     it), and the tensor it reads: when the two sides of an axis differ, a `pad` layer
     comes first and the window pads nothing."""
+    rank = len(kernel)
     auto_pad = _auto_pad(step)
     if auto_pad == "SAME_UPPER":  # the extra row and column after: cnncalc's `same`
         return "same", x
-    if len(x.shape) != 3:
-        raise Unsupported("its input is not C×H×W")
     if auto_pad == "SAME_LOWER":
         # `same`'s halves the other way round: the larger one before.
         halves = [
-            same_padding(x.shape[1 + i], kernel[i], strides[i], dilations[i]) for i in range(2)
+            same_padding(x.shape[1 + i], kernel[i], strides[i], dilations[i]) for i in range(rank)
         ]
         before = [larger for _, larger in halves]
         after = [smaller for smaller, _ in halves]
     elif auto_pad in ("NOTSET", "VALID"):
-        default = [0] * 2 * SPATIAL
+        default = [0] * 2 * rank
         pads = (
             [int(p) for p in step.attribute("pads", default)] if auto_pad == "NOTSET" else default
         )
-        if len(pads) != 2 * SPATIAL or min(pads) < 0:
-            raise step.fail(f"pads {pads} are not 4 non-negative numbers")
-        before = [p + e for p, e in zip(pads[:SPATIAL], extra[0], strict=True)]
-        after = [p + e for p, e in zip(pads[SPATIAL:], extra[1], strict=True)]
+        if len(pads) != 2 * rank or min(pads) < 0:
+            raise step.fail(f"pads {pads} are not {2 * rank} non-negative numbers")
+        extra = extra or ([0] * rank, [0] * rank)
+        before = [p + e for p, e in zip(pads[:rank], extra[0], strict=True)]
+        after = [p + e for p, e in zip(pads[rank:], extra[1], strict=True)]
     else:
         raise step.fail(f"unknown auto_pad {auto_pad!r}")
     if before == after:
         return _compact(before), x
-    sides = {"padding": [before[0], after[0], before[1], after[1]]}
+    sides = {"padding": [side for pair in zip(before, after, strict=True) for side in pair]}
     padded = step.walk.add_layer(step, "pad", sides, [x], "the model pads the sides unequally")
     return 0, padded
 
 
-def _absorb_zero_pad(step: Step, x: Data) -> tuple[Data, tuple[list[int], list[int]]]:
+def _absorb_zero_pad(step: Step, x: Data) -> tuple[Data, tuple[list[int], list[int]] | None]:
     """A conv's input padded with zeros by a Pad just before it, and read by nothing
     else, is the conv's own padding (PyTorch's F.pad, TensorFlow's explicit pads)."""
     walk = step.walk
@@ -86,34 +86,36 @@ def _absorb_zero_pad(step: Step, x: Data) -> tuple[Data, tuple[list[int], list[i
         or walk.readers.get(step.inputs[0], 0) != 1
         or walk.layers[-1].name != x.layer
     ):
-        return x, ([0, 0], [0, 0])
+        return x, None
     walk.drop_last_layer()
     return found
 
 
-def _window(step: Step, weight_kernel: list[int] | None = None) -> dict[str, Any]:
+def _window(step: Step, rank: int, weight_kernel: list[int] | None = None) -> dict[str, Any]:
     kernel = [int(k) for k in step.attribute("kernel_shape", weight_kernel or [])]
-    kernel = _spatial(step, kernel, step.op_type)
+    if len(kernel) != rank:
+        raise step.fail(f"kernel_shape {kernel} does not fit its input's {rank} spatial axes")
     if weight_kernel is not None and kernel != weight_kernel:
         raise step.fail(f"kernel_shape {kernel} differs from its weight's {weight_kernel}")
-    strides = [int(s) for s in step.attribute("strides", [1] * SPATIAL)]
-    dilations = [int(d) for d in step.attribute("dilations", [1] * SPATIAL)]
+    strides = [int(s) for s in step.attribute("strides", [1] * rank)]
+    dilations = [int(d) for d in step.attribute("dilations", [1] * rank)]
     return {"kernel": kernel, "stride": strides, "dilation": dilations}
 
 
-def _weight_dims(step: Step, index: int) -> tuple[int, ...]:
+def _weight_dims(step: Step, index: int, rank: int) -> tuple[int, ...]:
     dims = step.const(index).dims
-    if len(dims) != 2 + SPATIAL:
-        raise Unsupported(f"a {len(dims) - 2}-D convolution; cnncalc computes 2-D ones")
+    if len(dims) != 2 + rank:
+        raise step.fail(f"its weight has shape {dims}, not that of a {rank}-D window")
     return dims
 
 
 def conv(step: Step) -> None:
     x = step.data()
-    dims = _weight_dims(step, 1)
-    window = _window(step, list(dims[2:]))
+    rank = _spatial_rank(x)
+    dims = _weight_dims(step, 1, rank)
+    window = _window(step, rank, list(dims[2:]))
     groups = int(step.attribute("group", 1))
-    if len(x.shape) == 3 and dims[1] * groups != x.shape[0]:
+    if dims[1] * groups != x.shape[0]:
         raise step.fail(f"its weight reads {dims[1]}×{groups} channels, its input has {x.shape[0]}")
     x, extra = _absorb_zero_pad(step, x)
     padding, x = _window_padding(
@@ -142,20 +144,23 @@ def _optional(window: dict[str, Any], padding: Any, groups: int) -> dict[str, An
 
 def conv_transpose(step: Step) -> None:
     x = step.data()
-    dims = _weight_dims(step, 1)
-    window = _window(step, list(dims[2:]))
+    rank = _spatial_rank(x)
+    dims = _weight_dims(step, 1, rank)
+    window = _window(step, rank, list(dims[2:]))
     groups = int(step.attribute("group", 1))
     if "output_shape" in step.attributes:
         raise Unsupported("output_shape instead of pads")
     auto_pad = _auto_pad(step)
     if auto_pad not in ("NOTSET", "VALID"):
         raise Unsupported(f"auto_pad {auto_pad!r}")
-    pads = [int(p) for p in step.attribute("pads", [0] * 2 * SPATIAL)]
-    if pads[:SPATIAL] != pads[SPATIAL:]:
+    pads = [int(p) for p in step.attribute("pads", [0] * 2 * rank)]
+    if len(pads) != 2 * rank:
+        raise step.fail(f"pads {pads} are not {2 * rank} numbers")
+    if pads[:rank] != pads[rank:]:
         raise Unsupported(f"unequal pads {pads}")
     settings: dict[str, Any] = {"filters": dims[1] * groups, "kernel": _compact(window["kernel"])}
-    settings.update(_optional(window, _compact(pads[:SPATIAL]), groups))
-    output_padding = [int(p) for p in step.attribute("output_padding", [0] * SPATIAL)]
+    settings.update(_optional(window, _compact(pads[:rank]), groups))
+    output_padding = [int(p) for p in step.attribute("output_padding", [0] * rank)]
     if set(output_padding) != {0}:
         settings["output_padding"] = _compact(output_padding)
     if not step.has(2):
@@ -220,6 +225,33 @@ def _bias(step: Step, x: Data, constant: Const) -> None:
     step.set(0, x)
 
 
+def mul(step: Step) -> None:
+    """A product of two data tensors: `multiply` (a squeeze-and-excitation gate, SiLU
+    written as x · sigmoid(x)). A product with a constant is a scale cnncalc does not
+    express here."""
+    present = [step.tensor(i) for i in range(len(step.inputs)) if step.has(i)]
+    data = [t for t in present if isinstance(t, Data)]
+    if len(data) != len(present):
+        raise Unsupported("it multiplies the network's data by a constant")
+    if broadcast([d.shape for d in data]) is None:
+        raise Unsupported("its inputs do not broadcast: " + ", ".join(str(d.shape) for d in data))
+    step.emit("multiply", {}, data)
+
+
+def prelu(step: Step) -> None:
+    x = step.data()
+    slopes = step.const(1).dims
+    full = (step.walk.batch, *x.shape)
+    aligned = (1,) * (len(full) - len(slopes)) + tuple(slopes)
+    if math.prod(slopes) == 1:
+        count = 1
+    elif len(aligned) == len(full) and aligned == (1, x.shape[0]) + (1,) * (len(full) - 2):
+        count = x.shape[0]
+    else:
+        raise Unsupported(f"slopes of shape {slopes}, neither one nor one per channel")
+    step.emit("prelu", {} if count == 1 else {"num_parameters": count}, [x])
+
+
 def concat(step: Step) -> None:
     data = [step.data(i) for i in range(len(step.inputs)) if step.has(i)]
     rank = 1 + len(data[0].shape)
@@ -277,10 +309,11 @@ def squeeze(step: Step) -> None:
 def _pool(mode: str) -> Operator:
     def pool(step: Step) -> None:
         x = step.data()
-        window = _window(step)
+        rank = _spatial_rank(x)
+        window = _window(step, rank)
         if set(window["dilation"]) != {1}:
             raise Unsupported("a dilated pool")
-        padding, x = _window_padding(step, x, window["kernel"], window["stride"], [1, 1])
+        padding, x = _window_padding(step, x, window["kernel"], window["stride"], [1] * rank)
         settings: dict[str, Any] = {"mode": mode, "size": _compact(window["kernel"])}
         settings["stride"] = _compact(window["stride"])  # ONNX's default is 1, cnncalc's the size
         if padding != 0:
@@ -307,6 +340,16 @@ def batchnorm(step: Step) -> None:
     step.emit("batchnorm", {}, [x])
     for output, statistic in statistics:
         step.set(output, Const(statistic.dims, None))
+
+
+def instancenorm(step: Step) -> None:
+    """Its scale and shift are inputs: stored weights (initializers) when learned;
+    constants computed in the graph when not (torch's default, affine=False)."""
+    x = step.data()
+    for index in (1, 2):
+        step.const(index)
+    learned = any(step.inputs[index] in step.walk.weights for index in (1, 2))
+    step.emit("instancenorm", {"affine": True} if learned else {}, [x])
 
 
 def _activation(fn: str) -> Operator:
@@ -343,15 +386,16 @@ def pad(step: Step) -> None:
         after[axis % rank] = pads[len(axes) + index]
     if min(before + after) < 0:
         raise Unsupported("negative pads (a crop)")
-    if rank != 4 or before[:2] != [0, 0] or after[:2] != [0, 0]:
-        raise Unsupported(f"pads {pads} on axes other than height and width")
+    if not 3 <= rank <= 5 or before[:2] != [0, 0] or after[:2] != [0, 0]:
+        raise Unsupported(f"pads {pads} on axes other than the spatial ones")
     if before == after == [0] * rank:
         step.set(0, x)
         return
     mode = step.attribute("mode", b"constant")
     mode = mode.decode() if isinstance(mode, bytes) else str(mode)
     comment = "" if mode == "constant" else f"{mode} padding in the model (same figures)"
-    padded = step.emit("pad", {"padding": [before[2], after[2], before[3], after[3]]}, [x], comment)
+    sides = [side for pair in zip(before[2:], after[2:], strict=True) for side in pair]
+    padded = step.emit("pad", {"padding": sides}, [x], comment)
     fill = step.tensor(2) if step.has(2) else None
     if mode == "constant" and (
         fill is None
@@ -445,6 +489,8 @@ OPERATORS: dict[str, Operator] = {
     "Gemm": gemm,
     "MatMul": matmul,
     "Add": add,
+    "Mul": mul,
+    "PRelu": prelu,
     "Sum": add,
     "Concat": concat,
     "Reshape": reshape,
@@ -455,6 +501,7 @@ OPERATORS: dict[str, Operator] = {
     "GlobalMaxPool": _global_pool("max"),
     "GlobalAveragePool": _global_pool("avg"),
     "BatchNormalization": batchnorm,
+    "InstanceNormalization": instancenorm,
     "Clip": clip,
     "Pad": pad,
     "Resize": resize,
