@@ -22,9 +22,11 @@ from cnncalc.reading.architecture import from_dict
 
 # Test files whose every skip, under CI, is a failure: the torch oracle and the presets
 # compared with what torchinfo, fvcore and thop count.
-ORACLE_FILES = frozenset({"test_torch_oracle.py", "test_conventions.py"})
+ORACLE_FILES = frozenset(
+    {"test_torch_oracle.py", "test_against_torchvision.py", "test_conventions.py"}
+)
 # A skip anywhere because one of these cannot be imported fails under CI too.
-ORACLE_PACKAGES = ("torch", "torchinfo", "fvcore", "thop", "onnx")
+ORACLE_PACKAGES = ("torch", "torchvision", "torchinfo", "fvcore", "thop", "onnx")
 
 
 def _in_ci() -> bool:
@@ -45,7 +47,7 @@ def _fail(report: pytest.TestReport | pytest.CollectReport) -> None:
     report.outcome = "failed"
     report.longrepr = (
         f"skipped under CI=true, where the oracle must run: {reason}"
-        " (install torch, torchinfo, fvcore, thop and onnx as .ci/run does)"
+        " (install torch, torchvision, torchinfo, fvcore, thop and onnx as .ci/run does)"
     )
 
 

@@ -1,0 +1,152 @@
+"""The bundled torchvision-family networks against torchvision's own models, module by module.
+
+tests/test_torch_oracle.py checks cnncalc's arithmetic: it builds torch modules from the
+settings in *our* files. This file checks our transcription: it builds the network with
+torchvision 0.28.0's own builder (`weights=None`, the release matching torch 2.13.0) and
+matches every torchvision module that holds parameters or does multiply-accumulates to one
+cnncalc layer with the same
+- parameters (the module's own, `recurse=False`: ConvNeXt's layer scale lives on its block),
+- running statistics (BatchNorm's running mean and variance, cnncalc's non-trainable count),
+- multiply-accumulates (torch.utils.flop_counter, FLOPs / 2, the module's own share), and
+- output elements (ConvNeXt's linear layers work channels-last, so the element count is
+  compared rather than the layout).
+The two sides must be equal as multisets: every module has its layer and no layer is left
+over, whatever order each side lists them in (branches of Inception run in either order).
+
+torchvision's wheel on this machine is a CUDA build whose C extension does not load with
+the CPU torch; its model builders are pure Python, so an empty module registered as
+`torchvision._meta_registrations` lets them import (the extension is never needed here).
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+torch = pytest.importorskip("torch")
+sys.modules.setdefault(
+    "torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations")
+)
+torchvision = pytest.importorskip("torchvision")
+
+from torch import nn  # noqa: E402
+from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
+
+from cnncalc.figures.analysis import analyse  # noqa: E402
+from cnncalc.reading import catalog  # noqa: E402
+
+models = torchvision.models
+
+# (params, running statistics, MACs, output elements) of one module or layer.
+Figures = tuple[int, int, int, int]
+
+
+def _googlenet() -> nn.Module:
+    # The published GoogLeNet (6,624,904 params) is the model without its two auxiliary
+    # classifiers, which torchvision keeps only for training.
+    return models.googlenet(weights=None, aux_logits=False, init_weights=False)
+
+
+# bundled name: (torchvision builder, input shape)
+NETWORKS: dict[str, tuple[Callable[[], nn.Module], tuple[int, ...]]] = {
+    "alexnet_torchvision": (lambda: models.alexnet(weights=None), (3, 224, 224)),
+    "vgg16": (lambda: models.vgg16(weights=None), (3, 224, 224)),
+    "vgg19": (lambda: models.vgg19(weights=None), (3, 224, 224)),
+    "resnet18": (lambda: models.resnet18(weights=None), (3, 224, 224)),
+    "resnet34": (lambda: models.resnet34(weights=None), (3, 224, 224)),
+    "resnet50": (lambda: models.resnet50(weights=None), (3, 224, 224)),
+    "mobilenet_v2": (lambda: models.mobilenet_v2(weights=None), (3, 224, 224)),
+    "googlenet": (_googlenet, (3, 224, 224)),
+    "squeezenet1_0": (lambda: models.squeezenet1_0(weights=None), (3, 224, 224)),
+    "densenet121": (lambda: models.densenet121(weights=None), (3, 224, 224)),
+}
+
+# Modules whose output the forward pass never produces in eval mode: run on the tensor
+# their parent hands them in training, so that they are measured too.
+EXTRA_HEADS: dict[str, tuple[str, str]] = {}  # bundled name: (head module, module it reads)
+
+
+def _own_parameters(module: nn.Module) -> int:
+    return sum(p.numel() for p in module.parameters(recurse=False))
+
+
+def _running_statistics(module: nn.Module) -> int:
+    return sum(
+        b.numel()
+        for name, b in module.named_buffers(recurse=False)
+        if name in ("running_mean", "running_var")
+    )
+
+
+def torchvision_figures(name: str) -> Counter[Figures]:
+    """Every module of torchvision's model that has parameters or MACs, measured by torch."""
+    build, shape = NETWORKS[name]
+    with torch.device("meta"):
+        model = build().eval()
+    elements: dict[str, int] = {}
+    outputs: dict[str, Any] = {}
+
+    def hook(path: str) -> Callable[..., None]:
+        def record(module: nn.Module, args: Any, output: Any) -> None:
+            elements[path] = output.numel()
+            outputs[path] = output
+
+        return record
+
+    modules = dict(model.named_modules())
+    for path, module in modules.items():
+        module.register_forward_hook(hook(path))
+    with torch.no_grad(), FlopCounterMode(display=False) as counter:
+        model(torch.zeros(1, *shape, device="meta"))
+        if name in EXTRA_HEADS:
+            head, reads = EXTRA_HEADS[name]
+            modules[head](outputs[reads])
+    # Per module, its children included, keyed by the path below the model's class name.
+    counts = counter.get_flop_counts()
+    root = type(model).__name__
+
+    def flops_of(path: str) -> int:
+        return sum(counts.get(f"{root}.{path}" if path else root, {}).values())
+
+    figures: Counter[Figures] = Counter()
+    for path, module in modules.items():
+        flops = flops_of(path) - sum(
+            flops_of(f"{path}.{child}" if path else child) for child, _ in module.named_children()
+        )
+        own = (_own_parameters(module), _running_statistics(module), flops // 2)
+        if own != (0, 0, 0):
+            assert path in elements, f"{path} never ran: add it to EXTRA_HEADS"
+            figures[(*own, elements[path])] += 1
+    return figures
+
+
+def cnncalc_figures(name: str) -> Counter[Figures]:
+    figures: Counter[Figures] = Counter()
+    for row in analyse(catalog.load(name)).layers:
+        own = (row.params, row.non_trainable, row.macs)
+        if own != (0, 0, 0):
+            elements = 1
+            for size in row.output:
+                elements *= size
+            figures[(*own, elements)] += 1
+    return figures
+
+
+def test_every_torchvision_family_network_is_in_the_table() -> None:
+    # A bundled network described as torchvision's is compared here.
+    for name in catalog.names():
+        description = str(catalog.load(name).description or "")
+        if "torchvision.models" in description:
+            assert name in NETWORKS, name
+
+
+@pytest.mark.parametrize("name", sorted(NETWORKS))
+def test_bundled_network_matches_torchvision_module_by_module(name: str) -> None:
+    ours, theirs = cnncalc_figures(name), torchvision_figures(name)
+    assert ours - theirs == Counter(), "cnncalc layers without a torchvision module"
+    assert theirs - ours == Counter(), "torchvision modules without a cnncalc layer"
