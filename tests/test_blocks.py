@@ -187,6 +187,32 @@ def test_a_parameter_can_carry_a_layer_name_from_outside_the_block() -> None:
     assert analysis.layer("j.conv").inputs == ("second",)
 
 
+def test_crop_like_names_a_layer_of_its_block_or_an_instance_as_input_does() -> None:
+    text = """\
+        name: t
+        input: [1, 8, 8]
+        blocks:
+          up:
+            params: {skip: null}
+            layers:
+              - {name: shrink, type: conv, filters: 2, kernel: 3}
+              - {name: cut, type: crop, input: $skip, like: shrink}
+              - {name: join, type: concat, inputs: [cut, shrink]}
+        layers:
+          - {name: stem, type: conv, filters: 2, kernel: 1}
+          - {name: u, block: up, skip: stem}
+          - {name: tail, type: crop, input: stem, like: u}
+    """
+    # The 3×3 conv makes 8×8 into 6×6; stem's 2×8×8 is cut to it, and the join has
+    # 2 + 2 channels. `like: u` reads the instance's output, u.join, 6×6 too.
+    analysis = analyse(from_text(dedent(text)))
+    outputs = [analysis.layer(n).output for n in ("u.cut", "u.join", "tail")]
+    assert outputs == [(2, 6, 6), (4, 6, 6), (2, 6, 6)]
+    outside = dedent(text).replace("like: shrink", "like: stem")
+    with pytest.raises(CnncalcError, match="reads 'stem', which is not a layer of this block"):
+        from_text(outside)
+
+
 def test_placeholders_inside_lists_are_substituted() -> None:
     text = """\
         name: t
