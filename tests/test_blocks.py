@@ -127,6 +127,28 @@ def test_nested_instances_add_a_level_to_the_names_and_read_their_own_input() ->
     assert analysis.layer("after").output == (252,)
 
 
+def test_a_block_reads_the_parts_of_its_own_split() -> None:
+    text = """\
+        name: t
+        input: [8, 4, 4]
+        blocks:
+          unit:
+            layers:
+              - {name: split, type: split, parts: 2}
+              - {name: conv, type: conv, input: split.1, filters: 4, kernel: 1}
+              - {name: cat, type: concat, inputs: [split.0, conv]}
+        layers:
+          - {name: u, block: unit, repeat: 2}
+    """
+    analysis = analyse(from_text(dedent(text)))
+    assert analysis.layer("u.1.conv").inputs == ("u.1.split.1",)
+    assert analysis.layer("u.1.cat").inputs == ("u.1.split.0", "u.1.conv")
+    # The conv reads 4 of the 8 channels: 4 filters of 4 weights + 4 biases = 20.
+    assert analysis.layer("u.1.conv").params == 20
+    with pytest.raises(CnncalcError, match=r"'u\.0\.split' has 2 parts"):
+        analyse(from_text(dedent(text.replace("input: split.1", "input: split.3"))))
+
+
 def test_unnamed_layers_are_numbered_by_their_place_in_the_list_they_are_written_in() -> None:
     text = """\
         name: t

@@ -49,10 +49,11 @@ def test_grammar_of_one_and_several(write: Any) -> None:
 def test_compare_of_the_zoo_warns_once_per_file() -> None:
     result = run_cli(["compare", "--format", "csv"])
     lines = warnings(result.stderr)
-    # ResNet-18, -34 and -50 (their shortcuts) and SqueezeNet 1.0 (conv1: (224 − 7) / 2
-    # = 108.5): four files, one line each.
-    assert len(lines) == 4
+    # R3D-18, ResNet-18, -34 and -50 (their strided 1×1 shortcuts) and SqueezeNet 1.0
+    # (conv1: (224 − 7) / 2 = 108.5): five files, one line each.
+    assert len(lines) == 5
     assert [line.split(":")[1].strip() for line in lines] == [
+        "r3d_18",
         "resnet18",
         "resnet34",
         "resnet50",

@@ -3,8 +3,11 @@
 Sources:
 - [tv] torchvision's model metadata, `meta["num_params"]` and `meta["_ops"]` of each
   `*_Weights.IMAGENET1K_V1` (docs: pytorch.org/vision/stable/models, "GFLOPS"), added by
-  pytorch/vision PR #6936. `_ops` counts conv and linear multiply-accumulates at
-  3×224×224, so cnncalc's `macs` total must round to it at the published precision.
+  pytorch/vision PR #6936. `_ops` counts conv and linear multiply-accumulates at the
+  model's input size (3×224×224 unless the file says otherwise), so cnncalc's `macs`
+  total must round to it at the published precision.
+- [tv-video] the same metadata of the video models' `*_Weights.KINETICS400_V1`
+  (docs: pytorch.org/vision/stable/models, "Video classification"), at 3×16×112×112.
 - [caffe] the two-GPU AlexNet of BVLC Caffe's bvlc_alexnet, 60,965,224 parameters
   (doonny/PipeCNN project/host/main.cpp: WEIGHTS_FILE_SIZE 60965224 //fc8-1000).
 - [zf] "Various parameters of ZFNet", Table 1.4, https://newlib.net/nw_rd992225/p14.
@@ -33,7 +36,12 @@ TORCHVISION = {
     "efficientnet_b0": (5_288_548, 0.386, 3),
     "mobilenet_v3_small": (2_542_856, 0.057, 3),
     "convnext_tiny": (28_589_128, 4.456, 3),
+    "shufflenet_v2_x1_0": (2_278_604, 0.145, 3),
+    "r3d_18": (33_371_472, 40.697, 3),  # [tv-video]
 }
+
+# [tv] inception_v3: its params include the auxiliary head, its GFLOPS do not (below).
+INCEPTION_V3 = (27_161_264, 5.713, 3)
 
 OTHER_PARAMS = {
     "alexnet": 60_965_224,  # [caffe]
@@ -41,7 +49,7 @@ OTHER_PARAMS = {
     "lenet5": 60_000,  # [lecun]
 }
 
-REQUIRED = set(TORCHVISION) | {"alexnet", "zfnet"}
+REQUIRED = set(TORCHVISION) | {"alexnet", "zfnet", "inception_v3"}
 
 
 def total(name: str) -> Analysis:
@@ -186,3 +194,40 @@ def test_convnext_tiny_block_params_and_pointwise_macs_by_hand() -> None:
     assert _stage_params(analysis, "features.1.0.") == 79_296
     assert analysis.layer("features.1.0.block.3").macs == 115_605_504
     assert analysis.layer("features.7.2.add").output == (768, 7, 7)
+
+
+def test_inception_v3_counts_the_auxiliary_head_in_params_but_not_in_gflops() -> None:
+    # [tv] torchvision builds inception_v3 with its AuxLogits head, so the published
+    # params include it; the published GFLOPS are an eval-mode forward, which skips it.
+    # The head's MACs by hand: conv0 1×1 768 → 128 at 5×5: 25·768·128 = 2,457,600;
+    # conv1 5×5 128 → 768 at 1×1: 25·128·768 = 2,457,600; fc 768 → 1000: 768,000.
+    params, gflops, decimals = INCEPTION_V3
+    analysis = total("inception_v3")
+    assert analysis.totals.params == params
+    aux = [r for r in analysis.layers if r.name.startswith("AuxLogits.")]
+    aux_macs = sum(r.macs for r in aux)
+    assert aux_macs == 2_457_600 + 2_457_600 + 768_000
+    assert round((analysis.totals.macs - aux_macs) / 1e9, decimals) == gflops
+
+
+def test_shufflenet_v2_stride_1_units_transform_half_their_channels() -> None:
+    # stage3 has 232 channels at 14×14; a stride-1 unit's first 1×1 conv reads one half:
+    # 116·116 weights, no bias = 13,456, MACs 14·14·13,456; the other half joins it again.
+    analysis = total("shufflenet_v2_x1_0")
+    conv = analysis.layer("stage3.1.branch2.0")
+    assert (conv.input_shapes, conv.params, conv.macs) == (
+        ((116, 14, 14),), 13_456, 14 * 14 * 13_456
+    )  # fmt: skip
+    assert analysis.layer("stage3.1.concat").output == (232, 14, 14)
+
+
+def test_r3d_18_sizes_follow_tran_et_al_table_1() -> None:
+    # Tran et al. 2018, Table 1 (R3D-18 on an L×112×112 clip, L = 16): conv1 L×56×56,
+    # conv2_x L×56×56, conv3_x L/2×28×28, conv4_x L/4×14×14, conv5_x L/8×7×7, then
+    # 1×1×1 and 400 classes (Kinetics).
+    analysis = total("r3d_18")
+    stages = [f"layer{i}.1.relu" for i in range(1, 5)]
+    assert [analysis.layer(n).output for n in ("stem.0", *stages, "avgpool", "fc")] == [
+        (64, 16, 56, 56), (64, 16, 56, 56), (128, 8, 28, 28), (256, 4, 14, 14),
+        (512, 2, 7, 7), (512, 1, 1, 1), (400,),
+    ]  # fmt: skip

@@ -337,7 +337,10 @@ class _Expander:
                     f"but its value is {describe(value)}",
                 )
             return _text_node(name, node.position)
-        if text in scope.local:
+        # A split's part (`split.1`) belongs to the block that holds the split; the graph
+        # checks that the part exists.
+        owner, _, part = text.rpartition(".")
+        if text in scope.local or (part.isdigit() and owner in scope.local):
             return _text_node(scope.prefix + text, node.position)
         if text == NETWORK_INPUT:
             return node
