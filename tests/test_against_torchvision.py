@@ -64,6 +64,9 @@ NETWORKS: dict[str, tuple[Callable[[], nn.Module], tuple[int, ...]]] = {
     "googlenet": (_googlenet, (3, 224, 224)),
     "squeezenet1_0": (lambda: models.squeezenet1_0(weights=None), (3, 224, 224)),
     "densenet121": (lambda: models.densenet121(weights=None), (3, 224, 224)),
+    "efficientnet_b0": (lambda: models.efficientnet_b0(weights=None), (3, 224, 224)),
+    "mobilenet_v3_small": (lambda: models.mobilenet_v3_small(weights=None), (3, 224, 224)),
+    "convnext_tiny": (lambda: models.convnext_tiny(weights=None), (3, 224, 224)),
     "shufflenet_v2_x1_0": (lambda: models.shufflenet_v2_x1_0(weights=None), (3, 224, 224)),
     "inception_v3": (
         lambda: models.inception_v3(weights=None, init_weights=False),

@@ -33,6 +33,9 @@ TORCHVISION = {
     "googlenet": (6_624_904, 1.498, 3),
     "squeezenet1_0": (1_248_424, 0.819, 3),
     "densenet121": (7_978_856, 2.834, 3),
+    "efficientnet_b0": (5_288_548, 0.386, 3),
+    "mobilenet_v3_small": (2_542_856, 0.057, 3),
+    "convnext_tiny": (28_589_128, 4.456, 3),
     "shufflenet_v2_x1_0": (2_278_604, 0.145, 3),
     "r3d_18": (33_371_472, 40.697, 3),  # [tv-video]
 }
@@ -160,6 +163,37 @@ def test_densenet121_channels_grow_by_32_per_dense_layer() -> None:
         "denseblock3.23.concat", "denseblock4.15.concat",
     )]  # fmt: skip
     assert outs == [(256, 56, 56), (128, 28, 28), (512, 28, 28), (1024, 14, 14), (1024, 7, 7)]
+
+
+def test_efficientnet_b0_squeezes_to_a_quarter_of_the_block_input() -> None:
+    # torchvision's MBConv: squeeze = input channels // 4. features.2.1 reads 24 channels,
+    # expands to 6·24 = 144: fc1 6·(144 + 1) = 870, fc2 144·(6 + 1) = 1,008 (by hand);
+    # the gate multiplies the 144×56×56 depthwise output.
+    analysis = total("efficientnet_b0")
+    se = "features.2.1.block.2."
+    assert analysis.layer(se + "fc1").params == 870
+    assert analysis.layer(se + "fc2").params == 1_008
+    assert analysis.layer(se + "gate").output == (144, 56, 56)
+
+
+def test_mobilenet_v3_small_rounds_squeeze_channels_to_multiples_of_8() -> None:
+    # torchvision's _make_divisible(expanded // 4, 8): 120 // 4 = 30 → 32, and 16 // 4 = 4
+    # → 8 (its minimum); fc1 32·(120 + 1) = 3,872 and 8·(16 + 1) = 136 (by hand), where
+    # an unrounded squeeze would give 3,630 and 68. The hidden layer: 1024·(576 + 1).
+    analysis = total("mobilenet_v3_small")
+    assert analysis.layer("features.7.block.2.fc1").params == 3_872
+    assert analysis.layer("features.1.block.1.fc1").params == 136
+    assert analysis.layer("classifier.0").params == 590_848
+
+
+def test_convnext_tiny_block_params_and_pointwise_macs_by_hand() -> None:
+    # One stage-1 block, dim 96: depthwise 7×7 96·(49 + 1) = 4,800; LayerNorm 2·96 = 192;
+    # pointwise 384·(96 + 1) = 37,248 and 96·(384 + 1) = 36,960; layer scale 96:
+    # 79,296. The first pointwise layer at 56×56: 56·56·96·384 = 115,605,504 MACs.
+    analysis = total("convnext_tiny")
+    assert _stage_params(analysis, "features.1.0.") == 79_296
+    assert analysis.layer("features.1.0.block.3").macs == 115_605_504
+    assert analysis.layer("features.7.2.add").output == (768, 7, 7)
 
 
 def test_inception_v3_counts_the_auxiliary_head_in_params_but_not_in_gflops() -> None:
