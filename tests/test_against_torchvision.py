@@ -13,6 +13,11 @@ cnncalc layer with the same
 The two sides must be equal as multisets: every module has its layer and no layer is left
 over, whatever order each side lists them in (branches of Inception run in either order).
 
+Then the `--count` presets against what torchinfo, fvcore and thop print for torchvision's
+own model (not a model rebuilt from our file, as tests/test_conventions.py does): equal,
+except where torchvision's code hides a layer from a tool or shows it otherwise, which
+`TOOL_DIFFERS` states row by row.
+
 torchvision's wheel on this machine is a CUDA build whose C extension does not load with
 the CPU torch; its model builders are pure Python, so an empty module registered as
 `torchvision._meta_registrations` lets them import (the extension is never needed here).
@@ -20,8 +25,10 @@ the CPU torch; its model builders are pure Python, so an empty module registered
 
 from __future__ import annotations
 
+import re
 import sys
 import types
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -37,7 +44,7 @@ torchvision = pytest.importorskip("torchvision")
 from torch import nn  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 
-from cnncalc.figures.analysis import analyse  # noqa: E402
+from cnncalc.figures.analysis import LayerResult, analyse  # noqa: E402
 from cnncalc.reading import catalog  # noqa: E402
 
 models = torchvision.models
@@ -161,3 +168,105 @@ def test_bundled_network_matches_torchvision_module_by_module(name: str) -> None
     ours, theirs = cnncalc_figures(name), torchvision_figures(name)
     assert ours - theirs == Counter(), "cnncalc layers without a torchvision module"
     assert theirs - ours == Counter(), "torchvision modules without a cnncalc layer"
+
+
+# --- the --count presets against the tools run on torchvision's models -----------------
+# Each function: for one of our rows, what the tool counts minus what our preset counts,
+# where torchvision's code hides something from the tool (or shows it more).
+
+
+def _global_pool(row: LayerResult) -> int:
+    return -row.ops if row.type == "global_pool" else 0
+
+
+def _auxiliary_head(row: LayerResult) -> int:
+    return -row.ops if row.name.startswith("AuxLogits.") else 0
+
+
+def _inception_thop(row: LayerResult) -> int:
+    # Inception's branch pools are `F.max_pool2d` / `F.avg_pool2d` calls, not modules.
+    functional_pool = row.type == "pool" and row.name.startswith("Mixed_")
+    return -row.ops if functional_pool else _auxiliary_head(row)
+
+
+def _linear_once_per_sample(row: LayerResult) -> int:
+    # ConvNeXt's block.3 and block.5 are nn.Linear on channels-last maps (1×1 convs in our
+    # file); torchinfo counts a Linear's weights and bias once per sample, not per position.
+    return row.params - row.ops if re.search(r"\.block\.[35]$", row.name) else 0
+
+
+def _block_layernorm(row: LayerResult) -> int:
+    # Our layernorm over the channels follows torchvision's LayerNorm2d, a class thop does
+    # not know (0); ConvNeXt's blocks use nn.LayerNorm after a permute instead, which thop's
+    # count_normalization counts 2 per unit, doubled with the affine transform.
+    if row.type == "layernorm" and ".block." in row.name:
+        elements = 1
+        for size in row.output:
+            elements *= size
+        return 4 * elements
+    return 0
+
+
+def _conv3d_subclass(row: LayerResult) -> int:
+    # torchvision's Conv3DSimple, a subclass of nn.Conv3d: thop looks modules up by their
+    # exact class, so it counts the stem and shortcuts (plain nn.Conv3d) but not these.
+    return -row.ops if re.fullmatch(r"layer\d\.\d\.conv\d\.0", row.name) else 0
+
+
+# (bundled name, tool): the tool's count minus our preset's, row by row.
+TOOL_DIFFERS: dict[tuple[str, str], Callable[[LayerResult], int]] = {
+    # An eval-mode forward skips the auxiliary classifier.
+    ("inception_v3", "torchinfo"): _auxiliary_head,
+    ("inception_v3", "fvcore"): _auxiliary_head,
+    ("inception_v3", "thop"): _inception_thop,
+    # `x.mean([2, 3])` is a function, not a module: neither tool counts it.
+    ("shufflenet_v2_x1_0", "fvcore"): _global_pool,
+    ("shufflenet_v2_x1_0", "thop"): _global_pool,
+    # `F.adaptive_avg_pool2d` called as a function: fvcore traces it, thop counts modules.
+    ("mobilenet_v2", "thop"): _global_pool,
+    ("densenet121", "thop"): _global_pool,
+    ("convnext_tiny", "torchinfo"): _linear_once_per_sample,
+    ("convnext_tiny", "thop"): _block_layernorm,
+    ("r3d_18", "thop"): _conv3d_subclass,
+}
+
+# The new networks and those where a tool misses something; the rest are covered on
+# models rebuilt from our files by tests/test_conventions.py.
+PRESET_NETWORKS = (
+    "efficientnet_b0",
+    "mobilenet_v3_small",
+    "convnext_tiny",
+    "shufflenet_v2_x1_0",
+    "inception_v3",
+    "r3d_18",
+    "mobilenet_v2",
+    "densenet121",
+)
+
+
+def tool_count(tool: str, name: str) -> int:
+    """What the tool prints for torchvision's model (on the CPU: the tools run it)."""
+    build, shape = NETWORKS[name]
+    model = build().eval()
+    x = torch.zeros(1, *shape)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if tool == "torchinfo":
+            torchinfo = pytest.importorskip("torchinfo")
+            return int(torchinfo.summary(model, input_data=x, verbose=0).total_mult_adds)
+        if tool == "fvcore":
+            fvcore = pytest.importorskip("fvcore.nn")
+            counter = fvcore.FlopCountAnalysis(model, x)
+            counter.unsupported_ops_warnings(False)
+            counter.uncalled_modules_warnings(False)
+            return int(counter.total())
+        thop = pytest.importorskip("thop")
+        return int(thop.profile(model, inputs=(x,), verbose=False)[0])
+
+
+@pytest.mark.parametrize("tool", ["torchinfo", "fvcore", "thop"])
+@pytest.mark.parametrize("name", PRESET_NETWORKS)
+def test_presets_equal_the_tools_on_torchvision_models(name: str, tool: str) -> None:
+    rows = analyse(catalog.load(name), count=tool).layers
+    differs = TOOL_DIFFERS.get((name, tool), lambda row: 0)
+    assert tool_count(tool, name) == sum(row.ops + differs(row) for row in rows)
