@@ -321,7 +321,8 @@ def test_every_operator_of_the_tables_is_documented() -> None:
 
 def _squeeze_excitation_like() -> bytes:
     """Two Mul nodes by a constant and a LayerNormalization: uses of operators that no
-    cnncalc layer kind expresses (a scale by a constant; a norm not yet in the table)."""
+    cnncalc layer kind expresses (a scale by one shared constant; a norm over the last
+    axis of a channels-first map, its width)."""
     nodes = [
         helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
         helper.make_node("Mul", ["c", "k"], ["m1"], name="se1"),
@@ -344,7 +345,10 @@ def test_an_unsupported_operator_is_an_error_naming_it_its_node_and_count(
     assert "Mul ×2 (first: node 'se1': it multiplies the network's data by a constant)" in (
         result.stderr
     )
-    assert "LayerNormalization ×1 (first: node 'ln')" in result.stderr
+    assert (
+        "LayerNormalization ×1 (first: node 'ln': it normalises a channels-first tensor "
+        "from axis 3" in result.stderr
+    )
     assert "--skip-unsupported" in result.stderr
     assert not out.exists()
     shown = run_cli(["show", str(path)])
@@ -999,8 +1003,9 @@ def test_a_squeeze_excitation_gate_and_prelus_import_to_torchs_figures(tmp_path:
     assert "type: prelu, num_parameters: 8" in text
     assert "type: prelu}" in text
     products = [r for r in analysis.layers if r.type == "multiply"]
-    # The gate: 8×12×12 times 8×1×1 broadcasts to 8×12×12; then z · sigmoid(z).
-    assert [r.output for r in products] == [(8, 12, 12), (8, 12, 12)]
+    # The gate: 8×12×12 times 8×1×1 broadcasts to 8×12×12; z · sigmoid(z) is one SiLU.
+    assert [r.output for r in products] == [(8, 12, 12)]
+    assert "fn: silu" in text and text.count("fn: sigmoid") == 1  # the gate's
     assert analysis.layers[-1].output == tuple(out.shape[1:])
     assert analysis.totals.params == sum(p.numel() for p in network.parameters())
     assert analysis.totals.macs == counter.get_total_flops() // 2
