@@ -322,6 +322,14 @@ class Walk:
             if name and name not in self.tensors:
                 self.unsupported(step, f"it reads {name!r}, which cnncalc does not follow")
                 return
+        copied = self.tensors.get(step.inputs[0]) if step.inputs else None
+        if step.op_type == "Identity" and isinstance(copied, Const):
+            # PyTorch stores equal initializers once and names the copies with Identity
+            # nodes: a copy of a weight is a weight, whatever its size.
+            step.set(0, copied)
+            if step.inputs[0] in self.weights:
+                self.weights.add(step.outputs[0])
+            return
         operator = self.operators.get(step.op_type)
         fold = self.folds.get(step.op_type)
         foldable = fold is not None and self.foldable(step)

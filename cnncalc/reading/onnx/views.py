@@ -163,38 +163,49 @@ def _per_channel(step: Step, x: Data, constant: Const) -> bool:
     return len(dims) <= len(full) and aligned == expected
 
 
-def scale_by_constant(step: Step, x: Data, index: int) -> None:
-    """Mul by a learned per-channel factor: a norm's scale when it follows a norm
-    without one (its shift comes next), otherwise a layer scale."""
+def _norm_part(step: Step, x: Data, index: int, neutral: float) -> bool | None:
+    """A norm's scale (``neutral`` 1) or shift (0) written after it: True when learned
+    (a stored weight per channel), False when the graph's constant changes nothing
+    (torch's ones and zeros for affine=False), None when it is neither."""
     constant = step.const(index)
-    if not _per_channel(step, x, constant):
-        raise Unsupported("it multiplies the network's data by a constant")
+    if _learned(step, index):
+        return True if _per_channel(step, x, constant) else None
+    value = constant.value
+    return False if value is not None and value.size and (value == neutral).all() else None
+
+
+def scale_by_constant(step: Step, x: Data, index: int) -> None:
+    """Mul by a constant: the scale of a group norm written without one (its shift
+    comes next), or a learned per-channel factor: a layer scale."""
     walk = step.walk
     last = walk.layers[-1] if walk.layers else None
+    learned = _norm_part(step, x, index, 1.0)
     if (
-        last is not None
+        learned is not None
+        and last is not None
         and last.name == x.layer
         and x.view == View.PLAIN
         and last.type_name == "groupnorm"
         and last.settings.get("affine") is False
         and walk.readers.get(step.inputs[1 - index], 0) == 1
     ):
-        walk.norm_scales[last.name] = _learned(step, index)
+        walk.norm_scales[last.name] = learned
         step.set(0, seen_as(x, View.SCALED))
         return
     if not _learned(step, index):
         raise Unsupported("it multiplies the network's data by a constant that is not learned")
+    if not _per_channel(step, x, step.const(index)):
+        raise Unsupported("it multiplies the network's data by a constant")
     scaled = step.emit("scale", {}, [seen_as(x, View.PLAIN)])
     step.set(0, seen_as(scaled, x.view))
 
 
 def norm_shift(step: Step, x: Data, index: int) -> None:
-    """Add of a per-channel constant after a norm's scale: the norm's shift."""
-    constant = step.const(index)
-    learned = step.walk.norm_scales.pop(x.layer, None)
-    if learned is None or not _per_channel(step, x, constant) or learned != _learned(step, index):
+    """Add of a constant after a norm's scale: the norm's shift."""
+    scale_learned = step.walk.norm_scales.pop(x.layer, None)
+    if scale_learned is None or _norm_part(step, x, index, 0.0) != scale_learned:
         raise Unsupported("it adds a constant to a norm's scaled output that is not its shift")
-    if learned:
+    if scale_learned:
         norm = next(layer for layer in step.walk.layers if layer.name == x.layer)
         del norm.settings["affine"]
     step.set(0, seen_as(x, View.PLAIN))
