@@ -969,11 +969,28 @@ def test_1d_and_3d_windows_import_to_torchs_figures(rank: int, tmp_path: Path) -
 # --- Mul and PRelu, exported by torch ------------------------------------------------------
 
 
+def _run_and_import(
+    network: Any, shape: tuple[int, ...], path: Path, opset: int | None = None
+) -> tuple[Any, int, str, Analysis]:
+    """Run ``network`` on one sample under torch's flop counter, export it (eval mode,
+    ``opset`` or the exporter's default) and import it: torch's output and MACs (FLOPs
+    halved), the written file and its analysis."""
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    example = torch.zeros(1, *shape)
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        out = network(example)
+    torch.onnx.export(network, example, str(path), dynamo=False, opset_version=opset)
+    text, analysis = imported(path)
+    return out, counter.get_total_flops() // 2, text, analysis
+
+
 @pytest.mark.filterwarnings("ignore")
 def test_a_squeeze_excitation_gate_and_prelus_import_to_torchs_figures(tmp_path: Path) -> None:
     torch = pytest.importorskip("torch")
     from torch import nn
-    from torch.utils.flop_counter import FlopCounterMode
 
     class Block(nn.Module):  # type: ignore[misc]
         def __init__(self) -> None:
@@ -993,13 +1010,7 @@ def test_a_squeeze_excitation_gate_and_prelus_import_to_torchs_figures(tmp_path:
 
     torch.manual_seed(0)
     network = Block()
-    example = torch.zeros(1, 8, 12, 12)
-    counter = FlopCounterMode(display=False)
-    with torch.no_grad(), counter:
-        out = network(example)
-    path = tmp_path / "se.onnx"
-    torch.onnx.export(network, example, str(path), dynamo=False)
-    text, analysis = imported(path)
+    out, macs, text, analysis = _run_and_import(network, (8, 12, 12), tmp_path / "se.onnx")
     assert "type: prelu, num_parameters: 8" in text
     assert "type: prelu}" in text
     products = [r for r in analysis.layers if r.type == "multiply"]
@@ -1008,7 +1019,7 @@ def test_a_squeeze_excitation_gate_and_prelus_import_to_torchs_figures(tmp_path:
     assert "fn: silu" in text and text.count("fn: sigmoid") == 1  # the gate's
     assert analysis.layers[-1].output == tuple(out.shape[1:])
     assert analysis.totals.params == sum(p.numel() for p in network.parameters())
-    assert analysis.totals.macs == counter.get_total_flops() // 2
+    assert analysis.totals.macs == macs
     # By hand: conv 8·(8·9 + 1) = 584, slopes 8 + 1, 1×1 convs 2·(8 + 1) + 8·(2 + 1).
     assert analysis.totals.params == 584 + 9 + 18 + 24
 
@@ -1140,7 +1151,6 @@ def test_shuffles_chunks_crops_norms_and_layer_scale_import_to_torchs_figures(
 ) -> None:
     torch = pytest.importorskip("torch")
     from torch import nn
-    from torch.utils.flop_counter import FlopCounterMode
 
     class Block(nn.Module):  # type: ignore[misc]
         def __init__(self) -> None:
@@ -1167,13 +1177,7 @@ def test_shuffles_chunks_crops_norms_and_layer_scale_import_to_torchs_figures(
 
     torch.manual_seed(0)
     network = Block()
-    example = torch.zeros(1, 3, 8, 8)
-    counter = FlopCounterMode(display=False)
-    with torch.no_grad(), counter:
-        out = network(example)
-    path = tmp_path / "block.onnx"
-    torch.onnx.export(network, example, str(path), dynamo=False, opset_version=17)
-    text, analysis = imported(path)
+    out, macs, text, analysis = _run_and_import(network, (3, 8, 8), tmp_path / "b.onnx", 17)
     kinds = [r.type for r in analysis.layers]
     assert kinds == [
         "conv", "groupnorm", "split", "groupnorm", "conv", "concat", "channel_shuffle",
@@ -1186,7 +1190,50 @@ def test_shuffles_chunks_crops_norms_and_layer_scale_import_to_torchs_figures(
     assert "type: layernorm, over: sample}" in text
     assert analysis.layers[-1].output == tuple(out.shape[1:])
     assert analysis.totals.params == sum(p.numel() for p in network.parameters())
-    assert analysis.totals.macs == counter.get_total_flops() // 2
+    assert analysis.totals.macs == macs
     # By hand: conv 8·(27 + 1) = 224; group norm 2·8; 1×1 conv 4·(4 + 1) = 20; the layer
     # norm over 8×6×8 values 2·384 = 768; layer scale 8; linear 5·(8 + 1) = 45.
     assert analysis.totals.params == 224 + 16 + 20 + 768 + 8 + 45
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("opset", [17, 20])
+def test_a_convnext_block_and_gelu_written_out_import_to_torchs_figures(
+    opset: int, tmp_path: Path
+) -> None:
+    # ConvNeXt's block as torchvision writes it: its layer norm and Linear layers on a
+    # channels-last map. Before opset 20 torch writes each GELU as Div, Erf, Add, Mul, Mul.
+    torch = pytest.importorskip("torch")
+    from torch import nn
+
+    class Block(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.depthwise = nn.Conv2d(8, 8, 7, padding=3, groups=8)
+            self.norm = nn.LayerNorm(8)
+            self.expand = nn.Linear(8, 32)
+            self.reduce = nn.Linear(32, 8)
+            self.gamma = nn.Parameter(torch.full((8, 1, 1), 1e-6))
+
+        def forward(self, x: Any) -> Any:
+            y = self.depthwise(x).permute(0, 2, 3, 1)
+            y = self.reduce(nn.functional.gelu(self.expand(self.norm(y))))
+            return nn.functional.gelu(x + self.gamma * y.permute(0, 3, 1, 2))
+
+    network = Block()
+    path = tmp_path / "block.onnx"
+    out, macs, text, analysis = _run_and_import(network, (8, 5, 5), path, opset)
+    assert ("Erf" in {n.op_type for n in onnx.load(str(path)).graph.node}) == (opset < 20)
+    kinds = [r.type for r in analysis.layers]
+    assert kinds == [
+        "conv", "layernorm", "conv", "activation", "conv", "scale", "add", "activation"
+    ]  # fmt: skip
+    assert text.count("fn: gelu") == 2 and "type: layernorm}" in text
+    assert "{name: expand, type: conv, filters: 32, kernel: 1}" in text  # its bias added
+    assert analysis.layers[-1].output == tuple(out.shape[1:])
+    assert analysis.totals.params == sum(p.numel() for p in network.parameters())
+    assert analysis.totals.macs == macs
+    # By hand: depthwise 8·(49 + 1) = 400; norm 2·8; Linear 32·(8 + 1) = 288 and
+    # 8·(32 + 1) = 264; layer scale 8. MACs: 25 positions · (8·49 + 8·32 + 32·8).
+    assert analysis.totals.params == 400 + 16 + 288 + 264 + 8
+    assert analysis.totals.macs == 25 * (8 * 49 + 8 * 32 + 32 * 8)

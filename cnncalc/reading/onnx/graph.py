@@ -40,6 +40,9 @@ class Data(Record):
     shape: Shape
     view: str = ""
     groups: int = 0  # the groups of a grouped view
+    # A step of an activation written out elementwise (GELU as x·(1 + erf(x/√2))·0.5),
+    # which only the pattern's next operator reads.
+    pending: str = ""
 
 
 class View:
@@ -151,13 +154,20 @@ class Step:
     def tensor(self, index: int) -> Tensor:
         return self.walk.tensors[self.inputs[index]]
 
-    def data(self, index: int = 0, views: tuple[str, ...] = (View.PLAIN,)) -> Data:
-        """Input ``index``, a tensor of the network held in one of ``views``."""
+    def data(
+        self, index: int = 0, views: tuple[str, ...] = (View.PLAIN,), steps: tuple[str, ...] = ("",)
+    ) -> Data:
+        """Input ``index``, a tensor of the network held in one of ``views``, at one of
+        the ``steps`` of an activation written out ("": a layer's output)."""
         found = self.tensor(index)
         if not isinstance(found, Data):
             raise Unsupported("it computes on constants that are not shape arithmetic")
         if found.view not in views:
             raise Unsupported(f"it reads a {found.view} view of a tensor, not a layer's input")
+        if found.pending not in steps:
+            raise Unsupported(
+                f"it reads {found.pending} of a GELU written out, not a layer's output"
+            )
         return found
 
     def const(self, index: int) -> Const:

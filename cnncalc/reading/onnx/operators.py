@@ -16,9 +16,7 @@ from cnncalc.model.layers.multiply import broadcast
 from cnncalc.model.shapes import same_padding
 from cnncalc.reading.onnx import views
 from cnncalc.reading.onnx.graph import Const, Data, Operator, Step, Unsupported, View
-
-# Operators that act on each value alone read a tensor in these views and keep it.
-ELEMENTWISE_VIEWS = (View.PLAIN, View.CHANNELS_LAST)
+from cnncalc.reading.onnx.views import ELEMENTWISE_VIEWS, GELU_STEPS
 
 
 def _spatial_rank(x: Data) -> int:
@@ -221,8 +219,10 @@ def add(step: Step) -> None:
         return
     if len(data) == 1 and len(present) == 2:
         index = 0 if isinstance(present[0], Const) else 1
-        x = step.data(1 - index, views=(*ELEMENTWISE_VIEWS, View.SCALED))
-        if x.view == View.SCALED:
+        x = step.data(1 - index, views=(*ELEMENTWISE_VIEWS, View.SCALED), steps=("", *GELU_STEPS))
+        if x.pending:
+            views.gelu_plus_one(step, x, index)
+        elif x.view == View.SCALED:
             views.norm_shift(step, x, index)
         else:
             _bias(step, x, step.const(index))
@@ -256,11 +256,20 @@ def mul(step: Step) -> None:
     data = [t for t in present if isinstance(t, Data)]
     if len(data) == 1 and len(present) == 2:
         index = 0 if isinstance(present[0], Const) else 1
-        views.scale_by_constant(step, step.data(1 - index, views=ELEMENTWISE_VIEWS), index)
+        x = step.data(1 - index, views=ELEMENTWISE_VIEWS, steps=("", *GELU_STEPS))
+        if x.pending:
+            views.gelu_half(step, x, index)
+        else:
+            views.scale_by_constant(step, x, index)
         return
     if len(data) != len(present):
         raise Unsupported("it multiplies the network's data by constants")
-    data = [step.data(i) for i in range(len(step.inputs)) if step.has(i)]
+    inputs = [i for i in range(len(step.inputs)) if step.has(i)]
+    if views.gelu_product(
+        step, [step.data(i, views=ELEMENTWISE_VIEWS, steps=("", *GELU_STEPS)) for i in inputs]
+    ):
+        return
+    data = [step.data(i) for i in inputs]
     if broadcast([d.shape for d in data]) is None:
         raise Unsupported("its inputs do not broadcast: " + ", ".join(str(d.shape) for d in data))
     if not _silu(step, data):
@@ -589,6 +598,8 @@ OPERATORS: dict[str, Operator] = {
     "Cast": same_tensor,
     "Shape": shape,
     "Transpose": views.transpose,
+    "Div": views.divide,
+    "Erf": views.erf,
     "LayerNormalization": views.layernorm,
     "GroupNormalization": views.groupnorm,
     "Slice": views.data_slice,

@@ -18,6 +18,12 @@ from typing import Any
 
 from cnncalc.reading.onnx.graph import Const, Data, Step, Unsupported, View
 
+# Operators that act on each value alone read a tensor in these views and keep it.
+ELEMENTWISE_VIEWS = (View.PLAIN, View.CHANNELS_LAST)
+# GELU as PyTorch exports it before opset 20, x · (1 + erf(x / √2)) · 0.5: the steps
+# between its five nodes (Div, Erf, Add, Mul, Mul).
+GELU_STEPS = ("x / √2", "erf(x / √2)", "1 + erf(x / √2)", "x · (1 + erf(x / √2))")
+
 
 def onnx_dims(step: Step, x: Data) -> list[int]:
     """The tensor's dimensions as the graph holds them, the batch axis first."""
@@ -301,3 +307,57 @@ def split(step: Step) -> None:
     whole = step.emit("split", _split_settings(sizes), [x])
     for index, size in enumerate(sizes):
         step.set(index, Data(f"{whole.layer}.{index}", (size, *x.shape[1:])))
+
+
+def _step_of(x: Data, pending: str) -> Data:
+    return Data(x.layer, x.shape, x.view, x.groups, pending)
+
+
+def _scalar_is(step: Step, index: int, expected: float) -> bool:
+    value = step.const(index).value
+    return (
+        value is not None
+        and value.size == 1
+        and math.isclose(float(value.reshape(-1)[0]), expected, rel_tol=1e-6)
+    )
+
+
+def divide(step: Step) -> None:
+    """Div of the network's data: GELU's first step, x / √2."""
+    x = step.data(0, views=ELEMENTWISE_VIEWS)
+    if not (
+        step.has(1) and isinstance(step.tensor(1), Const) and _scalar_is(step, 1, math.sqrt(2))
+    ):
+        raise Unsupported("it divides the network's data")
+    step.set(0, _step_of(x, GELU_STEPS[0]))
+
+
+def erf(step: Step) -> None:
+    x = step.data(views=ELEMENTWISE_VIEWS, steps=GELU_STEPS[:1])
+    step.set(0, _step_of(x, GELU_STEPS[1]))
+
+
+def gelu_plus_one(step: Step, x: Data, index: int) -> None:
+    """1 + erf(x / √2)."""
+    if x.pending != GELU_STEPS[1] or not _scalar_is(step, index, 1.0):
+        raise Unsupported(f"it adds a constant to {x.pending} of a GELU written out")
+    step.set(0, _step_of(x, GELU_STEPS[2]))
+
+
+def gelu_product(step: Step, data: list[Data]) -> bool:
+    """x · (1 + erf(x / √2)), x the same tensor the Div read; False when not."""
+    if len(data) != 2 or {d.pending for d in data} != {"", GELU_STEPS[2]}:
+        return False
+    x, factor = sorted(data, key=lambda d: d.pending)
+    if (x.layer, x.view) != (factor.layer, factor.view):
+        raise Unsupported("it multiplies a GELU's erf term by another tensor")
+    step.set(0, _step_of(x, GELU_STEPS[3]))
+    return True
+
+
+def gelu_half(step: Step, x: Data, index: int) -> None:
+    """The last step, · 0.5: one GELU activation."""
+    if x.pending != GELU_STEPS[3] or not _scalar_is(step, index, 0.5):
+        raise Unsupported(f"it multiplies {x.pending} of a GELU written out by a constant")
+    out = step.emit("activation", {"fn": "gelu"}, [seen_as(x, View.PLAIN)])
+    step.set(0, seen_as(out, x.view))
