@@ -542,6 +542,38 @@ HOSTILE = [
         ),
         "node 'c' (Conv): as a conv layer:",
     ),
+    (
+        "split sizes that do not add up",
+        model_bytes(
+            [helper.make_node("Split", ["x", "sizes"], ["a", "b"], name="s", axis=1)],
+            [1, 4, 2, 2],
+            [ints("sizes", [1, 2])],
+        ),
+        "node 's' (Split): parts of [1, 2] channels for 2 outputs of 4",
+    ),
+    (
+        "an empty slice",
+        model_bytes(
+            [helper.make_node("Slice", ["x", "start", "end", "axis"], ["y"], name="s")],
+            [1, 4, 6, 6],
+            [ints("start", [5]), ints("end", [2]), ints("axis", [2])],
+        ),
+        "node 's' (Slice): it slices nothing of axis 2 (5 to 2 of 6)",
+    ),
+    (
+        "groups that do not divide the channels",
+        model_bytes(
+            [
+                helper.make_node(
+                    "GroupNormalization", ["x", "g", "b"], ["y"], name="gn", num_groups=3
+                )
+            ],
+            [1, 4, 2, 2],
+            [weight("g", 4), weight("b", 4)],
+            opset=21,
+        ),
+        "node 'gn' (GroupNormalization): as a groupnorm layer: groups must divide",
+    ),
 ]
 
 
@@ -1237,3 +1269,17 @@ def test_a_convnext_block_and_gelu_written_out_import_to_torchs_figures(
     # 8·(32 + 1) = 264; layer scale 8. MACs: 25 positions · (8·49 + 8·32 + 32·8).
     assert analysis.totals.params == 400 + 16 + 288 + 264 + 8
     assert analysis.totals.macs == 25 * (8 * 49 + 8 * 32 + 32 * 8)
+
+
+def test_layer_norm_of_a_vector_and_a_kept_spatial_max(onnx_file: Any) -> None:
+    nodes = [
+        helper.make_node("ReduceMax", ["x"], ["m"], name="max", axes=[2, 3], keepdims=1),
+        helper.make_node("Flatten", ["m"], ["f"], name="flat"),
+        helper.make_node("LayerNormalization", ["f", "g", "b"], ["y"], name="norm"),
+    ]
+    inits = [weight("g", 6), weight("b", 6)]
+    text, analysis = imported(onnx_file(model_bytes(nodes, [1, 6, 4, 4], inits, opset=17)))
+    assert "{name: max, type: global_pool, mode: max}" in text
+    assert "{name: norm, type: layernorm}" in text
+    # A scale and a shift for each of the vector's 6 values.
+    assert (row(analysis, "layernorm").output, analysis.totals.params) == ((6,), 12)
