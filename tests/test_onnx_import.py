@@ -1172,9 +1172,13 @@ def test_a_view_read_by_another_operator_is_unsupported(onnx_file: Any) -> None:
         helper.make_node("Slice", ["x", "s1", "e1", "axis"], ["b"], name="across"),
         helper.make_node("Add", ["a", "b"], ["y"], name="sum"),
     ]
-    inits = [ints("s0", [0]), ints("e0", [2]), ints("s1", [1]), ints("e1", [3]), ints("axis", [1])]
-    result = run_cli(["import", str(onnx_file(model_bytes(nodes, [1, 4, 2, 2], inits), "s.onnx"))])
-    assert "Slice ×1 (first: node 'across': channels 1 to 3 are not one part" in result.stderr
+    for second, third in ((1, 3), (2, 3)):
+        inits = [ints("s0", [0]), ints("e0", [2]), ints("s1", [second]), ints("e1", [third])]
+        inits.append(ints("axis", [1]))
+        path = onnx_file(model_bytes(nodes, [1, 4, 2, 2], inits), "s.onnx")
+        result = run_cli(["import", str(path)])
+        message = f"channels {second} to {third} are not one part of the split made before"
+        assert f"Slice ×1 (first: node 'across': {message}" in result.stderr
 
 
 @pytest.mark.filterwarnings("ignore")
@@ -1283,3 +1287,15 @@ def test_layer_norm_of_a_vector_and_a_kept_spatial_max(onnx_file: Any) -> None:
     assert "{name: norm, type: layernorm}" in text
     # A scale and a shift for each of the vector's 6 values.
     assert (row(analysis, "layernorm").output, analysis.totals.params) == ((6,), 12)
+
+
+def test_a_reshape_of_a_1d_map_to_itself_changes_nothing(onnx_file: Any) -> None:
+    # N×C×L to N×C×L has the shape of a group norm's first step with one group per
+    # channel; it is no step of anything: the relu reads the input itself.
+    nodes = [
+        helper.make_node("Reshape", ["x", "same"], ["r"], name="same"),
+        helper.make_node("Relu", ["r"], ["y"], name="relu"),
+    ]
+    _, analysis = imported(onnx_file(model_bytes(nodes, [1, 4, 9], [ints("same", [1, 4, 9])])))
+    assert [r.type for r in analysis.layers] == ["activation"]
+    assert analysis.layers[0].output == (4, 9)

@@ -68,6 +68,8 @@ def reshape_view(step: Step, x: Data, target: list[int]) -> bool:
     """A reshape that enters or leaves a view; False when it is neither."""
     n, c, spatial = step.walk.batch, x.shape[0], list(x.shape[1:])
     plain = [n, *x.shape]
+    if x.view == View.PLAIN and target == plain:
+        return False  # no change (a C×L map is already N×C×L, whatever follows)
     if x.view == View.PLAIN and len(target) == 3 + len(spatial) and spatial:
         groups = target[1]
         if (
@@ -277,7 +279,7 @@ def _channel_part(step: Step, x: Data, begin: int, end: int) -> None:
         whole = walk.add_layer(step, "split", _split_settings(sizes), [x], None)
         walk.channel_splits[x.layer] = (whole.layer, bounds)
     name, bounds = walk.channel_splits[x.layer]
-    if begin not in bounds or bounds.index(end) != bounds.index(begin) + 1:
+    if begin not in bounds or end not in bounds or bounds.index(end) != bounds.index(begin) + 1:
         raise Unsupported(
             f"channels {begin} to {end} are not one part of the split made before "
             f"(bounds {', '.join(map(str, bounds))})"
