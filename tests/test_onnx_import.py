@@ -321,7 +321,8 @@ def test_every_operator_of_the_tables_is_documented() -> None:
 
 def _squeeze_excitation_like() -> bytes:
     """Two Mul nodes by a constant and a LayerNormalization: uses of operators that no
-    cnncalc layer kind expresses (a scale by a constant; a norm not yet in the table)."""
+    cnncalc layer kind expresses (a scale by one shared constant; a norm over the last
+    axis of a channels-first map, its width)."""
     nodes = [
         helper.make_node("Conv", ["x", "w"], ["c"], name="conv"),
         helper.make_node("Mul", ["c", "k"], ["m1"], name="se1"),
@@ -344,7 +345,10 @@ def test_an_unsupported_operator_is_an_error_naming_it_its_node_and_count(
     assert "Mul ×2 (first: node 'se1': it multiplies the network's data by a constant)" in (
         result.stderr
     )
-    assert "LayerNormalization ×1 (first: node 'ln')" in result.stderr
+    assert (
+        "LayerNormalization ×1 (first: node 'ln': it normalises a channels-first tensor "
+        "from axis 3" in result.stderr
+    )
     assert "--skip-unsupported" in result.stderr
     assert not out.exists()
     shown = run_cli(["show", str(path)])
@@ -537,6 +541,38 @@ HOSTILE = [
             [weight("w", 1, 1, 3, 3)],
         ),
         "node 'c' (Conv): as a conv layer:",
+    ),
+    (
+        "split sizes that do not add up",
+        model_bytes(
+            [helper.make_node("Split", ["x", "sizes"], ["a", "b"], name="s", axis=1)],
+            [1, 4, 2, 2],
+            [ints("sizes", [1, 2])],
+        ),
+        "node 's' (Split): parts of [1, 2] channels for 2 outputs of 4",
+    ),
+    (
+        "an empty slice",
+        model_bytes(
+            [helper.make_node("Slice", ["x", "start", "end", "axis"], ["y"], name="s")],
+            [1, 4, 6, 6],
+            [ints("start", [5]), ints("end", [2]), ints("axis", [2])],
+        ),
+        "node 's' (Slice): it slices nothing of axis 2 (5 to 2 of 6)",
+    ),
+    (
+        "groups that do not divide the channels",
+        model_bytes(
+            [
+                helper.make_node(
+                    "GroupNormalization", ["x", "g", "b"], ["y"], name="gn", num_groups=3
+                )
+            ],
+            [1, 4, 2, 2],
+            [weight("g", 4), weight("b", 4)],
+            opset=21,
+        ),
+        "node 'gn' (GroupNormalization): as a groupnorm layer: groups must divide",
     ),
 ]
 
@@ -965,11 +1001,28 @@ def test_1d_and_3d_windows_import_to_torchs_figures(rank: int, tmp_path: Path) -
 # --- Mul and PRelu, exported by torch ------------------------------------------------------
 
 
+def _run_and_import(
+    network: Any, shape: tuple[int, ...], path: Path, opset: int | None = None
+) -> tuple[Any, int, str, Analysis]:
+    """Run ``network`` on one sample under torch's flop counter, export it (eval mode,
+    ``opset`` or the exporter's default) and import it: torch's output and MACs (FLOPs
+    halved), the written file and its analysis."""
+    import torch
+    from torch.utils.flop_counter import FlopCounterMode
+
+    example = torch.zeros(1, *shape)
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        out = network(example)
+    torch.onnx.export(network, example, str(path), dynamo=False, opset_version=opset)
+    text, analysis = imported(path)
+    return out, counter.get_total_flops() // 2, text, analysis
+
+
 @pytest.mark.filterwarnings("ignore")
 def test_a_squeeze_excitation_gate_and_prelus_import_to_torchs_figures(tmp_path: Path) -> None:
     torch = pytest.importorskip("torch")
     from torch import nn
-    from torch.utils.flop_counter import FlopCounterMode
 
     class Block(nn.Module):  # type: ignore[misc]
         def __init__(self) -> None:
@@ -989,21 +1042,16 @@ def test_a_squeeze_excitation_gate_and_prelus_import_to_torchs_figures(tmp_path:
 
     torch.manual_seed(0)
     network = Block()
-    example = torch.zeros(1, 8, 12, 12)
-    counter = FlopCounterMode(display=False)
-    with torch.no_grad(), counter:
-        out = network(example)
-    path = tmp_path / "se.onnx"
-    torch.onnx.export(network, example, str(path), dynamo=False)
-    text, analysis = imported(path)
+    out, macs, text, analysis = _run_and_import(network, (8, 12, 12), tmp_path / "se.onnx")
     assert "type: prelu, num_parameters: 8" in text
     assert "type: prelu}" in text
     products = [r for r in analysis.layers if r.type == "multiply"]
-    # The gate: 8×12×12 times 8×1×1 broadcasts to 8×12×12; then z · sigmoid(z).
-    assert [r.output for r in products] == [(8, 12, 12), (8, 12, 12)]
+    # The gate: 8×12×12 times 8×1×1 broadcasts to 8×12×12; z · sigmoid(z) is one SiLU.
+    assert [r.output for r in products] == [(8, 12, 12)]
+    assert "fn: silu" in text and text.count("fn: sigmoid") == 1  # the gate's
     assert analysis.layers[-1].output == tuple(out.shape[1:])
     assert analysis.totals.params == sum(p.numel() for p in network.parameters())
-    assert analysis.totals.macs == counter.get_total_flops() // 2
+    assert analysis.totals.macs == macs
     # By hand: conv 8·(8·9 + 1) = 584, slopes 8 + 1, 1×1 convs 2·(8 + 1) + 8·(2 + 1).
     assert analysis.totals.params == 584 + 9 + 18 + 24
 
@@ -1040,3 +1088,214 @@ def test_instance_norms_import_to_torchs_parameters(affine: bool, tmp_path: Path
     # By hand: a scale and a shift per channel when affine, none otherwise.
     assert (norm.output, norm.params) == ((4, 6, 6), 2 * 4 if affine else 0)
     assert analysis.totals.params == sum(p.numel() for p in network.parameters())
+
+
+# --- layers written as several nodes, and the operators of today's networks ------------
+
+
+def test_split_of_the_channels_and_its_parts(onnx_file: Any) -> None:
+    # Split into 2 and 4 channels (sizes as an input, opset 13+); a 1×1 conv of 3
+    # filters reads part 1, a relu part 0, and a concat joins them.
+    nodes = [
+        helper.make_node("Split", ["x", "sizes"], ["a", "b"], name="split", axis=1),
+        helper.make_node("Relu", ["a"], ["r"], name="relu"),
+        helper.make_node("Conv", ["b", "w"], ["c"], name="conv"),
+        helper.make_node("Concat", ["r", "c"], ["y"], name="cat", axis=1),
+    ]
+    inits = [ints("sizes", [2, 4]), weight("w", 3, 4, 1, 1)]
+    text, analysis = imported(onnx_file(model_bytes(nodes, [1, 6, 5, 5], inits)))
+    assert "{name: split, type: split, sizes: [2, 4]}" in text
+    assert "{name: relu, type: activation, input: split.0, fn: relu}" in text
+    assert "{name: conv, type: conv, input: split.1, filters: 3, kernel: 1, bias: false}" in text
+    conv = row(analysis, "conv")
+    # 3·4 = 12 params; 5·5·3·4 = 300 MACs; the concat has 2 + 3 channels.
+    assert (conv.params, conv.macs, analysis.layers[-1].output) == (12, 300, (5, 5, 5))
+    # opset 18: equal parts from num_outputs.
+    node = helper.make_node("Split", ["x"], ["a", "b", "c"], name="thirds", axis=1, num_outputs=3)
+    text, _ = imported(onnx_file(model_bytes([node], [1, 6, 2, 2], opset=18), "thirds.onnx"))
+    assert "{name: thirds, type: split, parts: 3}" in text
+
+
+def test_resize_of_1d_and_3d_tensors(onnx_file: Any) -> None:
+    node = helper.make_node("Resize", ["x", "", "scales"], ["y"], name="up", mode="linear")
+    scales = helper.make_tensor("scales", FLOAT, [3], [1, 1, 3])
+    text, analysis = imported(onnx_file(model_bytes([node], [1, 2, 7], [scales])))
+    assert "{name: up, type: upsample, mode: bilinear, scale: 3}" in text
+    assert analysis.layers[0].output == (2, 21)  # 7·3
+    node = helper.make_node("Resize", ["x", "", "", "sizes"], ["y"], name="up3", mode="nearest")
+    sizes = ints("sizes", [1, 2, 4, 6, 9])
+    text, analysis = imported(onnx_file(model_bytes([node], [1, 2, 2, 3, 3], [sizes]), "v.onnx"))
+    assert "{name: up3, type: upsample, size: [4, 6, 9]}" in text
+    assert analysis.layers[0].output == (2, 4, 6, 9)
+
+
+def test_group_normalization_of_opset_21_and_18(onnx_file: Any) -> None:
+    def graph(scales: int, opset: int) -> bytes:
+        node = helper.make_node(
+            "GroupNormalization", ["x", "s", "b"], ["y"], name="gn", num_groups=2
+        )
+        return model_bytes(
+            [node], [1, 6, 4, 4], [weight("s", scales), weight("b", scales)], opset=opset
+        )
+
+    text, analysis = imported(onnx_file(graph(6, 21)))
+    assert "{name: gn, type: groupnorm, groups: 2}" in text
+    assert row(analysis, "groupnorm").params == 2 * 6  # a scale and a shift per channel
+    # Opset 18's scale per group has no cnncalc form: torch's GroupNorm has none either.
+    result = run_cli(["import", str(onnx_file(graph(2, 18), "g18.onnx"))])
+    assert result.exit_code == 2
+    assert "GroupNormalization ×1 (first: node 'gn': 2 scales for 6 channels" in result.stderr
+
+
+def test_a_view_read_by_another_operator_is_unsupported(onnx_file: Any) -> None:
+    # A conv of a channels-last tensor would read W as its channels: refused.
+    nodes = [
+        helper.make_node("Transpose", ["x"], ["t"], name="to_last", perm=[0, 2, 3, 1]),
+        helper.make_node("Conv", ["t", "w"], ["y"], name="conv"),
+    ]
+    path = onnx_file(model_bytes(nodes, [1, 3, 5, 5], [weight("w", 2, 5, 1, 1)]))
+    result = run_cli(["import", str(path)])
+    assert result.exit_code == 2
+    assert "Conv ×1 (first: node 'conv': it reads a channels-last view of a tensor" in (
+        result.stderr
+    )
+    # A per-channel factor that is a computed constant, not a learned weight; and
+    # channel slices that cut across the parts of the first one.
+    factor = helper.make_node("Constant", [], ["k"], value=weight("kv", 3, 1, 1))
+    nodes = [factor, helper.make_node("Mul", ["x", "k"], ["y"], name="times")]
+    result = run_cli(["import", str(onnx_file(model_bytes(nodes, [1, 3, 5, 5]), "k.onnx"))])
+    assert "Mul ×1 (first: node 'times': it multiplies the network's data by a constant " in (
+        result.stderr
+    )
+    nodes = [
+        helper.make_node("Slice", ["x", "s0", "e0", "axis"], ["a"], name="first"),
+        helper.make_node("Slice", ["x", "s1", "e1", "axis"], ["b"], name="across"),
+        helper.make_node("Add", ["a", "b"], ["y"], name="sum"),
+    ]
+    for second, third in ((1, 3), (2, 3)):
+        inits = [ints("s0", [0]), ints("e0", [2]), ints("s1", [second]), ints("e1", [third])]
+        inits.append(ints("axis", [1]))
+        path = onnx_file(model_bytes(nodes, [1, 4, 2, 2], inits), "s.onnx")
+        result = run_cli(["import", str(path)])
+        message = f"channels {second} to {third} are not one part of the split made before"
+        assert f"Slice ×1 (first: node 'across': {message}" in result.stderr
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_shuffles_chunks_crops_norms_and_layer_scale_import_to_torchs_figures(
+    tmp_path: Path,
+) -> None:
+    torch = pytest.importorskip("torch")
+    from torch import nn
+
+    class Block(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(3, 8, 3, padding=1)
+            self.group = nn.GroupNorm(4, 8)
+            self.plain_group = nn.GroupNorm(2, 4, affine=False)
+            self.branch = nn.Conv2d(4, 4, 1)
+            self.shuffle = nn.ChannelShuffle(2)
+            self.sample = nn.LayerNorm([8, 6, 8])
+            self.gamma = nn.Parameter(torch.ones(8, 1, 1))
+            self.head = nn.Linear(8, 5)
+
+        def forward(self, x: Any) -> Any:
+            y = self.group(self.conv(x))
+            left, right = y.chunk(2, dim=1)
+            y = torch.cat([left, self.branch(self.plain_group(right))], dim=1)
+            # ShuffleNetV2's shuffle, written out as torchvision writes it.
+            n, c, h, w = y.shape
+            y = y.view(n, 2, c // 2, h, w).transpose(1, 2).contiguous().view(n, -1, h, w)
+            y = y[:, :, 1:-1, :]  # a crop of one row at the top and one at the bottom
+            y = self.gamma * self.sample(y)
+            return self.head(y.mean([2, 3]))
+
+    torch.manual_seed(0)
+    network = Block()
+    out, macs, text, analysis = _run_and_import(network, (3, 8, 8), tmp_path / "b.onnx", 17)
+    kinds = [r.type for r in analysis.layers]
+    assert kinds == [
+        "conv", "groupnorm", "split", "groupnorm", "conv", "concat", "channel_shuffle",
+        "crop", "layernorm", "scale", "global_pool", "flatten", "dense",
+    ]  # fmt: skip
+    assert "type: groupnorm, groups: 4}" in text
+    assert "type: groupnorm, input: Slice.1, groups: 2, affine: false}" in text
+    assert "type: channel_shuffle, groups: 2}" in text
+    assert "type: crop, amount: [[1, 1], [0, 0]]}" in text
+    assert "type: layernorm, over: sample}" in text
+    assert analysis.layers[-1].output == tuple(out.shape[1:])
+    assert analysis.totals.params == sum(p.numel() for p in network.parameters())
+    assert analysis.totals.macs == macs
+    # By hand: conv 8·(27 + 1) = 224; group norm 2·8; 1×1 conv 4·(4 + 1) = 20; the layer
+    # norm over 8×6×8 values 2·384 = 768; layer scale 8; linear 5·(8 + 1) = 45.
+    assert analysis.totals.params == 224 + 16 + 20 + 768 + 8 + 45
+
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("opset", [17, 20])
+def test_a_convnext_block_and_gelu_written_out_import_to_torchs_figures(
+    opset: int, tmp_path: Path
+) -> None:
+    # ConvNeXt's block as torchvision writes it: its layer norm and Linear layers on a
+    # channels-last map. Before opset 20 torch writes each GELU as Div, Erf, Add, Mul, Mul.
+    torch = pytest.importorskip("torch")
+    from torch import nn
+
+    class Block(nn.Module):  # type: ignore[misc]
+        def __init__(self) -> None:
+            super().__init__()
+            self.depthwise = nn.Conv2d(8, 8, 7, padding=3, groups=8)
+            self.norm = nn.LayerNorm(8)
+            self.expand = nn.Linear(8, 32)
+            self.reduce = nn.Linear(32, 8)
+            self.gamma = nn.Parameter(torch.full((8, 1, 1), 1e-6))
+
+        def forward(self, x: Any) -> Any:
+            y = self.depthwise(x).permute(0, 2, 3, 1)
+            y = self.reduce(nn.functional.gelu(self.expand(self.norm(y))))
+            return nn.functional.gelu(x + self.gamma * y.permute(0, 3, 1, 2))
+
+    network = Block()
+    path = tmp_path / "block.onnx"
+    out, macs, text, analysis = _run_and_import(network, (8, 5, 5), path, opset)
+    assert ("Erf" in {n.op_type for n in onnx.load(str(path)).graph.node}) == (opset < 20)
+    kinds = [r.type for r in analysis.layers]
+    assert kinds == [
+        "conv", "layernorm", "conv", "activation", "conv", "scale", "add", "activation"
+    ]  # fmt: skip
+    assert text.count("fn: gelu") == 2 and "type: layernorm}" in text
+    assert "{name: expand, type: conv, filters: 32, kernel: 1}" in text  # its bias added
+    assert analysis.layers[-1].output == tuple(out.shape[1:])
+    assert analysis.totals.params == sum(p.numel() for p in network.parameters())
+    assert analysis.totals.macs == macs
+    # By hand: depthwise 8·(49 + 1) = 400; norm 2·8; Linear 32·(8 + 1) = 288 and
+    # 8·(32 + 1) = 264; layer scale 8. MACs: 25 positions · (8·49 + 8·32 + 32·8).
+    assert analysis.totals.params == 400 + 16 + 288 + 264 + 8
+    assert analysis.totals.macs == 25 * (8 * 49 + 8 * 32 + 32 * 8)
+
+
+def test_layer_norm_of_a_vector_and_a_kept_spatial_max(onnx_file: Any) -> None:
+    nodes = [
+        helper.make_node("ReduceMax", ["x"], ["m"], name="max", axes=[2, 3], keepdims=1),
+        helper.make_node("Flatten", ["m"], ["f"], name="flat"),
+        helper.make_node("LayerNormalization", ["f", "g", "b"], ["y"], name="norm"),
+    ]
+    inits = [weight("g", 6), weight("b", 6)]
+    text, analysis = imported(onnx_file(model_bytes(nodes, [1, 6, 4, 4], inits, opset=17)))
+    assert "{name: max, type: global_pool, mode: max}" in text
+    assert "{name: norm, type: layernorm}" in text
+    # A scale and a shift for each of the vector's 6 values.
+    assert (row(analysis, "layernorm").output, analysis.totals.params) == ((6,), 12)
+
+
+def test_a_reshape_of_a_1d_map_to_itself_changes_nothing(onnx_file: Any) -> None:
+    # N×C×L to N×C×L has the shape of a group norm's first step with one group per
+    # channel; it is no step of anything: the relu reads the input itself.
+    nodes = [
+        helper.make_node("Reshape", ["x", "same"], ["r"], name="same"),
+        helper.make_node("Relu", ["r"], ["y"], name="relu"),
+    ]
+    _, analysis = imported(onnx_file(model_bytes(nodes, [1, 4, 9], [ints("same", [1, 4, 9])])))
+    assert [r.type for r in analysis.layers] == ["activation"]
+    assert analysis.layers[0].output == (4, 9)

@@ -33,10 +33,32 @@ NodeProto: TypeAlias = Any
 
 class Data(Record):
     """A tensor of the network: which layer computes it (or the input), its shape
-    without the batch axis."""
+    without the batch axis (channels first, as cnncalc holds it), and ``view``: how the
+    graph holds it when it does not, part of a pattern under way (see `View`)."""
 
     layer: str
     shape: Shape
+    view: str = ""
+    groups: int = 0  # the groups of a grouped view
+    # A step of an activation written out elementwise (GELU as x·(1 + erf(x/√2))·0.5),
+    # which only the pattern's next operator reads.
+    pending: str = ""
+
+
+class View:
+    """A tensor's views: exporters write some layers as several nodes (a permute to
+    channels-last and back around a layer norm; a reshape, transpose and reshape for a
+    channel shuffle), and the nodes between see the tensor so. Only the operators of the
+    pattern accept a view; any other is unsupported, never reading it as channels-first."""
+
+    PLAIN = ""
+    CHANNELS_LAST = "channels-last"  # N×H×W×C: Transpose(0, 2, 3, 1)
+    GROUPED = "grouped"  # N×g×C/g×H×W: a Reshape (a channel shuffle's first step)
+    SHUFFLED = "shuffled"  # N×C/g×g×H×W: a Transpose of the grouped view
+    GROUPS_FLAT = "grouped-flat"  # N×g×(C/g·H·W): a Reshape (a group norm's first step)
+    GROUP_NORMED = "group-normed"  # the flat groups, normalised per group
+    SCALED = "scaled"  # a norm's per-channel scale applied, its shift to come
+    ALL = (PLAIN, CHANNELS_LAST, GROUPED, SHUFFLED, GROUPS_FLAT, GROUP_NORMED, SCALED)
 
 
 class Const(Record):
@@ -132,10 +154,20 @@ class Step:
     def tensor(self, index: int) -> Tensor:
         return self.walk.tensors[self.inputs[index]]
 
-    def data(self, index: int = 0) -> Data:
+    def data(
+        self, index: int = 0, views: tuple[str, ...] = (View.PLAIN,), steps: tuple[str, ...] = ("",)
+    ) -> Data:
+        """Input ``index``, a tensor of the network held in one of ``views``, at one of
+        the ``steps`` of an activation written out ("": a layer's output)."""
         found = self.tensor(index)
         if not isinstance(found, Data):
             raise Unsupported("it computes on constants that are not shape arithmetic")
+        if found.view not in views:
+            raise Unsupported(f"it reads a {found.view} view of a tensor, not a layer's input")
+        if found.pending not in steps:
+            raise Unsupported(
+                f"it reads {found.pending} of a GELU written out, not a layer's output"
+            )
         return found
 
     def const(self, index: int) -> Const:
@@ -199,6 +231,10 @@ class Walk:
         self.weights: set[str] = set()
         # Pad layers that add zeros: input, and (top, left), (bottom, right).
         self.zero_pads: dict[str, tuple[Data, tuple[list[int], list[int]]]] = {}
+        # Channels sliced from a tensor: the split layer made for it and its bounds.
+        self.channel_splits: dict[str, tuple[str, list[int]]] = {}
+        # Norms whose per-channel scale was applied after them: was it learned?
+        self.norm_scales: dict[str, bool] = {}
 
     # --- reading the model ---------------------------------------------------------
 
@@ -296,6 +332,14 @@ class Walk:
             if name and name not in self.tensors:
                 self.unsupported(step, f"it reads {name!r}, which cnncalc does not follow")
                 return
+        copied = self.tensors.get(step.inputs[0]) if step.inputs else None
+        if step.op_type == "Identity" and isinstance(copied, Const):
+            # PyTorch stores equal initializers once and names the copies with Identity
+            # nodes: a copy of a weight is a weight, whatever its size.
+            step.set(0, copied)
+            if step.inputs[0] in self.weights:
+                self.weights.add(step.outputs[0])
+            return
         operator = self.operators.get(step.op_type)
         fold = self.folds.get(step.op_type)
         foldable = fold is not None and self.foldable(step)

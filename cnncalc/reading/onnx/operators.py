@@ -14,7 +14,9 @@ from typing import Any
 
 from cnncalc.model.layers.multiply import broadcast
 from cnncalc.model.shapes import same_padding
-from cnncalc.reading.onnx.graph import Const, Data, Operator, Step, Unsupported
+from cnncalc.reading.onnx import views
+from cnncalc.reading.onnx.graph import Const, Data, Operator, Step, Unsupported, View
+from cnncalc.reading.onnx.views import ELEMENTWISE_VIEWS, GELU_STEPS
 
 
 def _spatial_rank(x: Data) -> int:
@@ -188,8 +190,17 @@ def gemm(step: Step) -> None:
 
 
 def matmul(step: Step) -> None:
-    x = _flat(step, step.data())
+    x = step.data(views=(View.PLAIN, View.CHANNELS_LAST))
     dims = step.const(1).dims
+    if x.view == View.CHANNELS_LAST:
+        # A Linear on a channels-last map (ConvNeXt): the same products as a 1×1 conv.
+        if len(dims) != 2 or dims[0] != x.shape[0]:
+            raise Unsupported(f"a product of a channels-last {x.shape} and {dims}")
+        settings = {"filters": dims[1], "kernel": 1, "bias": False}
+        out = step.emit("conv", settings, [views.seen_as(x, View.PLAIN)])
+        step.set(0, views.seen_as(out, View.CHANNELS_LAST))
+        return
+    x = _flat(step, x)
     if len(dims) != 2 or dims[0] != x.shape[0]:
         raise Unsupported(f"a product of {x.shape} and {dims}, not a dense layer's")
     step.emit("dense", {"units": dims[1], "bias": False}, [x])
@@ -201,41 +212,86 @@ def add(step: Step) -> None:
     if len(data) == len(present):
         if len({d.shape for d in data}) != 1:
             raise Unsupported("its inputs broadcast: " + ", ".join(str(d.shape) for d in data))
-        step.emit("add", {}, data)
+        if len({d.view for d in data}) != 1 or data[0].view not in ELEMENTWISE_VIEWS:
+            raise Unsupported("it adds tensors held in different layouts")
+        out = step.emit("add", {}, [views.seen_as(d, View.PLAIN) for d in data])
+        step.set(0, views.seen_as(out, data[0].view))
         return
     if len(data) == 1 and len(present) == 2:
-        _bias(step, data[0], next(t for t in present if isinstance(t, Const)))
+        index = 0 if isinstance(present[0], Const) else 1
+        x = step.data(1 - index, views=(*ELEMENTWISE_VIEWS, View.SCALED), steps=("", *GELU_STEPS))
+        if x.pending:
+            views.gelu_plus_one(step, x, index)
+        elif x.view == View.SCALED:
+            views.norm_shift(step, x, index)
+        else:
+            _bias(step, x, step.const(index))
         return
     raise Unsupported("it adds constants to the network's data")
 
 
 def _bias(step: Step, x: Data, constant: Const) -> None:
-    """MatMul then Add of a vector is a dense layer with its bias, as exporters split it."""
+    """MatMul then Add of a vector is a dense layer with its bias, as exporters split it
+    (a 1×1 conv's, on a channels-last map)."""
     layers = step.walk.layers
     last = layers[-1] if layers else None
+    kind, size = ("conv", "filters") if x.view == View.CHANNELS_LAST else ("dense", "units")
     if (
         last is None
         or last.name != x.layer
-        or last.type_name != "dense"
+        or last.type_name != kind
         or last.settings.get("bias") is not False
-        or math.prod(constant.dims) != last.settings["units"]
+        or math.prod(constant.dims) != last.settings[size]
     ):
-        raise Unsupported("it adds a constant that is not the bias of the dense layer before it")
+        raise Unsupported(f"it adds a constant that is not the bias of the {kind} layer before it")
     del last.settings["bias"]
     step.set(0, x)
 
 
 def mul(step: Step) -> None:
-    """A product of two data tensors: `multiply` (a squeeze-and-excitation gate, SiLU
-    written as x · sigmoid(x)). A product with a constant is a scale cnncalc does not
-    express here."""
+    """A product of two data tensors: `multiply` (a squeeze-and-excitation gate), or
+    SiLU when it is x · sigmoid(x). A product with a learned per-channel constant: a
+    layer scale, or the scale of a norm written without one."""
     present = [step.tensor(i) for i in range(len(step.inputs)) if step.has(i)]
     data = [t for t in present if isinstance(t, Data)]
+    if len(data) == 1 and len(present) == 2:
+        index = 0 if isinstance(present[0], Const) else 1
+        x = step.data(1 - index, views=ELEMENTWISE_VIEWS, steps=("", *GELU_STEPS))
+        if x.pending:
+            views.gelu_half(step, x, index)
+        else:
+            views.scale_by_constant(step, x, index)
+        return
     if len(data) != len(present):
-        raise Unsupported("it multiplies the network's data by a constant")
+        raise Unsupported("it multiplies the network's data by constants")
+    inputs = [i for i in range(len(step.inputs)) if step.has(i)]
+    if views.gelu_product(
+        step, [step.data(i, views=ELEMENTWISE_VIEWS, steps=("", *GELU_STEPS)) for i in inputs]
+    ):
+        return
+    data = [step.data(i) for i in inputs]
     if broadcast([d.shape for d in data]) is None:
         raise Unsupported("its inputs do not broadcast: " + ", ".join(str(d.shape) for d in data))
-    step.emit("multiply", {}, data)
+    if not _silu(step, data):
+        step.emit("multiply", {}, data)
+
+
+def _silu(step: Step, data: list[Data]) -> bool:
+    """x · sigmoid(x), the sigmoid read by nothing else: one SiLU activation."""
+    walk = step.walk
+    last = walk.layers[-1] if walk.layers else None
+    if len(data) != 2 or last is None or last.settings != {"fn": "sigmoid"}:
+        return False
+    for gate, x in ((0, 1), (1, 0)):
+        if (
+            data[gate].layer == last.name
+            and last.reads == (data[x].layer,)
+            and walk.readers.get(step.inputs[gate], 0) == 1
+        ):
+            walk.drop_last_layer()
+            step.emit("activation", {"fn": "silu"}, [data[x]])
+            return True
+    return False
 
 
 def prelu(step: Step) -> None:
@@ -264,7 +320,12 @@ def concat(step: Step) -> None:
 
 
 def _reshape_to(step: Step, x: Data, target: list[int]) -> None:
-    """Reshapes that flatten, or change nothing, are layers cnncalc has."""
+    """Reshapes that flatten, or change nothing, are layers cnncalc has; others may
+    enter or leave a view (a channel shuffle, a group norm under way)."""
+    if views.reshape_view(step, x, target):
+        return
+    if x.view != View.PLAIN:
+        raise Unsupported(f"it reshapes a {x.view} view of a tensor to {target}")
     if target == [step.walk.batch, *x.shape]:
         step.set(0, x)
     elif target == [step.walk.batch, math.prod(x.shape)]:
@@ -277,8 +338,8 @@ def _reshape_to(step: Step, x: Data, target: list[int]) -> None:
 
 
 def reshape(step: Step) -> None:
-    x = step.data()
-    full = [step.walk.batch, *x.shape]
+    x = step.data(views=tuple(View.ALL))
+    full = views.onnx_dims(step, x)
     target = step.ints(1)
     if not step.attribute("allowzero", 0):
         target = [full[i] if t == 0 and i < len(full) else t for i, t in enumerate(target)]
@@ -345,6 +406,9 @@ def batchnorm(step: Step) -> None:
 def instancenorm(step: Step) -> None:
     """Its scale and shift are inputs: stored weights (initializers) when learned;
     constants computed in the graph when not (torch's default, affine=False)."""
+    if step.data(views=tuple(View.ALL)).view == View.GROUPS_FLAT:
+        views.group_instancenorm(step)
+        return
     x = step.data()
     for index in (1, 2):
         step.const(index)
@@ -354,7 +418,9 @@ def instancenorm(step: Step) -> None:
 
 def _activation(fn: str) -> Operator:
     def activation(step: Step) -> None:
-        step.emit("activation", {"fn": fn}, [step.data()])
+        x = step.data(views=ELEMENTWISE_VIEWS)
+        out = step.emit("activation", {"fn": fn}, [views.seen_as(x, View.PLAIN)])
+        step.set(0, views.seen_as(out, x.view))
 
     return activation
 
@@ -406,8 +472,7 @@ def pad(step: Step) -> None:
 
 def resize(step: Step) -> None:
     x = step.data()
-    if len(x.shape) != 3:
-        raise Unsupported("its input is not C×H×W")
+    rank = _spatial_rank(x)
     mode = step.attribute("mode", b"nearest")
     mode = mode.decode() if isinstance(mode, bytes) else str(mode)
     modes = {"nearest": "nearest", "linear": "bilinear", "bilinear": "bilinear"}
@@ -418,27 +483,49 @@ def resize(step: Step) -> None:
     scales_index = 1 if step.op_type == "Upsample" else 2
     if step.op_type == "Resize" and step.has(3):
         sizes = step.ints(3)
-        if sizes[:2] != [step.walk.batch, x.shape[0]] or len(sizes) != 4:
-            raise Unsupported(f"sizes {sizes} change more than height and width")
+        if sizes[:2] != [step.walk.batch, x.shape[0]] or len(sizes) != 2 + rank:
+            raise Unsupported(f"sizes {sizes} change more than the spatial axes")
         settings["size"] = sizes[2:]
     else:
         if step.has(scales_index):
             scales = [float(s) for s in step.value(scales_index).reshape(-1)]
         else:
             scales = [float(s) for s in step.attribute("scales", [])]
-        if len(scales) != 4 or scales[:2] != [1.0, 1.0]:
-            raise Unsupported(f"scales {scales} change more than height and width")
+        if len(scales) != 2 + rank or scales[:2] != [1.0, 1.0]:
+            raise Unsupported(f"scales {scales} change more than the spatial axes")
         if all(s.is_integer() for s in scales[2:]):
             settings["scale"] = _compact([int(s) for s in scales[2:]])
         else:  # ONNX's output size is floor(input · scale)
-            settings["size"] = [math.floor(x.shape[1 + i] * scales[2 + i]) for i in range(2)]
+            settings["size"] = [math.floor(x.shape[1 + i] * scales[2 + i]) for i in range(rank)]
     step.emit("upsample", settings, [x])
 
 
 def dropout(step: Step) -> None:
-    x = step.data()
+    x = step.data(views=ELEMENTWISE_VIEWS)
     rate = float(step.value(1).reshape(-1)[0]) if step.has(1) else step.attribute("ratio", 0.5)
-    step.emit("dropout", {"rate": rate} if rate != 0.5 else {}, [x])
+    out = step.emit(
+        "dropout", {"rate": rate} if rate != 0.5 else {}, [views.seen_as(x, View.PLAIN)]
+    )
+    step.set(0, views.seen_as(out, x.view))
+
+
+def _reduce(mode: str) -> Operator:
+    """A mean or max over every spatial axis (`x.mean([2, 3])`): a global pool, then a
+    flatten when the axes are not kept."""
+
+    def reduce(step: Step) -> None:
+        x = step.data()
+        rank = 1 + len(x.shape)
+        axes = step.ints(1) if step.has(1) else step.attribute("axes", None)
+        if axes is None or sorted(a % rank for a in axes) != list(range(2, rank)):
+            raise Unsupported(f"it reduces axes {axes}, not every spatial axis")
+        if step.attribute("keepdims", 1):
+            step.emit("global_pool", {"mode": mode}, [x])
+            return
+        pooled = step.walk.add_layer(step, "global_pool", {"mode": mode}, [x], None)
+        step.emit("flatten", {}, [pooled])
+
+    return reduce
 
 
 def lrn(step: Step) -> None:
@@ -453,15 +540,14 @@ def lrn(step: Step) -> None:
 
 def same_tensor(step: Step) -> None:
     """Identity and Cast change no figure: the output is the input."""
-    step.set(0, step.data())
+    step.set(0, step.data(views=tuple(View.ALL)))
 
 
 def shape(step: Step) -> None:
     """The shape of a data tensor: a constant, with the batch size the model declares."""
     import numpy as np
 
-    x = step.data()
-    full = [step.walk.batch, *x.shape]
+    full = views.onnx_dims(step, step.data(views=tuple(View.ALL)))
     start, end = step.attribute("start", 0), step.attribute("end", None)
     step.set(0, Const((len(full[start:end]),), np.array(full[start:end], dtype=np.int64)))
 
@@ -511,5 +597,14 @@ OPERATORS: dict[str, Operator] = {
     "Identity": same_tensor,
     "Cast": same_tensor,
     "Shape": shape,
+    "Transpose": views.transpose,
+    "Div": views.divide,
+    "Erf": views.erf,
+    "LayerNormalization": views.layernorm,
+    "GroupNormalization": views.groupnorm,
+    "Slice": views.data_slice,
+    "Split": views.split,
+    "ReduceMean": _reduce("avg"),
+    "ReduceMax": _reduce("max"),
     **{op_type: _activation(fn) for op_type, fn in ACTIVATIONS.items()},
 }

@@ -1,0 +1,148 @@
+"""Today's torchvision networks, exported to ONNX by torch and imported: exact figures.
+
+Each network is torchvision's own (weights=None), exported once per session in training
+mode so that its batch norms stay nodes, and imported by `cnncalc import`. The expected
+figures are torch's count of the same module: its parameters (per-module sum), its
+running statistics, and its multiply-accumulates from torch's FlopCounterMode (FLOPs
+halved, as docs/figures.md counts: conv, transposed conv and matrix products only).
+Where a bundled file describes the same network, its figures must match too.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+import warnings
+from typing import Any
+
+import pytest
+
+pytest.importorskip("onnx")
+torch = pytest.importorskip("torch")
+
+from conftest import run_cli  # noqa: E402
+
+from cnncalc.figures.analysis import Analysis, analyse  # noqa: E402
+from cnncalc.reading import catalog  # noqa: E402
+from cnncalc.reading.architecture import load_file  # noqa: E402
+
+
+class Network:
+    def __init__(self, builder: str, shape: tuple[int, ...], bundled: str | None, batch: int = 1):
+        self.builder = builder
+        self.shape = shape  # one sample's input, without the batch axis
+        self.bundled = bundled  # the bundled file of the same network, if any
+        # Inception's auxiliary head normalises a 1×1 map: training mode needs two samples.
+        self.batch = batch
+
+
+NETWORKS = [
+    Network("efficientnet_b0", (3, 224, 224), "efficientnet_b0"),
+    Network("mobilenet_v3_small", (3, 224, 224), "mobilenet_v3_small"),
+    Network("convnext_tiny", (3, 224, 224), "convnext_tiny"),
+    Network("shufflenet_v2_x1_0", (3, 224, 224), "shufflenet_v2_x1_0"),
+    Network("inception_v3", (3, 299, 299), "inception_v3", batch=2),
+    Network("r3d_18", (3, 16, 112, 112), "r3d_18"),
+]
+
+
+def build(network: Network) -> Any:
+    # torchvision's meta registrations need a torch build it may not match; counting
+    # and exporting do not use them.
+    sys.modules.setdefault(
+        "torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations")
+    )
+    torchvision = pytest.importorskip("torchvision")
+    models = torchvision.models
+    options: dict[str, Any] = (
+        {"aux_logits": True, "init_weights": False} if network.builder == "inception_v3" else {}
+    )
+    builder = getattr(models, network.builder, None) or getattr(models.video, network.builder)
+    torch.manual_seed(0)
+    module = builder(weights=None, **options)
+    # A training-mode export samples stochastic depth's mask (RandomUniformLike): at
+    # rate 0 the block is its plain sum, as at inference; its figures are the same.
+    for part in module.modules():
+        if type(part).__name__ == "StochasticDepth":
+            part.p = 0.0
+    return module
+
+
+class Exported:
+    def __init__(self, text: str, analysis: Analysis, counted: dict[str, int]) -> None:
+        self.text = text
+        self.analysis = analysis
+        self.counted = counted
+
+
+@pytest.fixture(scope="module", params=NETWORKS, ids=[n.builder for n in NETWORKS])
+def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from torch.utils.flop_counter import FlopCounterMode
+
+    network: Network = request.param
+    module = build(network)
+    module.train(True)
+    example = torch.zeros(network.batch, *network.shape)
+    counter = FlopCounterMode(display=False)
+    with torch.no_grad(), counter:
+        module(example)
+    statistics = sum(
+        b.numel() for n, b in module.named_buffers() if n.endswith(("running_mean", "running_var"))
+    )
+    counted = {
+        "params": sum(p.numel() for p in module.parameters()),
+        "non_trainable": statistics,
+        "macs": counter.get_total_flops() // 2 // network.batch,
+    }
+    folder = tmp_path_factory.mktemp(network.builder)
+    path = folder / f"{network.builder}.onnx"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the exporter's deprecation notices
+        torch.onnx.export(
+            module, example, str(path), dynamo=False, training=torch.onnx.TrainingMode.TRAINING
+        )
+    out = path.with_suffix(".yaml")
+    result = run_cli(["import", str(path), "-o", str(out)])
+    path.unlink()
+    assert result.exit_code == 0, result.output
+    return network, Exported(out.read_text(encoding="utf-8"), analyse(load_file(out)), counted)
+
+
+def test_the_import_has_torchs_figures(exported: tuple[Network, Exported]) -> None:
+    network, found = exported
+    totals = found.analysis.totals
+    assert (totals.params, totals.non_trainable, totals.macs) == (
+        found.counted["params"],
+        found.counted["non_trainable"],
+        found.counted["macs"],
+    )
+    if network.bundled is not None:
+        bundled = analyse(catalog.load(network.bundled)).totals
+        assert (totals.params, totals.macs) == (bundled.params, bundled.macs)
+
+
+# What each network's import must hold, written from torchvision's source: the layers
+# that carry its design, as cnncalc's kinds.
+SIGNATURES = {
+    # MBConv: SiLU everywhere, a squeeze-and-excitation gate per block (16 blocks).
+    "efficientnet_b0": {"fn: silu": None, "type: multiply": 16},
+    # 9 of 11 inverted residual blocks have a hard-sigmoid gate; hard swish elsewhere.
+    "mobilenet_v3_small": {"fn: hardswish": None, "fn: hardsigmoid": 9, "type: multiply": 9},
+    # 18 blocks of layer scale; LayerNorm2d in the stem, 3 downsamplings, the head, and
+    # one per block: 23 layer norms over the channels.
+    "convnext_tiny": {"type: scale": 18, "type: layernorm": 23, "fn: gelu": 18},
+    # 16 blocks, each ending in a shuffle of 2 groups; 13 split their input in two.
+    "shufflenet_v2_x1_0": {"type: channel_shuffle, groups: 2": 16, "type: split, parts: 2": 13},
+    # The auxiliary classifier included: 2 dense layers (fc and AuxLogits.fc).
+    "inception_v3": {"type: dense": 2, "AuxLogits.fc": None},
+    "r3d_18": {"kernel: [3, 7, 7]": 1, "type: batchnorm": 20},
+}
+
+
+def test_the_import_holds_the_networks_design(exported: tuple[Network, Exported]) -> None:
+    network, found = exported
+    for needle, count in SIGNATURES[network.builder].items():
+        assert needle in found.text, needle
+        if count is not None:
+            assert found.text.count(needle) == count, needle
+    assert "skipped" not in found.text
