@@ -1,11 +1,11 @@
-"""Today's torchvision networks, exported to ONNX by torch and imported: exact figures.
+"""torchvision's networks, exported to ONNX by torch and imported: exact figures.
 
 Each network is torchvision's own (weights=None), exported once per session in training
 mode so that its batch norms stay nodes, and imported by `cnncalc import`. The expected
 figures are torch's count of the same module: its parameters (per-module sum), its
 running statistics, and its multiply-accumulates from torch's FlopCounterMode (FLOPs
 halved, as docs/figures.md counts: conv, transposed conv and matrix products only).
-Where a bundled file describes the same network, its figures must match too.
+Every bundled file built as torchvision's is here, and the import must give its figures.
 """
 
 from __future__ import annotations
@@ -43,6 +43,16 @@ NETWORKS = [
     Network("shufflenet_v2_x1_0", (3, 224, 224), "shufflenet_v2_x1_0"),
     Network("inception_v3", (3, 299, 299), "inception_v3", batch=2),
     Network("r3d_18", (3, 16, 112, 112), "r3d_18"),
+    Network("alexnet", (3, 224, 224), "alexnet_torchvision"),
+    Network("vgg16", (3, 224, 224), "vgg16"),
+    Network("vgg19", (3, 224, 224), "vgg19"),
+    Network("resnet18", (3, 224, 224), "resnet18"),
+    Network("resnet34", (3, 224, 224), "resnet34"),
+    Network("resnet50", (3, 224, 224), "resnet50"),
+    Network("mobilenet_v2", (3, 224, 224), "mobilenet_v2"),
+    Network("googlenet", (3, 224, 224), "googlenet"),
+    Network("squeezenet1_0", (3, 224, 224), "squeezenet1_0"),
+    Network("densenet121", (3, 224, 224), "densenet121"),
 ]
 
 
@@ -54,9 +64,10 @@ def build(network: Network) -> Any:
     )
     torchvision = pytest.importorskip("torchvision")
     models = torchvision.models
-    options: dict[str, Any] = (
-        {"aux_logits": True, "init_weights": False} if network.builder == "inception_v3" else {}
-    )
+    options: dict[str, Any] = {
+        "inception_v3": {"aux_logits": True, "init_weights": False},
+        "googlenet": {"aux_logits": False, "init_weights": False},
+    }.get(network.builder, {})
     builder = getattr(models, network.builder, None) or getattr(models.video, network.builder)
     torch.manual_seed(0)
     module = builder(weights=None, **options)
@@ -108,6 +119,13 @@ def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     return network, Exported(out.read_text(encoding="utf-8"), analyse(load_file(out)), counted)
 
 
+def test_every_torchvision_family_network_is_exported() -> None:
+    exported = {network.bundled for network in NETWORKS}
+    for name in catalog.names():
+        if "torchvision.models" in str(catalog.load(name).description or ""):
+            assert name in exported, name
+
+
 def test_the_import_has_torchs_figures(exported: tuple[Network, Exported]) -> None:
     network, found = exported
     totals = found.analysis.totals
@@ -136,6 +154,27 @@ SIGNATURES = {
     # The auxiliary classifier included: 2 dense layers (fc and AuxLogits.fc).
     "inception_v3": {"type: dense": 2, "AuxLogits.fc": None},
     "r3d_18": {"kernel: [3, 7, 7]": 1, "type: batchnorm": 20},
+    # 5 convs, 3 linear layers.
+    "alexnet": {"type: conv": 5, "type: dense": 3},
+    # 13 and 16 convs, 3 linear layers.
+    "vgg16": {"type: conv": 13, "type: dense": 3},
+    "vgg19": {"type: conv": 16, "type: dense": 3},
+    # The stem, two convs per basic block (8, 16) or three per bottleneck (16), and a
+    # 1×1 shortcut conv in each stage that changes shape (3, 3, 4); one add per block.
+    "resnet18": {"type: conv": 1 + 2 * 8 + 3, "type: batchnorm": 20, "type: add": 8},
+    "resnet34": {"type: conv": 1 + 2 * 16 + 3, "type: add": 16},
+    "resnet50": {"type: conv": 1 + 3 * 16 + 4, "type: add": 16},
+    # Stem, 17 inverted residuals (the first without expansion: 2 convs, the rest 3), the
+    # last 1×1 conv; ReLU6 after each conv but the projections; 10 blocks keep their shape
+    # and add their input.
+    "mobilenet_v2": {"type: conv": 1 + 2 + 16 * 3 + 1, "fn: relu6": 35, "type: add": 10},
+    # 3 stem convs and 9 Inception modules of 6 convs, each concatenating its 4 branches.
+    "googlenet": {"type: conv": 3 + 9 * 6, "type: concat": 9},
+    # conv1, 8 Fire modules (squeeze, expand 1×1, expand 3×3, concat), the final conv.
+    "squeezenet1_0": {"type: conv": 1 + 8 * 3 + 1, "type: concat": 8},
+    # conv0, 58 dense layers of two convs (6 + 12 + 24 + 16), 3 transitions; a batch
+    # norm before every conv but conv0's after it, and the final one.
+    "densenet121": {"type: conv": 1 + 2 * 58 + 3, "type: batchnorm": 121},
 }
 
 
