@@ -146,3 +146,14 @@ def test_list_keeps_every_name_and_count_whole(width: int) -> None:
         assert any(
             line.split()[:1] == [entry["name"]] and params in line.split() for line in lines
         ), entry["name"]
+
+
+def test_explain_below_sixty_columns_still_prints_every_value() -> None:
+    text = table(["explain", "lenet5", "C3"], 40)
+    (layer,) = data(["explain", "lenet5", "C3"])["layers"]
+    values = [f"{step['value']:,}" for step in layer["steps"]]
+    # LeNet-5 paper: C3 has 1,516 trainable parameters and 151,600 connections.
+    assert "1,516" in values and "151,600" in values
+    ends = [line.split()[-1] for line in text.splitlines() if line.split()]
+    for value in values:
+        assert value in ends  # each value closes its figure's line, whole
