@@ -127,7 +127,7 @@ def test_internal_error_is_one_line_with_its_own_status() -> None:
     code = (
         "import cnncalc.figures.analysis as a\n"
         "def boom(*args, **kwargs): raise ZeroDivisionError('planted')\n"
-        "a._row = boom\n"
+        "a._field = boom\n"
         "from cnncalc.console import main\n"
         "raise SystemExit(main(['show', 'lenet5']))\n"
     )

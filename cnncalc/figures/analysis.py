@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import Any
 
 from cnncalc.errors import CnncalcError, Diagnostic
 from cnncalc.figures import memory
-from cnncalc.figures.conventions import DEFAULT_COUNT, Convention, convention
+from cnncalc.figures.conventions import DEFAULT_COUNT, convention
 from cnncalc.model import receptive
 from cnncalc.model.graph import evaluation_order, parts, tensor
 from cnncalc.model.layers import LayerError, Note, Shape
@@ -152,15 +153,24 @@ def analyse(
     value_bytes = memory.bytes_per_value(dtype)
     counting = convention(count)
     bits = limits.current().figure_bits
-    order = [arch.layers[index] for index in evaluation_order(arch)]
+    named_parts = parts(arch)  # a split's parts, NAME.0, NAME.1, ...: views of its output
+    order = [arch.layers[index] for index in evaluation_order(arch, named_parts)]
 
     shapes = dict(arch.network_inputs)
+    sizes = {name: units(shape) * value_bytes for name, shape in arch.network_inputs}  # bytes
     fields = {name: receptive.input_field(shape) for name, shape in shapes.items()}
     facts: dict[str, dict[str, Any]] = {}  # per layer: its row's fields, by name
     warnings: list[Diagnostic] = []
     for layer in order:
-        input_shapes = tuple([shapes[name] for name in layer.inputs])
-        row, window, notes = _row(arch, layer, input_shapes, counting, value_bytes)
+        kind = layer.kind
+        input_shapes = tuple(map(shapes.__getitem__, layer.inputs))
+        notes: list[Note] = []
+        try:
+            computed = kind.compute(input_shapes, notes)
+        except LayerError as exc:
+            raise CnncalcError(
+                arch.source, layer.position_of(exc.field), f"layer {layer.name!r}: {exc.message}"
+            ) from None
         for note in notes:
             warning = Diagnostic(
                 arch.source, layer.position_of(note.field), f"layer {layer.name!r}: {note.message}"
@@ -168,36 +178,79 @@ def analyse(
             if strict:
                 raise warning.as_error()
             warnings.append(warning)
-        read = layer.inputs[: len(layer.inputs) - layer.kind.references()]
-        field = receptive.union([receptive.through(window, fields[n]) for n in read])
-        row["receptive_field"], row["jump"] = receptive.measures(field, row["output"])
-        _check_magnitude(arch, layer, _largest(row), bits)
-        facts[layer.name] = row
-        shapes[layer.name] = row["output"]
+        output, figures = computed.output, computed.figures
+        ops = counting.figure(kind, input_shapes, output, figures)  # frozen ones count too
+        if not layer.trainable:
+            figures = replace(
+                figures, params=0, non_trainable=figures.params + figures.non_trainable
+            )
+        field = _field(layer, computed.window, fields)
+        receptive_field, jump = receptive.measures(field, output)
+        neurons = units(output)
+        activation_bytes = neurons * value_bytes
+        largest = max(
+            activation_bytes,
+            ops,
+            figures.params,
+            figures.non_trainable,
+            figures.params_unshared,
+            figures.params_dense,
+            figures.connections,
+            figures.macs,
+            *(receptive_field or ()),
+            *(jump or ()),
+        )  # the output's sizes and the neurons are at most the activation bytes
+        if largest.bit_length() > bits:
+            raise _too_large(arch, layer)
+        facts[layer.name] = {
+            "name": layer.name,
+            "type": kind.type_name,
+            "inputs": layer.inputs,
+            "input_shapes": input_shapes,
+            "output": output,
+            "neurons": neurons,
+            "params": figures.params,
+            "non_trainable": figures.non_trainable,
+            "params_unshared": figures.params_unshared,
+            "params_dense": figures.params_dense,
+            "connections": figures.connections,
+            "macs": figures.macs,
+            "receptive_field": receptive_field,
+            "jump": jump,
+            "activation_bytes": activation_bytes,
+            "ops": ops,
+        }
+        shapes[layer.name] = output
+        sizes[layer.name] = activation_bytes
         fields[layer.name] = field
-        if layer.kind.outputs():  # a split: its parts are read by name
-            for i, part in enumerate(layer.kind.part_shapes(input_shapes[0])):
+        if named_parts and kind.outputs():  # a split: its parts are read by name
+            for i, part in enumerate(kind.part_shapes(input_shapes[0])):
                 shapes[f"{layer.name}.{i}"], fields[f"{layer.name}.{i}"] = part, field
 
-    sizes = {name: row["activation_bytes"] for name, row in facts.items()}
-    sizes.update({name: units(shape) * value_bytes for name, shape in arch.network_inputs})
-    named_parts = parts(arch)  # a part is a view: reading it holds the split's output
-    reads = {layer.name: tuple(tensor(n, named_parts) for n in layer.inputs) for layer in order}
+    reads = {  # reading a part holds the split's output
+        layer.name: tuple([tensor(n, named_parts) for n in layer.inputs])
+        if named_parts
+        else layer.inputs
+        for layer in order
+    }
     live = memory.liveness(list(reads), reads, sizes, [name for name, _ in arch.network_inputs])
     if live.peak_layer is not None:  # the largest live memory is the peak's
         peak_layer = next(layer for layer in order if layer.name == live.peak_layer)
-        _check_magnitude(arch, peak_layer, live.peak, bits)
-    rows = {
-        layer.name: LayerResult(**facts[layer.name], live_bytes=live.live[layer.name])
-        for layer in arch.layers
-    }
+        if live.peak.bit_length() > bits:
+            raise _too_large(arch, peak_layer)
+    rows = {}
+    for layer in arch.layers:
+        row = facts[layer.name]
+        row["live_bytes"] = live.live[layer.name]
+        rows[layer.name] = LayerResult(**row)
     for tied, owner in _owners(arch, rows).items():
         rows[tied] = replace(rows[tied], shares=owner)
     results = tuple(rows.values())
     totals = total(
         results, results[-1].output, peak_activation_bytes=live.peak, value_bytes=value_bytes
     )
-    _check_magnitude(arch, None, max(totals.figure(k) for k in FIGURE_KEYS), bits)
+    if max(totals.figure(k) for k in FIGURE_KEYS).bit_length() > bits:
+        raise _too_large(arch, None)
     return Analysis(
         name=arch.name,
         description=arch.description,
@@ -213,64 +266,17 @@ def analyse(
     )
 
 
-def _row(
-    arch: Architecture,
-    layer: Layer,
-    input_shapes: tuple[Shape, ...],
-    counting: Convention,
-    value_bytes: int,
-) -> tuple[dict[str, Any], receptive.WindowSpec, list[Note]]:
-    """What the layer's kind computes from its input shapes: the fields of its row
-    that need no other layer, its receptive window and its warnings."""
-    kind = layer.kind
-    notes: list[Note] = []
-    try:
-        output = kind.output_shape(input_shapes, notes)
-        figures = kind.figures(input_shapes, output)
-        window = kind.window(input_shapes)
-    except LayerError as exc:
-        raise CnncalcError(
-            arch.source, layer.position_of(exc.field), f"layer {layer.name!r}: {exc.message}"
-        ) from None
-    ops = counting.figure(kind, input_shapes, output, figures)  # the tools count frozen ones too
-    if not layer.trainable:
-        figures = replace(figures, params=0, non_trainable=figures.params + figures.non_trainable)
-    neurons = units(output)
-    row = {
-        "name": layer.name,
-        "type": kind.type_name,
-        "inputs": layer.inputs,
-        "input_shapes": input_shapes,
-        "output": output,
-        "neurons": neurons,
-        "params": figures.params,
-        "non_trainable": figures.non_trainable,
-        "params_unshared": figures.params_unshared,
-        "params_dense": figures.params_dense,
-        "connections": figures.connections,
-        "macs": figures.macs,
-        "activation_bytes": neurons * value_bytes,
-        "ops": ops,
-    }
-    return row, window, notes
-
-
-def _largest(row: dict[str, Any]) -> int:
-    """The largest number of a row (all are counts). The output's sizes and the
-    neurons are left out: the activation bytes are at least as large."""
-    largest: int = max(
-        row["activation_bytes"],
-        row["ops"],
-        row["params"],
-        row["non_trainable"],
-        row["params_unshared"],
-        row["params_dense"],
-        row["connections"],
-        row["macs"],
-        *(row["receptive_field"] or ()),
-        *(row["jump"] or ()),
-    )
-    return largest
+def _field(
+    layer: Layer, window: receptive.WindowSpec, fields: dict[str, receptive.Field | None]
+) -> receptive.Field | None:
+    """The receptive field of a layer's output: the union of what it reads through its
+    window (an input read for its shape only adds nothing)."""
+    read = layer.inputs
+    if layer.kind.reference_field is not None:
+        read = read[: len(read) - layer.kind.references()]
+    if len(read) == 1:
+        return receptive.through(window, fields[read[0]])
+    return receptive.union([receptive.through(window, fields[name]) for name in read])
 
 
 def _owners(arch: Architecture, rows: dict[str, LayerResult]) -> dict[str, str]:
@@ -282,18 +288,17 @@ def _owners(arch: Architecture, rows: dict[str, LayerResult]) -> dict[str, str]:
     return resolve_ties(arch, rows)
 
 
-def _check_magnitude(arch: Architecture, layer: Layer | None, largest: int, bits: int) -> None:
-    """Refuse figures too long to print (Python prints integers of up to 4,300 digits):
-    a layer's, or with no layer the totals'."""
-    if largest.bit_length() > bits:
-        digits = limits.current().figure_digits
-        what = "the totals" if layer is None else f"layer {layer.name!r}"
-        raise CnncalcError(
-            arch.source,
-            arch.input_position if layer is None else layer.position,
-            f"{what}: a figure exceeds 10^{digits}; cnncalc refuses numbers this large "
-            "(CNNCALC_MAX_FIGURE_DIGITS raises the bound)",
-        )
+def _too_large(arch: Architecture, layer: Layer | None) -> CnncalcError:
+    """A figure too long to print (Python prints integers of up to 4,300 digits): a
+    layer's, or with no layer the totals'."""
+    digits = limits.current().figure_digits
+    what = "the totals" if layer is None else f"layer {layer.name!r}"
+    return CnncalcError(
+        arch.source,
+        arch.input_position if layer is None else layer.position,
+        f"{what}: a figure exceeds 10^{digits}; cnncalc refuses numbers this large "
+        "(CNNCALC_MAX_FIGURE_DIGITS raises the bound)",
+    )
 
 
 def total(
@@ -310,21 +315,28 @@ def total(
     rows = tuple(rows)
     owned = [row for row in rows if row.shares is None]
     tied = [row for row in rows if row.shares is not None]
-    params = sum(row.params for row in owned)
-    non_trainable = sum(row.non_trainable for row in owned)
+    params = _sum(owned, "params")
+    non_trainable = _sum(owned, "non_trainable")
     return Totals(
         output=output,
-        neurons=sum(row.neurons for row in rows if row.has_parameters),
+        # Only rows with parameters (`LayerResult.has_parameters`, unrolled: it runs per row).
+        neurons=sum([row.neurons for row in rows if row.params or row.non_trainable]),
         params=params,
         non_trainable=non_trainable,
-        params_unshared=sum(row.params_unshared for row in rows),
-        params_dense=sum(row.params_dense for row in rows),
-        connections=sum(row.connections for row in rows),
-        macs=sum(row.macs for row in rows),
-        params_tied=sum(row.params for row in tied),
-        non_trainable_tied=sum(row.non_trainable for row in tied),
-        ops=sum(row.ops for row in rows),
-        activation_bytes=sum(row.activation_bytes for row in rows),
+        params_unshared=_sum(rows, "params_unshared"),
+        params_dense=_sum(rows, "params_dense"),
+        connections=_sum(rows, "connections"),
+        macs=_sum(rows, "macs"),
+        params_tied=_sum(tied, "params"),
+        non_trainable_tied=_sum(tied, "non_trainable"),
+        ops=_sum(rows, "ops"),
+        activation_bytes=_sum(rows, "activation_bytes"),
         peak_activation_bytes=peak_activation_bytes,
         param_bytes=(params + non_trainable) * value_bytes,
     )
+
+
+def _sum(rows: Iterable[LayerResult], key: str) -> int:
+    """One column's sum."""
+    column: int = sum(map(attrgetter(key), rows))
+    return column

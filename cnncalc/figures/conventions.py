@@ -302,11 +302,8 @@ class Convention(Record):
     ) -> int:
         """This convention's count for one layer."""
         if not self.reads_operations:
-            return self.count(figures.macs, NO_OPERATIONS)
+            return figures.macs
         return self.count(figures.macs, operations(kind, inputs, output, figures))
-
-
-NO_OPERATIONS = Operations()
 
 
 CONVENTIONS: dict[str, Convention] = {

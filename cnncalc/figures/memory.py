@@ -67,8 +67,8 @@ def liveness(
         if name in last_read:  # else nothing reads it (the output): freed once written
             held[name] = None
             current += sizes[name]
-        for tensor in dict.fromkeys(reads[name]):  # a layer may read one tensor twice
-            if last_read[tensor] == step:
+        for tensor in reads[name]:
+            if last_read[tensor] == step and tensor in held:  # a layer may read one twice
                 del held[tensor]
                 current -= sizes[tensor]
     return Liveness(live, peak, peak_layer)

@@ -14,7 +14,8 @@ def parts(arch: Architecture) -> dict[str, str]:
     """The names of a split's parts (NAME.0, NAME.1, ...) → the split layer's name."""
     named: dict[str, str] = {}
     for layer in arch.layers:
-        named.update({f"{layer.name}.{i}": layer.name for i in range(layer.kind.outputs())})
+        for i in range(layer.kind.outputs()):
+            named[f"{layer.name}.{i}"] = layer.name
     for layer in arch.layers if named else ():
         if layer.name in named:
             raise CnncalcError(
@@ -31,29 +32,36 @@ def tensor(name: str, named_parts: dict[str, str]) -> str:
     return named_parts.get(name, name)
 
 
-def in_file_order(arch: Architecture) -> bool:
-    """Whether every layer reads only network inputs and layers above it."""
-    named_parts = parts(arch)
+def in_file_order(arch: Architecture, named_parts: dict[str, str]) -> bool:
+    """Whether every layer reads only network inputs and layers above it (``named_parts``:
+    what `parts` gives)."""
     defined = {name for name, _ in arch.network_inputs}
     for layer in arch.layers:
-        if not defined.issuperset(tensor(name, named_parts) for name in layer.inputs):
+        reads = (
+            [tensor(name, named_parts) for name in layer.inputs] if named_parts else layer.inputs
+        )
+        if not defined.issuperset(reads):
             return False
         defined.add(layer.name)
     return True
 
 
-def evaluation_order(arch: Architecture) -> Sequence[int]:
+def evaluation_order(
+    arch: Architecture, named_parts: dict[str, str] | None = None
+) -> Sequence[int]:
     """Indices of `arch.layers` so that every layer comes after the layers it reads.
 
     Kahn's algorithm, iterative (no recursion limit at any depth), and stable: among
     layers that are ready, file order wins, so a plain chain keeps its order.
+    ``named_parts`` is `parts(arch)`, for a caller that has it already.
     """
-    if in_file_order(arch):
+    if named_parts is None:
+        named_parts = parts(arch)
+    if in_file_order(arch, named_parts):
         # How files are written: file order is the order, and no reference can be
         # missing or circular.
         return range(len(arch.layers))
     index_of = {layer.name: i for i, layer in enumerate(arch.layers)}
-    named_parts = parts(arch)
     network_inputs = [name for name, _ in arch.network_inputs]
     readers: list[list[int]] = [[] for _ in arch.layers]
     waiting = [0] * len(arch.layers)

@@ -137,7 +137,7 @@ def through(window: WindowSpec, field: Field | None) -> Field | None:
         return None if window is UNMAPPED else field
     if isinstance(window, Unmapped):
         return None
-    return tuple(axis.through(w) for axis, w in zip(field, window, strict=True))
+    return tuple(map(AxisField.through, field, window))  # one window per axis of the field
 
 
 def union(fields: Sequence[Field | None]) -> Field | None:

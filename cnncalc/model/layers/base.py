@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from cnncalc.model.layers.steps import Step, derive
 from cnncalc.model.layers.terms import NUMBERS, Numbers, Symbols
 from cnncalc.model.receptive import UNMAPPED, WindowSpec
-from cnncalc.model.shapes import AXIS_NAMES, AXIS_UNITS, Axis, PerAxis
+from cnncalc.model.shapes import AXIS_NAMES, AXIS_UNITS, Axis, PerAxis, window_span
 from cnncalc.model.shapes import Shape as Shape  # the kinds import both from here
 from cnncalc.model.shapes import units as units
 from cnncalc.reading.fields import Field
@@ -24,6 +24,17 @@ class Figures(Record):
     params_dense: int = 0
     connections: int = 0
     macs: int = 0
+
+
+NO_FIGURES = Figures()  # a kind without parameters, links or MACs
+
+
+class Computed(Record):
+    """What a kind computes for one layer from its input shapes."""
+
+    output: Shape
+    figures: Figures
+    window: WindowSpec
 
 
 class LayerError(Exception):
@@ -69,7 +80,14 @@ class LayerKind(Record):
         """The figures, each formula written once over numbers asked of ``x``
         (``x.num("filters", self.filters)``): plain ints for the analysis, terms that
         carry their formula for `derivation` (see `terms`)."""
-        return Figures()
+        return NO_FIGURES
+
+    def compute(self, inputs: Sequence[Shape], notes: list[Note]) -> Computed:
+        """The output shape, figures and window of a layer on these inputs, as the
+        analysis asks for them. A kind whose three share work (a sliding window's
+        per-axis settings) overrides this to do that work once."""
+        output = self.output_shape(inputs, notes)
+        return Computed(output, self.figures(inputs, output), self.window(inputs))
 
     def outputs(self) -> int:
         """How many parts later layers may name as NAME.0, NAME.1, ... (a split's);
@@ -140,9 +158,9 @@ def rank_text(sizes: tuple[int, ...]) -> str:
 def expand(value: PerAxis, shape: Shape, name: str) -> tuple[int, ...]:
     """A per-axis setting for each spatial axis of a C×… input; a list of another
     rank is an error naming both ranks."""
-    sizes = shape[1:]
     if isinstance(value, int):
-        return (value,) * len(sizes)
+        return (value,) * (len(shape) - 1)
+    sizes = shape[1:]
     if len(value) != len(sizes):
         raise LayerError(
             f"{name} {list(value)} is {len(value)}-D but its input "
@@ -155,7 +173,7 @@ def expand(value: PerAxis, shape: Shape, name: str) -> tuple[int, ...]:
 
 def dense_equivalent(x: Numbers, inputs: Sequence[Shape], output: Shape, bias: bool) -> int:
     """A dense layer between the same input and output units: in·out (+ out with bias)."""
-    in_units = x.num("in_units", sum(units(shape) for shape in inputs))
+    in_units = x.num("in_units", units(inputs[0]) if len(inputs) == 1 else sum(map(units, inputs)))
     out_units = x.num("out_units", units(output))
     return in_units * out_units + out_units if bias else in_units * out_units
 
@@ -163,7 +181,8 @@ def dense_equivalent(x: Numbers, inputs: Sequence[Shape], output: Shape, bias: b
 def uncovered_note(
     axes: Sequence[Axis],
     sizes: Sequence[int],
-    spans: Sequence[int],
+    kernels: Sequence[int],
+    dilations: Sequence[int],
     strides: Sequence[int],
 ) -> Note | None:
     """A warning naming the input rows/columns (slices, positions) that no window
@@ -172,8 +191,12 @@ def uncovered_note(
     Only real input counts: when the windows merely stop short of trailing padding,
     nothing is lost and nothing is said.
     """
-    if not any(axis.dropped for axis in axes):
+    for axis in axes:
+        if axis.dropped:
+            break
+    else:
         return None
+    spans = tuple(map(window_span, kernels, dilations))
     parts = []
     formulas = []
     names = AXIS_NAMES[len(sizes)]

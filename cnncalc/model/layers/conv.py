@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnncalc.model.layers.base import (
+    Computed,
     Figures,
     LayerError,
     LayerKind,
@@ -19,7 +20,7 @@ from cnncalc.model.layers.base import (
 )
 from cnncalc.model.layers.steps import Step, channels_step, window_steps
 from cnncalc.model.layers.terms import NUMBERS, Numbers, n
-from cnncalc.model.receptive import AxisWindow, Window
+from cnncalc.model.receptive import AxisWindow, Window, WindowSpec
 from cnncalc.model.shapes import (
     AXIS_NAMES,
     Axis,
@@ -65,60 +66,60 @@ def geometry(
     )
 
 
-def resolve_axes(g: Geometry, ceil: bool = False) -> tuple[Axis, ...]:
-    """Every spatial axis of a sliding window, `same` padding resolved."""
-    axes = []
-    for i, size in enumerate(g.sizes):
-        if g.padding == "same":
-            before, after = same_padding(size, g.kernel[i], g.stride[i], g.dilation[i])
+class Slide(Record):
+    """A sliding window laid over its input: the output shape and the receptive window."""
+
+    output: Shape
+    window: Window
+
+
+def slide(
+    shape: Shape, g: Geometry, channels_out: int | None, notes: list[Note], ceil: bool = False
+) -> Slide:
+    """Output shape (with the uncovered-input warning) and receptive-field window of a
+    window layer (conv or pool), `same` padding resolved, one spatial axis at a time."""
+    axes: list[Axis] = []
+    windows: list[AxisWindow] = []
+    output = [shape[0] if channels_out is None else channels_out]
+    for size, kernel, stride, dilation, padding in zip(
+        g.sizes, g.kernel, g.stride, g.dilation, _paddings(g), strict=True
+    ):
+        if padding is None:
+            before, after = same_padding(size, kernel, stride, dilation)
         else:
-            assert not isinstance(g.padding, str)
-            before = after = g.padding[i]
+            before = after = padding
         try:
-            axes.append(
-                window_axis(size, g.kernel[i], g.stride[i], before, after, g.dilation[i], ceil)
-            )
+            axis = window_axis(size, kernel, stride, before, after, dilation, ceil)
         except WindowTooLarge:
-            spans = tuple(map(window_span, g.kernel, g.dilation))
-            pads = (0,) * len(g.sizes) if isinstance(g.padding, str) else g.padding
-            padded = [size + 2 * pad for size, pad in zip(g.sizes, pads, strict=True)]
-            dilated = f" (dilated to {_times(spans)})" if spans != g.kernel else ""
-            raise LayerError(
-                f"kernel {_times(g.kernel)}{dilated} is larger than its padded input "
-                f"{_times(padded)}; use a smaller kernel or more padding",
-                "kernel",
-            ) from None
-    return tuple(axes)
+            raise _too_large(g) from None
+        axes.append(axis)
+        output.append(axis.size)
+        windows.append(AxisWindow(kernel, stride, before, dilation))
+    note = uncovered_note(axes, g.sizes, g.kernel, g.dilation, g.stride)
+    if note:
+        notes.append(note)
+    return Slide(tuple(output), tuple(windows))
+
+
+def _paddings(g: Geometry) -> Sequence[int | None]:
+    """Each axis's padding before and after; None for `same` (it depends on the size)."""
+    return (None,) * len(g.sizes) if isinstance(g.padding, str) else g.padding
+
+
+def _too_large(g: Geometry) -> LayerError:
+    spans = tuple(map(window_span, g.kernel, g.dilation))
+    pads = (0,) * len(g.sizes) if isinstance(g.padding, str) else g.padding
+    padded = [size + 2 * pad for size, pad in zip(g.sizes, pads, strict=True)]
+    dilated = f" (dilated to {_times(spans)})" if spans != g.kernel else ""
+    return LayerError(
+        f"kernel {_times(g.kernel)}{dilated} is larger than its padded input "
+        f"{_times(padded)}; use a smaller kernel or more padding",
+        "kernel",
+    )
 
 
 def _times(values: Sequence[int]) -> str:
     return "×".join(map(str, values))
-
-
-def window_output(
-    shape: Shape, g: Geometry, channels_out: int | None, notes: list[Note], ceil: bool = False
-) -> Shape:
-    """Output shape of a window layer (conv or pool) with the uncovered-input warning."""
-    axes = resolve_axes(g, ceil)
-    spans = tuple(map(window_span, g.kernel, g.dilation))
-    note = uncovered_note(axes, g.sizes, spans, g.stride)
-    if note:
-        notes.append(note)
-    return (shape[0] if channels_out is None else channels_out, *(axis.size for axis in axes))
-
-
-def window_of(g: Geometry) -> Window:
-    """The receptive-field window of a conv or pool (`same` padding resolved); the
-    window fits its input (`output_shape` checked that)."""
-    windows = []
-    for i, size in enumerate(g.sizes):
-        if g.padding == "same":
-            before = same_padding(size, g.kernel[i], g.stride[i], g.dilation[i])[0]
-        else:
-            assert not isinstance(g.padding, str)
-            before = g.padding[i]
-        windows.append(AxisWindow(g.kernel[i], g.stride[i], before, g.dilation[i]))
-    return tuple(windows)
 
 
 class Conv(LayerKind):
@@ -145,8 +146,9 @@ class Conv(LayerKind):
     sharing: bool
     table: tuple[tuple[int, ...], ...] | None
 
-    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        channels = spatial(inputs[0], "conv")[0]
+    def compute(self, inputs: Sequence[Shape], notes: list[Note]) -> Computed:
+        g = self.geometry(inputs[0])  # once, for the shape, the figures and the window
+        channels = inputs[0][0]
         if self.table is not None:
             self._check_table(channels)
         elif channels % self.groups or self.filters % self.groups:
@@ -155,7 +157,13 @@ class Conv(LayerKind):
                 f"and the filters ({self.filters})",
                 "groups",
             )
-        return window_output(inputs[0], self.geometry(inputs[0]), self.filters, notes)
+        placed = slide(inputs[0], g, self.filters, notes)
+        return Computed(
+            placed.output, self._figures(inputs, placed.output, g.kernel), placed.window
+        )
+
+    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+        return self.compute(inputs, notes).output
 
     def geometry(self, shape: Shape) -> Geometry:
         return geometry(shape, "conv", self.kernel, self.stride, self.padding, self.dilation)
@@ -179,11 +187,16 @@ class Conv(LayerKind):
                         "table",
                     )
 
-    def window(self, inputs: Sequence[Shape]) -> Window | None:
-        return window_of(self.geometry(inputs[0]))
+    def window(self, inputs: Sequence[Shape]) -> WindowSpec:
+        return self.compute(inputs, []).window
 
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
-        kernel = x.kernel(self.geometry(inputs[0]).kernel)
+        return self._figures(inputs, output, self.geometry(inputs[0]).kernel, x)
+
+    def _figures(
+        self, inputs: Sequence[Shape], output: Shape, window: Shape, x: Numbers = NUMBERS
+    ) -> Figures:
+        kernel = x.kernel(window)
         if self.table is None:
             # Every filter has the same fan-in: the kernel's size·Cin/groups.
             fan_in = kernel * x.num("Cin", inputs[0][0])

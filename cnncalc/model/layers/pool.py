@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cnncalc.model.layers.base import (
+    Computed,
     Figures,
     LayerKind,
     Note,
@@ -19,12 +20,11 @@ from cnncalc.model.layers.conv import (
     Padding,
     axes_steps,
     geometry,
-    window_of,
-    window_output,
+    slide,
 )
 from cnncalc.model.layers.steps import Step, axis_names, channels_step
 from cnncalc.model.layers.terms import NUMBERS, Numbers, n
-from cnncalc.model.receptive import Window, whole_input
+from cnncalc.model.receptive import Window, WindowSpec, whole_input
 from cnncalc.model.shapes import PerAxis
 from cnncalc.reading import fields as f
 
@@ -58,16 +58,23 @@ class Pool(LayerKind):
     def geometry(self, shape: Shape) -> Geometry:
         return geometry(shape, "pool", self.size, self.stride, self.padding, 1, "size")
 
-    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        return window_output(inputs[0], self.geometry(inputs[0]), None, notes, self.ceil)
+    def compute(self, inputs: Sequence[Shape], notes: list[Note]) -> Computed:
+        g = self.geometry(inputs[0])  # once, for the shape, the figures and the window
+        placed = slide(inputs[0], g, None, notes, self.ceil)
+        return Computed(placed.output, self._figures(placed.output, g.kernel), placed.window)
 
-    def window(self, inputs: Sequence[Shape]) -> Window | None:
-        return window_of(self.geometry(inputs[0]))
+    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+        return self.compute(inputs, notes).output
+
+    def window(self, inputs: Sequence[Shape]) -> WindowSpec:
+        return self.compute(inputs, []).window
 
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        return self._figures(output, self.geometry(inputs[0]).kernel, x)
+
+    def _figures(self, output: Shape, kernel: Shape, x: Numbers = NUMBERS) -> Figures:
         # Every output unit reads its window (padded positions count as links).
-        neurons = x.num("neurons", units(output))
-        return Figures(connections=neurons * x.kernel(self.geometry(inputs[0]).kernel))
+        return Figures(connections=x.num("neurons", units(output)) * x.kernel(kernel))
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         c = inputs[0][0]
@@ -126,15 +133,26 @@ class Subsample(LayerKind):
     def geometry(self, shape: Shape) -> Geometry:
         return geometry(shape, "subsample", self.size, self.stride, 0, 1, "size")
 
-    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        return window_output(inputs[0], self.geometry(inputs[0]), None, notes)
+    def compute(self, inputs: Sequence[Shape], notes: list[Note]) -> Computed:
+        g = self.geometry(inputs[0])  # once, for the shape, the figures and the window
+        placed = slide(inputs[0], g, None, notes)
+        figures = self._figures(inputs, placed.output, g.kernel)
+        return Computed(placed.output, figures, placed.window)
 
-    def window(self, inputs: Sequence[Shape]) -> Window | None:
-        return window_of(self.geometry(inputs[0]))
+    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+        return self.compute(inputs, notes).output
+
+    def window(self, inputs: Sequence[Shape]) -> WindowSpec:
+        return self.compute(inputs, []).window
 
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        return self._figures(inputs, output, self.geometry(inputs[0]).kernel, x)
+
+    def _figures(
+        self, inputs: Sequence[Shape], output: Shape, kernel: Shape, x: Numbers = NUMBERS
+    ) -> Figures:
         neurons = x.num("neurons", units(output))
-        window = x.kernel(self.geometry(inputs[0]).kernel)
+        window = x.kernel(kernel)
         return Figures(
             params=2 * x.num("C", output[0]),
             params_unshared=2 * neurons,
