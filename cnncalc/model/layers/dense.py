@@ -27,14 +27,14 @@ class Dense(LayerKind):
         return whole_input(inputs[0])
 
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
-        count = _inputs(x, inputs[0])
-        params = x.num("units", self.units) * (count + 1 if self.bias else count)
+        count, width = _inputs(x, inputs[0]), x.num("units", self.units)
+        params = width * (count + 1 if self.bias else count)
         return Figures(
             params=params,
             params_unshared=params,
             params_dense=params,
             connections=params,
-            macs=x.num("units", self.units) * count,
+            macs=width * count,
         )
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:

@@ -121,9 +121,9 @@ class Numbers:
     # The window's size: F × F, Fh × Fw, ...: kernel(sizes).
     kernel: Callable[[Sequence[int]], int] = staticmethod(math.prod)  # type: ignore[assignment]
 
-    def named(self, symbol: str, value: int, text: Callable[[], str] | None = None) -> int:
-        """A quantity written ``symbol`` in a formula and, with the numbers, as the
-        expression ``value`` was built from, or as ``text()`` (called for explain only)."""
+    def named(self, symbol: str, value: int, text: Callable[[], str]) -> int:
+        """A quantity written ``symbol`` in a formula and ``text()`` with the numbers
+        (a product or a sum of them, called for explain only)."""
         return value
 
     def positions(self, sizes: Sequence[int], suffix: str = "") -> int:
@@ -153,13 +153,10 @@ class Symbols(Numbers):
     def num(self, symbol: str, value: int) -> Term:
         return Term(int(value), symbol, n(value))
 
-    def named(self, symbol: str, value: int, text: Callable[[], str] | None = None) -> Term:
-        if text is not None:
-            written = text()
-            rank = SUM if " + " in written else PRODUCT if " × " in written else ATOM
-            return Term(int(value), symbol, written, ATOM, rank)
-        term = as_term(value)
-        return Term(int(value), symbol, term.text, ATOM, term.text_rank)
+    def named(self, symbol: str, value: int, text: Callable[[], str]) -> Term:
+        written = text()
+        rank = SUM if " + " in written else PRODUCT if " × " in written else ATOM
+        return Term(value, symbol, written, ATOM, rank)
 
     def kernel(self, kernel: Sequence[int]) -> Term:
         return _product(self.num(s, v) for s, v in zip(kernel_symbols(kernel), kernel, strict=True))
@@ -173,7 +170,7 @@ class Symbols(Numbers):
     def total(self, over: str, parts: Sequence[tuple[int, int]]) -> Term:
         summand = as_term(parts[0][1])
         return Term(
-            sum(count * value for count, value in parts),
+            sum(count * int(value) for count, value in parts),
             f"Σ over {over} {_wrap(summand.formula, summand.formula_rank, PRODUCT)}",
             " + ".join(
                 f"{n(count)} × {_wrap(as_term(v).text, as_term(v).text_rank, PRODUCT)}"
