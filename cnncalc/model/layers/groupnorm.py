@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.model.layers.base import Figures, LayerError, LayerKind, Note, Shape
+from cnncalc.model.layers.base import NO_FIGURES, Figures, LayerError, LayerKind, Note, Shape
 from cnncalc.model.layers.layernorm import AFFINE_NOTES, affine_figures
 from cnncalc.model.layers.terms import NUMBERS, Numbers
 from cnncalc.model.receptive import Window
@@ -39,7 +39,7 @@ class GroupNorm(LayerKind):
 
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
         if not self.affine:
-            return Figures()
+            return NO_FIGURES
         return affine_figures(x, inputs, output, x.num("C", output[0]))
 
     def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:

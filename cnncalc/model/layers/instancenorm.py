@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.model.layers.base import Figures, LayerError, LayerKind, Note, Shape, units
+from cnncalc.model.layers.base import NO_FIGURES, Figures, LayerError, LayerKind, Note, Shape, units
 from cnncalc.model.layers.layernorm import AFFINE_NOTES, affine_figures
 from cnncalc.model.layers.terms import NUMBERS, Numbers
 from cnncalc.model.receptive import Window
@@ -42,7 +42,7 @@ class InstanceNorm(LayerKind):
 
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
         c = x.num("C", output[0])
-        figures = affine_figures(x, inputs, output, c) if self.affine else Figures()
+        figures = affine_figures(x, inputs, output, c) if self.affine else NO_FIGURES
         if self.track_running_stats:
             figures = replace(figures, non_trainable=2 * c)
         return figures

@@ -6,16 +6,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.model.layers.base import Figures, LayerKind, Note, Shape, dense_equivalent, units
+from cnncalc.model.layers.base import (
+    NO_FIGURES,
+    Figures,
+    LayerKind,
+    Note,
+    Shape,
+    dense_equivalent,
+    units,
+)
 from cnncalc.model.layers.terms import NUMBERS, Numbers
 from cnncalc.model.receptive import Window
 from cnncalc.reading import fields as f
 
 
 def affine_figures(x: Numbers, inputs: Sequence[Shape], output: Shape, pairs: int) -> Figures:
-    """A learned scale and shift for each of ``pairs`` values (0: no affine part)."""
-    if not pairs:
-        return Figures()
+    """A learned scale and shift for each of ``pairs`` values."""
     return Figures(
         params=2 * pairs,
         params_unshared=2 * x.num("neurons", units(output)),  # a scale and a shift for every unit
@@ -53,7 +59,7 @@ class LayerNorm(LayerKind):
 
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
         if not self.affine:
-            return Figures()
+            return NO_FIGURES
         if self.over == "channels":
             return affine_figures(x, inputs, output, x.num("C", output[0]))
         return affine_figures(x, inputs, output, x.num("neurons", units(output)))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from functools import partial
 
 from cnncalc.model.layers.base import (
+    NO_FIGURES,
     Figures,
     LayerError,
     LayerKind,
@@ -67,7 +68,7 @@ class Upsample(LayerKind):
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
         corners = self._corners(inputs[0])
         if not corners:
-            return Figures()
+            return NO_FIGURES
         return Figures(connections=corners * x.num("neurons", units(output)))
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
