@@ -20,11 +20,19 @@ from cnncalc.cli import cli
 from cnncalc.figures.analysis import Analysis, LayerResult
 from cnncalc.reading.architecture import from_dict
 
-# Test files whose every skip, under CI, is a failure: the torch oracle and the presets
+# Test files whose every skip, under CI, is a failure: the torch oracle, the networks
+# held to torchvision's models and to torch definitions (U-Net, M5), and the presets
 # compared with what torchinfo, fvcore and thop count.
-ORACLE_FILES = frozenset({"test_torch_oracle.py", "test_conventions.py"})
+ORACLE_FILES = frozenset(
+    {
+        "test_torch_oracle.py",
+        "test_against_torchvision.py",
+        "test_unet_and_m5.py",
+        "test_conventions.py",
+    }
+)
 # A skip anywhere because one of these cannot be imported fails under CI too.
-ORACLE_PACKAGES = ("torch", "torchinfo", "fvcore", "thop", "onnx")
+ORACLE_PACKAGES = ("torch", "torchvision", "torchinfo", "fvcore", "thop", "onnx")
 
 
 def _in_ci() -> bool:
@@ -45,7 +53,7 @@ def _fail(report: pytest.TestReport | pytest.CollectReport) -> None:
     report.outcome = "failed"
     report.longrepr = (
         f"skipped under CI=true, where the oracle must run: {reason}"
-        " (install torch, torchinfo, fvcore, thop and onnx as .ci/run does)"
+        " (install torch, torchvision, torchinfo, fvcore, thop and onnx as .ci/run does)"
     )
 
 

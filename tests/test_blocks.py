@@ -127,6 +127,28 @@ def test_nested_instances_add_a_level_to_the_names_and_read_their_own_input() ->
     assert analysis.layer("after").output == (252,)
 
 
+def test_a_block_reads_the_parts_of_its_own_split() -> None:
+    text = """\
+        name: t
+        input: [8, 4, 4]
+        blocks:
+          unit:
+            layers:
+              - {name: split, type: split, parts: 2}
+              - {name: conv, type: conv, input: split.1, filters: 4, kernel: 1}
+              - {name: cat, type: concat, inputs: [split.0, conv]}
+        layers:
+          - {name: u, block: unit, repeat: 2}
+    """
+    analysis = analyse(from_text(dedent(text)))
+    assert analysis.layer("u.1.conv").inputs == ("u.1.split.1",)
+    assert analysis.layer("u.1.cat").inputs == ("u.1.split.0", "u.1.conv")
+    # The conv reads 4 of the 8 channels: 4 filters of 4 weights + 4 biases = 20.
+    assert analysis.layer("u.1.conv").params == 20
+    with pytest.raises(CnncalcError, match=r"'u\.0\.split' has 2 parts"):
+        analyse(from_text(dedent(text.replace("input: split.1", "input: split.3"))))
+
+
 def test_unnamed_layers_are_numbered_by_their_place_in_the_list_they_are_written_in() -> None:
     text = """\
         name: t
@@ -163,6 +185,32 @@ def test_a_parameter_can_carry_a_layer_name_from_outside_the_block() -> None:
     analysis = analyse(from_text(dedent(text)))
     assert analysis.layer("j.add").inputs == ("j.conv", "first")
     assert analysis.layer("j.conv").inputs == ("second",)
+
+
+def test_crop_like_names_a_layer_of_its_block_or_an_instance_as_input_does() -> None:
+    text = """\
+        name: t
+        input: [1, 8, 8]
+        blocks:
+          up:
+            params: {skip: null}
+            layers:
+              - {name: shrink, type: conv, filters: 2, kernel: 3}
+              - {name: cut, type: crop, input: $skip, like: shrink}
+              - {name: join, type: concat, inputs: [cut, shrink]}
+        layers:
+          - {name: stem, type: conv, filters: 2, kernel: 1}
+          - {name: u, block: up, skip: stem}
+          - {name: tail, type: crop, input: stem, like: u}
+    """
+    # The 3×3 conv makes 8×8 into 6×6; stem's 2×8×8 is cut to it, and the join has
+    # 2 + 2 channels. `like: u` reads the instance's output, u.join, 6×6 too.
+    analysis = analyse(from_text(dedent(text)))
+    outputs = [analysis.layer(n).output for n in ("u.cut", "u.join", "tail")]
+    assert outputs == [(2, 6, 6), (4, 6, 6), (2, 6, 6)]
+    outside = dedent(text).replace("like: shrink", "like: stem")
+    with pytest.raises(CnncalcError, match="reads 'stem', which is not a layer of this block"):
+        from_text(outside)
 
 
 def test_placeholders_inside_lists_are_substituted() -> None:

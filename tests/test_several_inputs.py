@@ -196,6 +196,30 @@ def test_explain_shows_both_inputs_held(tmp_path: Path) -> None:
     assert "25,664" in result.stdout
 
 
+def test_explain_names_every_input_in_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    path.write_text(
+        "name: two streams\n"
+        "inputs: {left: [1, 28, 28], right: [1, 32, 32]}\n"
+        "layers:\n"
+        "  - {name: l_conv1, type: conv, filters: 8, kernel: 5}\n"
+        "  - {name: r_conv1, type: conv, filters: 8, kernel: 5, input: right}\n",
+        encoding="utf-8",
+    )
+    table = run_cli(["explain", str(path), "r_conv1"]).stdout
+    assert table.splitlines()[0] == "two streams — inputs left 1×28×28, right 1×32×32"
+    markdown = run_cli(["explain", str(path), "r_conv1", "--format", "markdown"]).stdout
+    assert markdown.splitlines()[0] == "**two streams** — inputs left 1×28×28, right 1×32×32"
+    data = json.loads(run_cli(["explain", str(path), "r_conv1", "--format", "json"]).stdout)
+    assert (data["input"], data["inputs"]) == (
+        [1, 28, 28],
+        {"left": [1, 28, 28], "right": [1, 32, 32]},
+    )
+    # A file of one input reads as before.
+    assert run_cli(["explain", "lenet5", "C1"]).stdout.splitlines()[0] == "LeNet-5 — input 1×32×32"
+    assert "inputs" not in json.loads(run_cli(["explain", "lenet5", "--format", "json"]).stdout)
+
+
 def test_overriding_the_input_shape_of_several_inputs_is_refused() -> None:
     with pytest.raises(CnncalcError, match="this network has 2 inputs"):
         cnncalc.analyse(from_text(SIAMESE_YAML.replace("JOIN", "add")), (1, 32, 32))

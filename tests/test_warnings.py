@@ -46,13 +46,18 @@ def test_grammar_of_one_and_several(write: Any) -> None:
     assert "the last 3 columns of the input are never read" in three.stderr
 
 
-def test_compare_of_the_zoo_warns_once_per_file() -> None:
+def test_compare_of_the_zoo_warns_once_per_file_and_kind() -> None:
     result = run_cli(["compare", "--format", "csv"])
     lines = warnings(result.stderr)
-    # ResNet-18, -34 and -50 (their shortcuts) and SqueezeNet 1.0 (conv1: (224 − 7) / 2
-    # = 108.5): four files, one line each.
-    assert len(lines) == 4
+    # R3D-18, ResNet-18, -34 and -50 (their strided 1×1 shortcuts) and SqueezeNet 1.0
+    # (conv1: (224 − 7) / 2 = 108.5): one line each. M5's pools lose different amounts,
+    # so two lines: unit2.pool (122 − 4) / 4 = 29.5, the last 2 positions; unit4.pool
+    # (5 − 4) / 4 = 0.25, the last.
+    assert len(lines) == 7
     assert [line.split(":")[1].strip() for line in lines] == [
+        "m5",
+        "m5",
+        "r3d_18",
         "resnet18",
         "resnet34",
         "resnet50",

@@ -3,8 +3,11 @@
 Sources:
 - [tv] torchvision's model metadata, `meta["num_params"]` and `meta["_ops"]` of each
   `*_Weights.IMAGENET1K_V1` (docs: pytorch.org/vision/stable/models, "GFLOPS"), added by
-  pytorch/vision PR #6936. `_ops` counts conv and linear multiply-accumulates at
-  3×224×224, so cnncalc's `macs` total must round to it at the published precision.
+  pytorch/vision PR #6936. `_ops` counts conv and linear multiply-accumulates at the
+  model's input size (3×224×224 unless the file says otherwise), so cnncalc's `macs`
+  total must round to it at the published precision.
+- [tv-video] the same metadata of the video models' `*_Weights.KINETICS400_V1`
+  (docs: pytorch.org/vision/stable/models, "Video classification"), at 3×16×112×112.
 - [caffe] the two-GPU AlexNet of BVLC Caffe's bvlc_alexnet, 60,965,224 parameters
   (doonny/PipeCNN project/host/main.cpp: WEIGHTS_FILE_SIZE 60965224 //fc8-1000).
 - [zf] "Various parameters of ZFNet", Table 1.4, https://newlib.net/nw_rd992225/p14.
@@ -30,7 +33,15 @@ TORCHVISION = {
     "googlenet": (6_624_904, 1.498, 3),
     "squeezenet1_0": (1_248_424, 0.819, 3),
     "densenet121": (7_978_856, 2.834, 3),
+    "efficientnet_b0": (5_288_548, 0.386, 3),
+    "mobilenet_v3_small": (2_542_856, 0.057, 3),
+    "convnext_tiny": (28_589_128, 4.456, 3),
+    "shufflenet_v2_x1_0": (2_278_604, 0.145, 3),
+    "r3d_18": (33_371_472, 40.697, 3),  # [tv-video]
 }
+
+# [tv] inception_v3: its params include the auxiliary head, its GFLOPS do not (below).
+INCEPTION_V3 = (27_161_264, 5.713, 3)
 
 OTHER_PARAMS = {
     "alexnet": 60_965_224,  # [caffe]
@@ -38,7 +49,7 @@ OTHER_PARAMS = {
     "lenet5": 60_000,  # [lecun]
 }
 
-REQUIRED = set(TORCHVISION) | {"alexnet", "zfnet"}
+REQUIRED = set(TORCHVISION) | {"alexnet", "zfnet", "inception_v3"}
 
 
 def total(name: str) -> Analysis:
@@ -152,3 +163,71 @@ def test_densenet121_channels_grow_by_32_per_dense_layer() -> None:
         "denseblock3.23.concat", "denseblock4.15.concat",
     )]  # fmt: skip
     assert outs == [(256, 56, 56), (128, 28, 28), (512, 28, 28), (1024, 14, 14), (1024, 7, 7)]
+
+
+def test_efficientnet_b0_squeezes_to_a_quarter_of_the_block_input() -> None:
+    # torchvision's MBConv: squeeze = input channels // 4. features.2.1 reads 24 channels,
+    # expands to 6·24 = 144: fc1 6·(144 + 1) = 870, fc2 144·(6 + 1) = 1,008 (by hand);
+    # the gate multiplies the 144×56×56 depthwise output.
+    analysis = total("efficientnet_b0")
+    se = "features.2.1.block.2."
+    assert analysis.layer(se + "fc1").params == 870
+    assert analysis.layer(se + "fc2").params == 1_008
+    assert analysis.layer(se + "gate").output == (144, 56, 56)
+
+
+def test_mobilenet_v3_small_rounds_squeeze_channels_to_multiples_of_8() -> None:
+    # torchvision's _make_divisible(expanded // 4, 8): 120 // 4 = 30 → 32, and 16 // 4 = 4
+    # → 8 (its minimum); fc1 32·(120 + 1) = 3,872 and 8·(16 + 1) = 136 (by hand), where
+    # an unrounded squeeze would give 3,630 and 68. The hidden layer: 1024·(576 + 1).
+    analysis = total("mobilenet_v3_small")
+    assert analysis.layer("features.7.block.2.fc1").params == 3_872
+    assert analysis.layer("features.1.block.1.fc1").params == 136
+    assert analysis.layer("classifier.0").params == 590_848
+
+
+def test_convnext_tiny_block_params_and_pointwise_macs_by_hand() -> None:
+    # One stage-1 block, dim 96: depthwise 7×7 96·(49 + 1) = 4,800; LayerNorm 2·96 = 192;
+    # pointwise 384·(96 + 1) = 37,248 and 96·(384 + 1) = 36,960; layer scale 96:
+    # 79,296. The first pointwise layer at 56×56: 56·56·96·384 = 115,605,504 MACs.
+    analysis = total("convnext_tiny")
+    assert _stage_params(analysis, "features.1.0.") == 79_296
+    assert analysis.layer("features.1.0.block.3").macs == 115_605_504
+    assert analysis.layer("features.7.2.add").output == (768, 7, 7)
+
+
+def test_inception_v3_counts_the_auxiliary_head_in_params_but_not_in_gflops() -> None:
+    # [tv] torchvision builds inception_v3 with its AuxLogits head, so the published
+    # params include it; the published GFLOPS are an eval-mode forward, which skips it.
+    # The head's MACs by hand: conv0 1×1 768 → 128 at 5×5: 25·768·128 = 2,457,600;
+    # conv1 5×5 128 → 768 at 1×1: 25·128·768 = 2,457,600; fc 768 → 1000: 768,000.
+    params, gflops, decimals = INCEPTION_V3
+    analysis = total("inception_v3")
+    assert analysis.totals.params == params
+    aux = [r for r in analysis.layers if r.name.startswith("AuxLogits.")]
+    aux_macs = sum(r.macs for r in aux)
+    assert aux_macs == 2_457_600 + 2_457_600 + 768_000
+    assert round((analysis.totals.macs - aux_macs) / 1e9, decimals) == gflops
+
+
+def test_shufflenet_v2_stride_1_units_transform_half_their_channels() -> None:
+    # stage3 has 232 channels at 14×14; a stride-1 unit's first 1×1 conv reads one half:
+    # 116·116 weights, no bias = 13,456, MACs 14·14·13,456; the other half joins it again.
+    analysis = total("shufflenet_v2_x1_0")
+    conv = analysis.layer("stage3.1.branch2.0")
+    assert (conv.input_shapes, conv.params, conv.macs) == (
+        ((116, 14, 14),), 13_456, 14 * 14 * 13_456
+    )  # fmt: skip
+    assert analysis.layer("stage3.1.concat").output == (232, 14, 14)
+
+
+def test_r3d_18_sizes_follow_tran_et_al_table_1() -> None:
+    # Tran et al. 2018, Table 1 (R3D-18 on an L×112×112 clip, L = 16): conv1 L×56×56,
+    # conv2_x L×56×56, conv3_x L/2×28×28, conv4_x L/4×14×14, conv5_x L/8×7×7, then
+    # 1×1×1 and 400 classes (Kinetics).
+    analysis = total("r3d_18")
+    stages = [f"layer{i}.1.relu" for i in range(1, 5)]
+    assert [analysis.layer(n).output for n in ("stem.0", *stages, "avgpool", "fc")] == [
+        (64, 16, 56, 56), (64, 16, 56, 56), (128, 8, 28, 28), (256, 4, 14, 14),
+        (512, 2, 7, 7), (512, 1, 1, 1), (400,),
+    ]  # fmt: skip

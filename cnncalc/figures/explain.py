@@ -34,6 +34,7 @@ class Explanation(Record):
     input: Shape
     layers: tuple[LayerExplanation, ...]
     warnings: tuple[Diagnostic, ...]
+    named_inputs: tuple[tuple[str, Shape], ...] = ()  # as Analysis: empty with one input
 
 
 def explain(
@@ -64,7 +65,12 @@ def explain(
         steps += extra.steps(name)
         layers.append(LayerExplanation(name, row.type, row.input_shapes, row.output, tuple(steps)))
     return Explanation(
-        analysis.name, analysis.source, analysis.input, tuple(layers), analysis.warnings
+        analysis.name,
+        analysis.source,
+        analysis.input,
+        tuple(layers),
+        analysis.warnings,
+        analysis.named_inputs,
     )
 
 

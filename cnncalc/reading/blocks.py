@@ -32,6 +32,10 @@ from cnncalc.record import Record
 NETWORK_INPUT = "input"  # as in architecture.py: `input` names the network input
 BLOCK_KEYS = ("params", "layers", "description")
 INSTANCE_KEYS = ("name", "block", "input", "repeat", "first", "trainable")
+# Keys whose value names one layer: `input`, and a kind's own reference (crop's `like`).
+REFERENCE_KEYS = frozenset(
+    {"input"} | {kind.reference_field for kind in KINDS.values() if kind.reference_field}
+)
 # Blocks inside blocks: real networks nest two or three deep. Expansion recurses once
 # per level, so the bound also keeps it far from Python's recursion limit.
 MAX_NESTING = 100
@@ -100,7 +104,7 @@ class _Expander:
         for entry in item:
             if entry.key == "name":
                 value: Node = _text_node(qualified, entry.value.position)
-            elif entry.key == "input":
+            elif entry.key in REFERENCE_KEYS:
                 value = self.reference(entry.value, scope)
             elif entry.key == "inputs" and isinstance(entry.value, Sequence):
                 value = Sequence(
@@ -337,7 +341,10 @@ class _Expander:
                     f"but its value is {describe(value)}",
                 )
             return _text_node(name, node.position)
-        if text in scope.local:
+        # A split's part (`split.1`) belongs to the block that holds the split; the graph
+        # checks that the part exists.
+        owner, _, part = text.rpartition(".")
+        if text in scope.local or (part.isdigit() and owner in scope.local):
             return _text_node(scope.prefix + text, node.position)
         if text == NETWORK_INPUT:
             return node
@@ -409,7 +416,7 @@ class _Expander:
         for layer in self.out:
             # Only layers that read an instance by its name are rebuilt.
             changed: dict[str, Entry] = {}
-            for key in ("input", "inputs"):
+            for key in (*REFERENCE_KEYS, "inputs"):
                 entry = layer.entries.get(key)
                 if entry is not None:
                     value = self.unalias(entry.value)

@@ -14,7 +14,7 @@ from rich.text import Text
 
 from cnncalc.figures.explain import Explanation, LayerExplanation
 from cnncalc.render.glyphs import glyph_text
-from cnncalc.render.text import shape_text, shown, shown_json, thousands
+from cnncalc.render.text import inputs_text, shape_text, shown, shown_json, thousands
 
 STEP_KEYS = ("key", "label", "formula", "substituted", "value", "note")
 
@@ -26,7 +26,7 @@ def heading(layer: LayerExplanation) -> str:
 
 def explanation_view(explanation: Explanation) -> RenderableType:
     parts: list[RenderableType] = [
-        glyph_text(f"{shown(explanation.name)} — input {shape_text(explanation.input)}", "bold")
+        glyph_text(f"{shown(explanation.name)} — {inputs_text(explanation)}", "bold")
     ]
     if not explanation.layers:
         parts.append(Text("No layer has parameters; name layers to explain them.", style="dim"))
@@ -52,9 +52,11 @@ def explanation_view(explanation: Explanation) -> RenderableType:
 
 
 def explanation_record(explanation: Explanation) -> dict[str, Any]:
+    named = {"inputs": {n: list(shape) for n, shape in explanation.named_inputs}}
     return {
         "name": explanation.name,
         "input": list(explanation.input),
+        **(named if explanation.named_inputs else {}),
         "layers": [
             {
                 "name": layer.name,
@@ -94,7 +96,7 @@ def _escape(cell: str) -> str:
 
 
 def to_markdown(explanation: Explanation) -> str:
-    lines = [f"**{_escape(explanation.name)}** — input {shape_text(explanation.input)}"]
+    lines = [f"**{_escape(explanation.name)}** — {inputs_text(explanation)}"]
     for layer in explanation.layers:
         lines += [
             "",

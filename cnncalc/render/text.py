@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from cnncalc.model.layers.base import Shape
 from cnncalc.visible import json_visible, visible
 
-if TYPE_CHECKING:
-    from cnncalc.figures.analysis import Analysis
+
+class HasInputs(Protocol):
+    """An analysis or an explanation: the first input's shape, and every named input."""
+
+    @property
+    def input(self) -> Shape: ...
+
+    @property
+    def named_inputs(self) -> tuple[tuple[str, Shape], ...]: ...
 
 
 def shown(text: str) -> str:
@@ -29,10 +36,10 @@ def shape_text(shape: Shape, times: str = "×") -> str:
     return times.join(str(n) for n in shape)
 
 
-def inputs_text(analysis: Analysis) -> str:
+def inputs_text(network: HasInputs) -> str:
     """'input 1×28×28', or with named inputs 'inputs left 1×28×28, right 1×28×28'."""
-    if not analysis.named_inputs:
-        return f"input {shape_text(analysis.input)}"
+    if not network.named_inputs:
+        return f"input {shape_text(network.input)}"
     return "inputs " + ", ".join(
-        f"{shown(name)} {shape_text(shape)}" for name, shape in analysis.named_inputs
+        f"{shown(name)} {shape_text(shape)}" for name, shape in network.named_inputs
     )
