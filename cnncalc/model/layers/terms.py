@@ -110,16 +110,15 @@ def kernel_symbols(kernel: Sequence[int]) -> list[str]:
 
 class Numbers:
     """The plain numbers, for the analysis: each method returns the value it is given
-    (or their product), so a formula written over them is integer arithmetic.
+    (or their product), so a formula written over them is integer arithmetic."""
 
-    The analysis asks for a few numbers per layer, so the two it asks most are C
-    functions: an empty dict's ``get`` returns its default, the value.
-    """
+    def num(self, symbol: str, value: int) -> int:
+        """The number ``value``, written ``symbol`` in a formula."""
+        return value
 
-    # The number ``value``, written ``symbol`` in a formula: num(symbol, value).
-    num: Callable[[str, int], int] = staticmethod({}.get)  # type: ignore[assignment]
-    # The window's size: F × F, Fh × Fw, ...: kernel(sizes).
-    kernel: Callable[[Sequence[int]], int] = staticmethod(math.prod)  # type: ignore[assignment]
+    def kernel(self, kernel: Sequence[int]) -> int:
+        """The window's size: F × F, Fh × Fw, ..."""
+        return math.prod(kernel)
 
     def named(self, symbol: str, value: int, text: Callable[[], str]) -> int:
         """A quantity written ``symbol`` in a formula and ``text()`` with the numbers
