@@ -24,6 +24,7 @@ from cnncalc.errors import CnncalcError
 from cnncalc.figures.analysis import LayerResult, analyse
 from cnncalc.figures.explain import explain
 from cnncalc.model.layers.steps import OUTPUT_KEYS, Step
+from cnncalc.model.layers.terms import Symbols, Term
 from cnncalc.names import FIGURE_KEYS
 from cnncalc.reading import catalog
 from cnncalc.reading.architecture import from_dict
@@ -65,6 +66,60 @@ def test_evaluator_on_hand_examples() -> None:
     assert evaluate("(227 − 11 + 2 × 0) / 4 + 1") == 55
     assert evaluate("floor((224 − 11 + 2 × 0) / 4) + 1") == 54  # 213 / 4 = 53.25
     assert evaluate("290,400 × (11 × 11 × 3 + 1)") == 105_705_600
+
+
+# --- the terms a kind's formulas build for explain -------------------------------------
+
+
+def test_terms_write_the_grouping_of_the_code() -> None:
+    x = Symbols()
+    a, b, c = x.num("a", 2), x.num("b", 3), x.num("c", 4)
+    # By hand: (2 + 3)·4 = 20, 2·3 + 4 = 10, 2 − (3 − 4) = 3, 4·3/2 = 6, 4/(2·2) = 1,
+    # 2·2 + 1 = 5; a sum on the right keeps its parentheses, as the code groups it.
+    cases = [
+        ((a + b) * c, "(a + b) × c", "(2 + 3) × 4", 20),
+        (a * b + c, "a × b + c", "2 × 3 + 4", 10),
+        (a - (b - c), "a − (b − c)", "2 − (3 − 4)", 3),
+        (c * b // a, "c × b / a", "4 × 3 / 2", 6),
+        (c // (a * a), "c / (a × a)", "4 / (2 × 2)", 1),
+        (2 * a + 1, "2 × a + 1", "2 × 2 + 1", 5),
+    ]
+    for term, formula, text, value in cases:
+        assert isinstance(term, Term)
+        assert (term.formula, term.text, int(term)) == (formula, text, value)
+        assert evaluate(term.text) == value
+
+
+def test_a_thousands_number_keeps_its_separators() -> None:
+    x = Symbols()
+    neurons = x.num("neurons", 290_400)
+    # AlexNet conv1 (docs/figures.md): 290,400 × (11 × 11 × 3 + 1) = 105,705,600
+    fan_in = x.kernel((11, 11)) * x.num("Cin", 3)
+    term = neurons * (fan_in + 1)
+    assert term.formula == "neurons × (F × F × Cin + 1)"
+    assert term.text == "290,400 × (11 × 11 × 3 + 1)"
+    assert term == 105_705_600
+
+
+def test_a_division_that_is_not_exact_is_refused() -> None:
+    x = Symbols()
+    with pytest.raises(AssertionError):
+        x.num("C", 3) // x.num("groups", 2)
+
+
+def test_symbolic_figures_are_the_plain_figures() -> None:
+    """Explain's numbers are the analysis's because both run the same formulas."""
+    for name in catalog.names():
+        arch = catalog.load(name)
+        rows = {row.name: row for row in analyse(arch).layers}
+        for layer in arch.layers:
+            row = rows[layer.name]
+            plain = layer.kind.figures(row.input_shapes, row.output)
+            symbolic = layer.kind.figures(row.input_shapes, row.output, Symbols())
+            assert plain == symbolic, layer.name
+            for key in FIGURE_KEYS:
+                value = getattr(symbolic, key, 0)
+                assert not value or isinstance(value, Term), f"{name} {layer.name} {key}"
 
 
 # --- every layer of every bundled architecture ---------------------------------------

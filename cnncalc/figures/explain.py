@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from cnncalc.errors import CnncalcError, Diagnostic
 from cnncalc.figures.analysis import Analysis, analyse
 from cnncalc.model.layers import Shape
-from cnncalc.model.layers.steps import Step, n, step
+from cnncalc.model.layers.steps import Step, step
+from cnncalc.model.layers.terms import n
 from cnncalc.reading.architecture import Architecture
 from cnncalc.record import Record, replace
 

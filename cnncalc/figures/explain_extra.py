@@ -12,7 +12,8 @@ from cnncalc.figures.analysis import Analysis, LayerResult
 from cnncalc.figures.conventions import FLOPS_TERMS, operations
 from cnncalc.model.graph import evaluation_order, parts, tensor
 from cnncalc.model.layers.base import Figures, units
-from cnncalc.model.layers.steps import Step, n
+from cnncalc.model.layers.steps import Step
+from cnncalc.model.layers.terms import n
 from cnncalc.model.receptive import AxisWindow
 from cnncalc.model.shapes import AXIS_NAMES
 from cnncalc.reading.architecture import Architecture

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
-from cnncalc.model.layers.steps import Step, figure_steps, neurons_step
+from cnncalc.model.layers.steps import Step, derive
+from cnncalc.model.layers.terms import NUMBERS, Numbers, Symbols
 from cnncalc.model.receptive import UNMAPPED, WindowSpec
 from cnncalc.model.shapes import AXIS_NAMES, AXIS_UNITS, Axis, PerAxis, window_span
 from cnncalc.model.shapes import Shape as Shape  # the kinds import both from here
@@ -75,7 +76,10 @@ class LayerKind(Record):
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         raise NotImplementedError
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        """The figures, each formula written once over numbers asked of ``x``
+        (``x.num("filters", self.filters)``): plain ints for the analysis, terms that
+        carry their formula for `derivation` (see `terms`)."""
         return NO_FIGURES
 
     def compute(self, inputs: Sequence[Shape], notes: list[Note]) -> Computed:
@@ -112,13 +116,22 @@ class LayerKind(Record):
         """
         return UNMAPPED
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        """The steps of `cnncalc explain`, in the order a student would write them.
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        """The steps of `cnncalc explain` that derive the output shape, if it changes."""
+        return []
 
-        This default gives the neurons and each non-zero figure with its formula from
-        docs/figures.md; kinds with formulas of their own override it.
-        """
-        return [neurons_step(output), *figure_steps(self.figures(inputs, output), inputs, output)]
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        """What `cnncalc explain` says beside a step, by its key."""
+        return {}
+
+    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        """The steps of `cnncalc explain`: the output shape's, the neurons, then the
+        formulas of `figures` as written, with the numbers substituted."""
+        x = Symbols()
+        figures = self.figures(inputs, output, x)
+        return derive(
+            self.shape_steps(inputs, output), output, x.steps, figures, self.notes(inputs, output)
+        )
 
 
 def spatial(shape: Shape, kind: str) -> tuple[int, tuple[int, ...]]:
@@ -158,11 +171,11 @@ def expand(value: PerAxis, shape: Shape, name: str) -> tuple[int, ...]:
     return value
 
 
-def dense_equivalent(inputs: Sequence[Shape], output: Shape, bias: bool) -> int:
+def dense_equivalent(x: Numbers, inputs: Sequence[Shape], output: Shape, bias: bool) -> int:
     """A dense layer between the same input and output units: in·out (+ out with bias)."""
-    in_units = units(inputs[0]) if len(inputs) == 1 else sum(map(units, inputs))
-    out_units = units(output)
-    return in_units * out_units + (out_units if bias else 0)
+    in_units = x.num("in_units", units(inputs[0]) if len(inputs) == 1 else sum(map(units, inputs)))
+    out_units = x.num("out_units", units(output))
+    return in_units * out_units + out_units if bias else in_units * out_units
 
 
 def uncovered_note(

@@ -3,7 +3,6 @@ LeNet-5-style connection table."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from cnncalc.model.layers.base import (
@@ -19,18 +18,8 @@ from cnncalc.model.layers.base import (
     uncovered_note,
     units,
 )
-from cnncalc.model.layers.steps import (
-    Step,
-    channels_step,
-    dense_step,
-    kernel_formula,
-    n,
-    neurons_step,
-    positions_formula,
-    step,
-    times,
-    window_steps,
-)
+from cnncalc.model.layers.steps import Step, channels_step, window_steps
+from cnncalc.model.layers.terms import NUMBERS, Numbers, n
 from cnncalc.model.receptive import AxisWindow, Window, WindowSpec
 from cnncalc.model.shapes import (
     AXIS_NAMES,
@@ -201,96 +190,56 @@ class Conv(LayerKind):
     def window(self, inputs: Sequence[Shape]) -> WindowSpec:
         return self.compute(inputs, []).window
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        return self._figures(inputs, output, self.geometry(inputs[0]).kernel)
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        return self._figures(inputs, output, self.geometry(inputs[0]).kernel, x)
 
-    def _figures(self, inputs: Sequence[Shape], output: Shape, kernel: Shape) -> Figures:
-        positions = math.prod(output[1:])
-        window = math.prod(kernel)
-        if self.table is not None:  # Σ over filters of the weights one filter applies
-            weights = sum(window * len(entry) for entry in self.table)
-        else:
-            weights = self.filters * window * (inputs[0][0] // self.groups)
-        per_position = weights + (self.filters if self.bias else 0)
-        unshared = positions * per_position
-        return Figures(
-            params=per_position if self.sharing else unshared,
-            params_unshared=unshared,
-            params_dense=dense_equivalent(inputs, output, self.bias),
-            connections=unshared,
-            macs=positions * weights,
-        )
-
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        g = self.geometry(inputs[0])
-        channels = inputs[0][0]
-        steps = axes_steps(g)
-        steps += [channels_step("filters", n(self.filters), self.filters), neurons_step(output)]
-        neurons, positions = units(output), math.prod(output[1:])
-        b, bias = (1, " + 1") if self.bias else (0, "")
-        window = math.prod(g.kernel)
-        kernel = kernel_formula(g.kernel)
+    def _figures(
+        self, inputs: Sequence[Shape], output: Shape, window: Shape, x: Numbers = NUMBERS
+    ) -> Figures:
+        kernel = x.kernel(window)
         if self.table is None:
             # Every filter has the same fan-in: the kernel's size·Cin/groups.
-            fan_in = window * (channels // self.groups)
-            per_group = " / groups" if self.groups > 1 else ""
-            fan = f"{kernel} × Cin{per_group}"
-            fan_text = f"{times(g.kernel)} × {n(channels)}" + (
-                f" / {n(self.groups)}" if self.groups > 1 else ""
-            )
-            unshared = step(
-                "params_unshared",
-                f"neurons × ({fan}{bias})",
-                f"{n(neurons)} × ({fan_text}{bias})",
-                neurons * (fan_in + b),
-            )
-            shared_value = self.filters * (fan_in + b)
-            shared_formula = f"filters × ({fan}{bias})"
-            shared_text = f"{n(self.filters)} × ({fan_text}{bias})"
-            macs = step("macs", f"neurons × {fan}", f"{n(neurons)} × {fan_text}", neurons * fan_in)
+            fan_in = kernel * x.num("Cin", inputs[0][0])
+            if self.groups > 1:
+                fan_in = fan_in // x.num("groups", self.groups)
+            neurons = x.num("neurons", units(output))
+            per_filter = fan_in + 1 if self.bias else fan_in
+            unshared = neurons * per_filter
+            shared = x.num("filters", self.filters) * per_filter
+            macs = neurons * fan_in
         else:
             # LeNet-5's C3: filters reading the same number of maps are grouped.
             sizes: dict[int, int] = {}
             for entry in self.table:
                 sizes[len(entry)] = sizes.get(len(entry), 0) + 1
-            fan = f"{kernel} × |entry|"
-            terms = [(count, f"{times(g.kernel)} × {n(size)}") for size, count in sizes.items()]
-            shared_value = sum(count * (window * size + b) for size, count in sizes.items())
-            shared_formula = f"Σ over filters ({fan}{bias})"
-            shared_text = " + ".join(f"{n(c)} × ({t}{bias})" for c, t in terms)
-            weights = sum(count * window * size for size, count in sizes.items())
-            where = positions_formula(output)
-            unshared = step(
-                "params_unshared",
-                f"{where} × Σ over filters ({fan}{bias})",
-                f"{times(output[1:])} × ({shared_text})",
-                positions * shared_value,
-            )
-            macs = step(
-                "macs",
-                f"{where} × Σ over filters {fan}",
-                f"{times(output[1:])} × (" + " + ".join(f"{n(c)} × {t}" for c, t in terms) + ")",
-                positions * weights,
-            )
-        if self.sharing:
-            shared = step("params", shared_formula, shared_text, shared_value)
-        else:
-            shared = step(
-                "params",
-                "parameters without sharing (sharing: false, locally connected)",
-                n(unshared.value),
-                unshared.value,
-            )
-        connections = step(
-            "connections",
-            unshared.formula,
-            unshared.substituted,
-            unshared.value,
-            "one link per weight at every output position"
-            + (", plus one per bias" if self.bias else "")
-            + "; padded positions count",
+            fan_ins = [(count, kernel * x.num("|entry|", size)) for size, count in sizes.items()]
+            per_filters = [(count, fan + 1 if self.bias else fan) for count, fan in fan_ins]
+            shared = x.total("filters", per_filters)
+            positions = x.positions(output[1:])
+            unshared = positions * shared
+            macs = positions * x.total("filters", fan_ins)
+        return Figures(
+            params=shared
+            if self.sharing
+            else x.num("parameters without sharing (sharing: false, locally connected)", unshared),
+            params_unshared=unshared,
+            params_dense=dense_equivalent(x, inputs, output, self.bias),
+            connections=unshared,
+            macs=macs,
         )
-        return [*steps, unshared, shared, connections, dense_step(inputs, output, self.bias), macs]
+
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        return [
+            *axes_steps(self.geometry(inputs[0])),
+            channels_step("filters", n(self.filters), self.filters),
+        ]
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        return {
+            "connections": "one link per weight at every output position"
+            + (", plus one per bias" if self.bias else "")
+            + "; padded positions count"
+        }
 
 
 def axes_steps(g: Geometry, ceil: bool = False) -> list[Step]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnncalc.model.layers.base import Figures, LayerKind, Note, Shape, units
-from cnncalc.model.layers.steps import Step, n, neurons_step, step
+from cnncalc.model.layers.steps import Step, step
+from cnncalc.model.layers.terms import NUMBERS, Numbers, n
 from cnncalc.model.receptive import Window, whole_input
 from cnncalc.reading import fields as f
 
@@ -25,41 +26,25 @@ class Dense(LayerKind):
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return whole_input(inputs[0])
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        weights = self.units * units(inputs[0])
-        params = weights + (self.units if self.bias else 0)
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        count, width = _inputs(x, inputs[0]), x.num("units", self.units)
+        params = width * (count + 1 if self.bias else count)
         return Figures(
             params=params,
             params_unshared=params,
             params_dense=params,
             connections=params,
-            macs=weights,
+            macs=width * count,
         )
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        count = units(inputs[0])
-        ins = _inputs_text(inputs[0])
-        bias, b = (" + 1", 1) if self.bias else ("", 0)
-        params = self.units * (count + b)
-        shared = step(
-            "params", f"units × (inputs{bias})", f"{n(self.units)} × ({ins}{bias})", params
-        )
-        same = "a dense layer shares no weights: the same count"
-        return [
-            step("output_units", "units", n(self.units), self.units),
-            neurons_step(output),
-            step("params_unshared", shared.formula, shared.substituted, params, same),
-            shared,
-            step("connections", shared.formula, shared.substituted, params),
-            step(
-                "params_dense",
-                shared.formula,
-                shared.substituted,
-                params,
-                "already fully connected: the same count",
-            ),
-            step("macs", "units × inputs", f"{n(self.units)} × {ins}", self.units * count),
-        ]
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        return [step("output_units", "units", n(self.units), self.units)]
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        return {
+            "params_unshared": "a dense layer shares no weights: the same count",
+            "params_dense": "already fully connected: the same count",
+        }
 
 
 class Rbf(LayerKind):
@@ -78,48 +63,29 @@ class Rbf(LayerKind):
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return whole_input(inputs[0])
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        weights = self.units * units(inputs[0])
-        trainable = weights if self.trainable else 0
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        weights = x.num("units", self.units) * _inputs(x, inputs[0])
+        if not self.trainable:
+            return Figures(non_trainable=weights, connections=weights, macs=weights)
         return Figures(
-            params=trainable,
-            non_trainable=weights - trainable,
-            params_unshared=trainable,
-            params_dense=trainable,
+            params=weights,
+            params_unshared=weights,
+            params_dense=weights,
             connections=weights,
             macs=weights,
         )
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        weights = self.units * units(inputs[0])
-        text = f"{n(self.units)} × {_inputs_text(inputs[0])}"
-        steps = [
-            step("output_units", "units", n(self.units), self.units),
-            neurons_step(output),
-        ]
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        return [step("output_units", "units", n(self.units), self.units)]
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
         if self.trainable:
-            note = "trainable: true"
-            steps += [
-                step("params_unshared", "units × inputs", text, weights, note),
-                step("params", "units × inputs", text, weights, note),
-            ]
-        else:
-            steps.append(
-                step(
-                    "non_trainable",
-                    "units × inputs",
-                    text,
-                    weights,
-                    "parameter vectors chosen by hand and kept fixed (trainable: false)",
-                )
-            )
-        steps.append(step("connections", "units × inputs", text, weights))
-        if self.trainable:
-            steps.append(step("params_dense", "units × inputs", text, weights))
-        steps.append(step("macs", "units × inputs", text, weights))
-        return steps
+            return {"params_unshared": "trainable: true", "params": "trainable: true"}
+        return {
+            "non_trainable": "parameter vectors chosen by hand and kept fixed (trainable: false)"
+        }
 
 
-def _inputs_text(shape: Shape) -> str:
-    """The input units as the product the dense layer flattens: 256 × 6 × 6."""
-    return " × ".join(n(d) for d in shape)
+def _inputs(x: Numbers, shape: Shape) -> int:
+    """The input units, written as the product the layer flattens: 256 × 6 × 6."""
+    return x.named("inputs", units(shape), lambda: " × ".join(map(n, shape)))

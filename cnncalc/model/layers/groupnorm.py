@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.model.layers.base import Figures, LayerError, LayerKind, Note, Shape
-from cnncalc.model.layers.layernorm import affine_figures
+from cnncalc.model.layers.base import NO_FIGURES, Figures, LayerError, LayerKind, Note, Shape
+from cnncalc.model.layers.layernorm import AFFINE_NOTES, affine_figures
+from cnncalc.model.layers.terms import NUMBERS, Numbers
 from cnncalc.model.receptive import Window
 from cnncalc.reading import fields as f
 
@@ -36,5 +37,10 @@ class GroupNorm(LayerKind):
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return grouped(inputs[0], self.groups)
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        return affine_figures(inputs, output, output[0] if self.affine else 0)
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        if not self.affine:
+            return NO_FIGURES
+        return affine_figures(x, inputs, output, x.num("C", output[0]))
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        return AFFINE_NOTES

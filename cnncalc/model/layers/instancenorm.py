@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.model.layers.base import Figures, LayerError, LayerKind, Note, Shape, units
-from cnncalc.model.layers.layernorm import affine_figures
+from cnncalc.model.layers.base import NO_FIGURES, Figures, LayerError, LayerKind, Note, Shape, units
+from cnncalc.model.layers.layernorm import AFFINE_NOTES, affine_figures
+from cnncalc.model.layers.terms import NUMBERS, Numbers
 from cnncalc.model.receptive import Window
 from cnncalc.reading import fields as f
 from cnncalc.record import replace
@@ -39,8 +40,12 @@ class InstanceNorm(LayerKind):
             )
         return inputs[0]
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        figures = affine_figures(inputs, output, output[0] if self.affine else 0)
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        c = x.num("C", output[0])
+        figures = affine_figures(x, inputs, output, c) if self.affine else NO_FIGURES
         if self.track_running_stats:
-            figures = replace(figures, non_trainable=2 * output[0])  # mean and variance
+            figures = replace(figures, non_trainable=2 * c)
         return figures
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        return {**AFFINE_NOTES, "non_trainable": "running mean and variance per channel"}

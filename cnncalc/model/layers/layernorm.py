@@ -6,20 +6,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.model.layers.base import Figures, LayerKind, Note, Shape, dense_equivalent, units
+from cnncalc.model.layers.base import (
+    NO_FIGURES,
+    Figures,
+    LayerKind,
+    Note,
+    Shape,
+    dense_equivalent,
+    units,
+)
+from cnncalc.model.layers.terms import NUMBERS, Numbers
 from cnncalc.model.receptive import Window
 from cnncalc.reading import fields as f
 
 
-def affine_figures(inputs: Sequence[Shape], output: Shape, pairs: int) -> Figures:
-    """A learned scale and shift for each of ``pairs`` values (0: no affine part)."""
-    if not pairs:
-        return Figures()
+def affine_figures(x: Numbers, inputs: Sequence[Shape], output: Shape, pairs: int) -> Figures:
+    """A learned scale and shift for each of ``pairs`` values."""
     return Figures(
         params=2 * pairs,
-        params_unshared=2 * units(output),  # a scale and a shift for every unit
-        params_dense=dense_equivalent(inputs, output, bias=True),
+        params_unshared=2 * x.num("neurons", units(output)),  # a scale and a shift for every unit
+        params_dense=dense_equivalent(x, inputs, output, bias=True),
     )
+
+
+AFFINE_NOTES = {
+    "params_unshared": "a scale and a shift for every unit",
+    "params": "a scale and a shift per channel",
+}
 
 
 class LayerNorm(LayerKind):
@@ -44,6 +57,14 @@ class LayerNorm(LayerKind):
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return inputs[0]
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        per = output[0] if self.over == "channels" else units(output)
-        return affine_figures(inputs, output, per if self.affine else 0)
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        if not self.affine:
+            return NO_FIGURES
+        if self.over == "channels":
+            return affine_figures(x, inputs, output, x.num("C", output[0]))
+        return affine_figures(x, inputs, output, x.num("neurons", units(output)))
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        if self.over == "channels":
+            return AFFINE_NOTES
+        return {"params": "a scale and a shift for every unit of the sample"}

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnncalc.model.layers.base import LayerError, LayerKind, Note, Shape
-from cnncalc.model.layers.steps import Step, n, neurons_step, step
+from cnncalc.model.layers.steps import Step, step
+from cnncalc.model.layers.terms import n
 from cnncalc.model.receptive import Window
 
 
@@ -53,7 +54,6 @@ class Concat(LayerKind):
             )
         return (sum(shape[0] for shape in inputs), *first[1:])
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         key = "output_channels" if len(output) == 3 else "output_units"
-        total = step(key, "Σ over inputs", " + ".join(n(s[0]) for s in inputs), output[0])
-        return [total, neurons_step(output)]
+        return [step(key, "Σ over inputs", " + ".join(n(s[0]) for s in inputs), output[0])]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnncalc.model.layers.base import Figures, LayerKind, Note, Shape, dense_equivalent, units
-from cnncalc.model.layers.steps import Step, dense_step, n, neurons_step, step
+from cnncalc.model.layers.terms import NUMBERS, Numbers
 from cnncalc.model.receptive import Window
 from cnncalc.reading import fields as f
 
@@ -24,41 +24,23 @@ class BatchNorm(LayerKind):
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return inputs[0]
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        channels = output[0]
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        c = x.num("C", output[0])
+        if not self.affine:
+            return Figures(non_trainable=2 * c)
         return Figures(
-            params=2 * channels if self.affine else 0,
-            non_trainable=2 * channels,
-            params_unshared=2 * units(output) if self.affine else 0,
-            params_dense=dense_equivalent(inputs, output, bias=True) if self.affine else 0,
+            params=2 * c,
+            non_trainable=2 * c,
+            params_unshared=2 * x.num("neurons", units(output)),
+            params_dense=dense_equivalent(x, inputs, output, bias=True),
         )
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c, neurons = output[0], units(output)
-        steps = [neurons_step(output)]
-        if self.affine:
-            steps += [
-                step(
-                    "params_unshared",
-                    "2 × neurons",
-                    f"2 × {n(neurons)}",
-                    2 * neurons,
-                    "a scale and a shift for every unit",
-                ),
-                step("params", "2 × C", f"2 × {n(c)}", 2 * c, "a scale and a shift per channel"),
-            ]
-        steps.append(
-            step(
-                "non_trainable",
-                "2 × C",
-                f"2 × {n(c)}",
-                2 * c,
-                "running mean and variance per channel",
-            )
-        )
-        if self.affine:
-            steps.append(dense_step(inputs, output, bias=True))
-        return steps
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        return {
+            "params_unshared": "a scale and a shift for every unit",
+            "params": "a scale and a shift per channel",
+            "non_trainable": "running mean and variance per channel",
+        }
 
 
 class Lrn(LayerKind):

@@ -6,15 +6,8 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from cnncalc.model.layers.base import LayerError, LayerKind, Note, Shape, expand, rank_text, spatial
-from cnncalc.model.layers.steps import (
-    SYMBOLS,
-    Step,
-    axis_names,
-    channels_step,
-    n,
-    neurons_step,
-    step,
-)
+from cnncalc.model.layers.steps import Step, axis_names, channels_step, step
+from cnncalc.model.layers.terms import SYMBOLS, n
 from cnncalc.model.receptive import AxisWindow, Window
 from cnncalc.model.shapes import PerAxis
 from cnncalc.reading import fields as f
@@ -91,7 +84,7 @@ class Pad(LayerKind):
         padded = (size + a + b for size, (a, b) in zip(sizes, self.sides(inputs[0]), strict=True))
         return (inputs[0][0], *padded)
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         c = inputs[0][0]
         ends = {"height": ("top", "bottom"), "width": ("left", "right")}
         steps = []
@@ -107,4 +100,4 @@ class Pad(LayerKind):
                     output[1 + i],
                 )
             )
-        return [*steps, channels_step("C (unchanged)", n(c), c), neurons_step(output)]
+        return [*steps, channels_step("C (unchanged)", n(c), c)]

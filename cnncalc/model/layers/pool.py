@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,18 +22,8 @@ from cnncalc.model.layers.conv import (
     geometry,
     slide,
 )
-from cnncalc.model.layers.steps import (
-    Step,
-    axis_names,
-    channels_step,
-    dense_step,
-    kernel_formula,
-    n,
-    neurons_step,
-    positions_formula,
-    step,
-    times,
-)
+from cnncalc.model.layers.steps import Step, axis_names, channels_step
+from cnncalc.model.layers.terms import NUMBERS, Numbers, n
 from cnncalc.model.receptive import Window, WindowSpec, whole_input
 from cnncalc.model.shapes import PerAxis
 from cnncalc.reading import fields as f
@@ -80,29 +69,22 @@ class Pool(LayerKind):
     def window(self, inputs: Sequence[Shape]) -> WindowSpec:
         return self.compute(inputs, []).window
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        return self._figures(output, self.geometry(inputs[0]).kernel)
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        return self._figures(output, self.geometry(inputs[0]).kernel, x)
 
-    def _figures(self, output: Shape, kernel: Shape) -> Figures:
+    def _figures(self, output: Shape, kernel: Shape, x: Numbers = NUMBERS) -> Figures:
         # Every output unit reads its window (padded positions count as links).
-        return Figures(connections=units(output) * math.prod(kernel))
+        return Figures(connections=x.num("neurons", units(output)) * x.kernel(kernel))
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        g = self.geometry(inputs[0])
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         c = inputs[0][0]
-        neurons = units(output)
         return [
-            *axes_steps(g, self.ceil),
+            *axes_steps(self.geometry(inputs[0]), self.ceil),
             channels_step("C (unchanged)", n(c), c),
-            neurons_step(output),
-            step(
-                "connections",
-                f"neurons × {kernel_formula(g.kernel)}",
-                f"{n(neurons)} × {times(g.kernel)}",
-                neurons * math.prod(g.kernel),
-                "one link per window position; no parameters",
-            ),
         ]
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        return {"connections": "one link per window position; no parameters"}
 
 
 class GlobalPool(LayerKind):
@@ -118,24 +100,18 @@ class GlobalPool(LayerKind):
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return whole_input(inputs[0])
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
         # A pool whose window is the whole map: each channel's unit reads its H·W inputs.
-        return Figures(connections=units(inputs[0]))
-
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         c, sizes = spatial(inputs[0], "global_pool")
+        return Figures(connections=x.num("C", c) * x.positions(sizes))
+
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        c = inputs[0][0]
         ones = " and ".join(axis_names(inputs[0]))
-        return [
-            channels_step(f"C (unchanged); {ones} 1", n(c), c),
-            neurons_step(output),
-            step(
-                "connections",
-                f"C × {positions_formula(inputs[0])} of the input",
-                f"{n(c)} × {times(sizes)}",
-                units(inputs[0]),
-                "each channel's unit reads its whole map",
-            ),
-        ]
+        return [channels_step(f"C (unchanged); {ones} 1", n(c), c)]
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        return {"connections": "of the input: each channel's unit reads its whole map"}
 
 
 class Subsample(LayerKind):
@@ -169,40 +145,27 @@ class Subsample(LayerKind):
     def window(self, inputs: Sequence[Shape]) -> WindowSpec:
         return self.compute(inputs, []).window
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        return self._figures(inputs, output, self.geometry(inputs[0]).kernel)
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        return self._figures(inputs, output, self.geometry(inputs[0]).kernel, x)
 
-    def _figures(self, inputs: Sequence[Shape], output: Shape, kernel: Shape) -> Figures:
-        neurons = units(output)
+    def _figures(
+        self, inputs: Sequence[Shape], output: Shape, kernel: Shape, x: Numbers = NUMBERS
+    ) -> Figures:
+        neurons = x.num("neurons", units(output))
+        window = x.kernel(kernel)
         return Figures(
-            params=2 * output[0],
+            params=2 * x.num("C", output[0]),
             params_unshared=2 * neurons,
-            params_dense=dense_equivalent(inputs, output, bias=True),
-            connections=neurons * (math.prod(kernel) + 1),
+            params_dense=dense_equivalent(x, inputs, output, bias=True),
+            connections=neurons * (window + 1),
         )
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        g = self.geometry(inputs[0])
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         c = inputs[0][0]
-        neurons = units(output)
-        window = kernel_formula(g.kernel)
-        return [
-            *axes_steps(g),
-            channels_step("C (unchanged)", n(c), c),
-            neurons_step(output),
-            step(
-                "params_unshared",
-                "2 × neurons",
-                f"2 × {n(neurons)}",
-                2 * neurons,
-                "a coefficient and a bias for every unit",
-            ),
-            step("params", "2 × C", f"2 × {n(c)}", 2 * c, "one coefficient and one bias per map"),
-            step(
-                "connections",
-                f"neurons × ({window} + 1)",
-                f"{n(neurons)} × ({times(g.kernel)} + 1)",
-                neurons * (math.prod(g.kernel) + 1),
-            ),
-            dense_step(inputs, output, bias=True),
-        ]
+        return [*axes_steps(self.geometry(inputs[0])), channels_step("C (unchanged)", n(c), c)]
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        return {
+            "params_unshared": "a coefficient and a bias for every unit",
+            "params": "one coefficient and one bias per map",
+        }

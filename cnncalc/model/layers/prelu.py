@@ -5,8 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.model.layers.base import Figures, LayerError, LayerKind, Note, Shape, units
-from cnncalc.model.layers.steps import Step, dense_step, n, neurons_step, step
+from cnncalc.model.layers.base import (
+    Figures,
+    LayerError,
+    LayerKind,
+    Note,
+    Shape,
+    dense_equivalent,
+    units,
+)
+from cnncalc.model.layers.terms import NUMBERS, Numbers
 from cnncalc.model.receptive import Window
 from cnncalc.reading import fields as f
 
@@ -37,22 +45,17 @@ class PRelu(LayerKind):
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return None  # position o reads position o
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
         return Figures(
-            params=self.num_parameters,
-            params_unshared=units(output),  # a slope of its own for every unit
-            params_dense=units(inputs[0]) * units(output),  # slopes scale: no bias
+            params=x.num("C", output[0]) if self.num_parameters > 1 else 1,
+            params_unshared=x.num("neurons", units(output)),
+            params_dense=dense_equivalent(x, inputs, output, bias=False),  # slopes scale
         )
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        neurons = units(output)
-        if self.num_parameters == 1:
-            params = step("params", "1", "1", 1, "one slope shared by every unit")
-        else:
-            params = step("params", "C", n(output[0]), output[0], "one slope per channel")
-        return [
-            neurons_step(output),
-            step("params_unshared", "neurons", n(neurons), neurons, "a slope for every unit"),
-            params,
-            dense_step(inputs, output, bias=False),
-        ]
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        return {
+            "params_unshared": "a slope for every unit",
+            "params": "one slope per channel"
+            if self.num_parameters > 1
+            else "one slope shared by every unit",
+        }

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import partial
 
 from cnncalc.model.layers.base import (
+    NO_FIGURES,
     Figures,
     LayerError,
     LayerKind,
@@ -15,17 +17,10 @@ from cnncalc.model.layers.base import (
     spatial,
     units,
 )
-from cnncalc.model.layers.steps import (
-    SYMBOLS,
-    Step,
-    axis_names,
-    channels_step,
-    n,
-    neurons_step,
-    step,
-)
+from cnncalc.model.layers.steps import Step, axis_names, channels_step, step
+from cnncalc.model.layers.terms import NUMBERS, SYMBOLS, Numbers, n
 from cnncalc.model.receptive import UNMAPPED, AxisWindow, WindowSpec
-from cnncalc.model.shapes import AXIS_UNITS, PerAxis
+from cnncalc.model.shapes import AXIS_NAMES, AXIS_UNITS, PerAxis
 from cnncalc.reading import fields as f
 
 
@@ -70,10 +65,13 @@ class Upsample(LayerKind):
         """Inputs mixed into one output unit: 2 per axis when interpolating."""
         return 2 ** (len(shape) - 1) if self.mode == "bilinear" else 0
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        return Figures(connections=self._corners(inputs[0]) * units(output))
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        corners = self._corners(inputs[0])
+        if not corners:
+            return NO_FIGURES
+        return Figures(connections=corners * x.num("neurons", units(output)))
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         c, sizes = spatial(inputs[0], "upsample")
         steps = []
         for i, axis in enumerate(axis_names(inputs[0])):
@@ -89,20 +87,11 @@ class Upsample(LayerKind):
                 )
             else:
                 steps.append(step(f"output_{axis}", "size", n(output[1 + i]), output[1 + i]))
-        steps += [channels_step("C (unchanged)", n(c), c), neurons_step(output)]
-        corners = self._corners(inputs[0])
-        if corners:
-            neurons = units(output)
-            steps.append(
-                step(
-                    "connections",
-                    f"{corners} × neurons",
-                    f"{corners} × {n(neurons)}",
-                    corners * neurons,
-                    f"each output unit mixes a {'×'.join('2' for _ in sizes)} neighbourhood",
-                )
-            )
-        return steps
+        return [*steps, channels_step("C (unchanged)", n(c), c)]
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        square = "×".join("2" for _ in inputs[0][1:])
+        return {"connections": f"each output unit mixes a {square} neighbourhood"}
 
     # window(): the default, receptive.UNMAPPED (fractional stride).
 
@@ -151,47 +140,39 @@ class AdaptivePool(LayerKind):
             AxisWindow(size // out, size // out, 0) for size, out in zip(sizes, outs, strict=True)
         )
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        sizes = inputs[0][1:]
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
         # Each output unit reads its window; summed per axis, the windows multiply.
-        sums = (adaptive_windows(size, out) for size, out in zip(sizes, output[1:], strict=True))
-        return Figures(connections=inputs[0][0] * math.prod(sums))
+        connections = x.num("C", inputs[0][0])
+        names = AXIS_NAMES[len(output) - 1]
+        for axis, size, out in zip(names, inputs[0][1:], output[1:], strict=True):
+            word = f"{AXIS_UNITS[axis]}s"
+            big, small = SYMBOLS[axis], SYMBOLS[axis].lower()
+            windows = x.named(
+                f"Σ over i of ceil((i + 1) × {big} / {small}) − floor(i × {big} / {small})",
+                adaptive_windows(size, out),
+                partial(_window_lengths, size, out),
+            )
+            connections = connections * x.step(f"window_{word}", windows)
+        return Figures(connections=connections)
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c, sizes = spatial(inputs[0], "adaptive_pool")
-        names = axis_names(inputs[0])
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
+        c = inputs[0][0]
         steps = [
             step(f"output_{axis}", "size", n(out), out)
-            for axis, out in zip(names, output[1:], strict=True)
+            for axis, out in zip(axis_names(inputs[0]), output[1:], strict=True)
         ]
-        steps += [channels_step("C (unchanged)", n(c), c), neurons_step(output)]
-        sums = []
-        for axis, size, out in zip(names, sizes, output[1:], strict=True):
-            big = SYMBOLS[axis]
-            small = big.lower()
-            word = f"{AXIS_UNITS[axis]}s"
-            total = adaptive_windows(size, out)
-            text = n(total)
-            if out <= 16:  # each window's length, when there are few to list
-                lengths = [-(-((i + 1) * size) // out) - (i * size) // out for i in range(out)]
-                text = " + ".join(map(n, lengths))
-            sums.append(
-                step(
-                    f"window_{word}",
-                    f"Σ over i of ceil((i + 1) × {big} / {small}) − floor(i × {big} / {small})",
-                    text,
-                    total,
-                    f"input {word} read by each output, summed (PyTorch's windows)",
-                )
-            )
-        words = " × ".join(f"window {AXIS_UNITS[axis]}s" for axis in names)
-        steps += [
-            *sums,
-            step(
-                "connections",
-                f"C × {words}",
-                f"{n(c)} × " + " × ".join(n(part.value) for part in sums),
-                c * math.prod(part.value for part in sums),
-            ),
-        ]
-        return steps
+        return [*steps, channels_step("C (unchanged)", n(c), c)]
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        return {
+            f"window_{AXIS_UNITS[axis]}s": f"input {AXIS_UNITS[axis]}s read by each output, "
+            "summed (PyTorch's windows)"
+            for axis in axis_names(inputs[0])
+        }
+
+
+def _window_lengths(size: int, out: int) -> str:
+    """Each window's length, when there are few to list; else their sum."""
+    if out > 16:
+        return n(adaptive_windows(size, out))
+    return " + ".join(n(-(-((i + 1) * size) // out) - (i * size) // out) for i in range(out))

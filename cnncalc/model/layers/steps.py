@@ -1,17 +1,19 @@
 """The steps of a derivation, as a student writes them: formula, numbers substituted, value.
 
-Each layer kind builds its own steps (`LayerKind.derivation`); the helpers here are the
-pieces several kinds share: one spatial axis of a sliding window, the neuron count, and
-the formulas of docs/figures.md as a fallback for figures a kind does not derive itself. A window's
-output size, padding and uncovered rows are the values of `cnncalc.model.shapes`, the rule
-the kinds compute with; the tests evaluate each substituted text and hold it to its
-value, so the words cannot drift from the rule.
+A layer's steps are its output shape's (`LayerKind.shape_steps`), its neurons, then
+the terms its `figures` built when given `terms.Symbols` (`derive`): the figures'
+formulas are written once, and explain shows them. The helpers here are the pieces
+several kinds share: one spatial axis of a sliding window and the neuron count. A
+window's output size, padding and uncovered rows are the values of
+`cnncalc.model.shapes`, the rule the kinds compute with; the tests evaluate each
+substituted text and hold it to its value, so the words cannot drift from the rule.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from cnncalc.model.layers.terms import SYMBOLS, Term, as_term, n
 from cnncalc.model.shapes import (
     AXIS_NAMES,
     AXIS_UNITS,
@@ -33,9 +35,6 @@ OUTPUT_KEYS = (
     "output_units",
 )
 
-# The letter of each spatial axis in formulas.
-SYMBOLS = {"length": "L", "depth": "D", "height": "H", "width": "W"}
-
 LABELS = {
     "output_channels": "output channels",
     "output_length": "output length",
@@ -50,16 +49,6 @@ LABELS = {
     "params_dense": "fully connected equivalent",
     "connections": "connections",
     "macs": "multiply-accumulates",
-}
-
-# What docs/figures.md says each figure is, for kinds without their own steps.
-CONTRACT_FORMULAS = {
-    "params": "trainable parameters of the layer",
-    "non_trainable": "stored parameters that are not trained",
-    "params_unshared": "every output neuron owns a private copy of its weights and bias",
-    "params_dense": "in_units × out_units (+ out_units with bias)",
-    "connections": "links from input units to output units (+ one per biased output unit)",
-    "macs": "multiply-accumulates of one forward pass",
 }
 
 FIGURE_ORDER = ("params_unshared", "params", "non_trainable", "connections", "params_dense", "macs")
@@ -82,11 +71,6 @@ class Step(Record):
     note: str = ""
 
 
-def n(value: int) -> str:
-    """A number inside a substituted expression: thousands separators, like the tables."""
-    return f"{value:,}"
-
-
 def step(key: str, formula: str, substituted: str, value: int, note: str = "") -> Step:
     return Step(key, LABELS.get(key, key.replace("_", " ")), formula, substituted, value, note)
 
@@ -106,14 +90,6 @@ def times(values: Sequence[int]) -> str:
     return " × ".join(map(n, values))
 
 
-def kernel_formula(kernel: Sequence[int]) -> str:
-    """'F', 'F × F', 'Fh × Fw', 'F × F × F' or 'Fd × Fh × Fw'."""
-    if len(set(kernel)) == 1:
-        return " × ".join("F" * len(kernel))
-    names = AXIS_NAMES[len(kernel)]
-    return " × ".join(f"F{SYMBOLS[name].lower()}" for name in names)
-
-
 def neurons_step(output: Shape) -> Step:
     """neurons = H × W × C (L × C, D × H × W × C, or the length of a vector output)."""
     if len(output) == 1:
@@ -130,25 +106,6 @@ def neurons_step(output: Shape) -> Step:
 
 def channels_step(formula: str, substituted: str, value: int) -> Step:
     return step("output_channels", formula, substituted, value)
-
-
-def dense_step(inputs: Sequence[Shape], output: Shape, bias: bool) -> Step:
-    """The layer replaced by a dense layer between the same units."""
-    in_units = sum(units(shape) for shape in inputs)
-    out_units = units(output)
-    if bias:
-        return step(
-            "params_dense",
-            "in_units × out_units + out_units",
-            f"{n(in_units)} × {n(out_units)} + {n(out_units)}",
-            in_units * out_units + out_units,
-        )
-    return step(
-        "params_dense",
-        "in_units × out_units (no bias)",
-        f"{n(in_units)} × {n(out_units)}",
-        in_units * out_units,
-    )
 
 
 def window_steps(
@@ -228,17 +185,21 @@ def _dropped_text(dropped: int, axis: str) -> str:
     return f": the last {dropped} {AXIS_UNITS[axis]}s of the input are never read"
 
 
-def figure_steps(figures: object, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-    """Steps of docs/figures.md for every non-zero figure, for kinds without their own."""
-    steps = []
-    in_units = sum(units(shape) for shape in inputs)
-    out_units = units(output)
+def derive(
+    shape_steps: list[Step],
+    output: Shape,
+    intermediate: list[tuple[str, Term]],
+    figures: object,
+    notes: dict[str, str],
+) -> list[Step]:
+    """A layer's steps: its output shape's, its neurons, the intermediate quantities its
+    formulas name, then each non-zero figure, in the order of `FIGURE_ORDER`."""
+    steps = [*shape_steps, neurons_step(output)]
+    for key, term in intermediate:
+        steps.append(step(key, term.formula, term.text, int(term), notes.get(key, "")))
     for key in FIGURE_ORDER:
         value: int = getattr(figures, key)
-        if not value:
-            continue
-        if key == "params_dense" and value in (in_units * out_units, (in_units + 1) * out_units):
-            steps.append(dense_step(inputs, output, bias=value != in_units * out_units))
-            continue
-        steps.append(step(key, CONTRACT_FORMULAS[key], n(value), value))
+        if value:
+            term = as_term(value)
+            steps.append(step(key, term.formula, term.text, int(term), notes.get(key, "")))
     return steps

@@ -14,7 +14,6 @@ Cin × Cout/groups × kh × kw, and tools disagree on the multiply-accumulates. 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 from cnncalc.model.layers.base import (
@@ -28,19 +27,8 @@ from cnncalc.model.layers.base import (
     spatial,
     units,
 )
-from cnncalc.model.layers.steps import (
-    SYMBOLS,
-    Step,
-    axis_names,
-    channels_step,
-    dense_step,
-    kernel_formula,
-    n,
-    neurons_step,
-    positions_formula,
-    step,
-    times,
-)
+from cnncalc.model.layers.steps import Step, axis_names, channels_step, step
+from cnncalc.model.layers.terms import NUMBERS, SYMBOLS, Numbers, n
 from cnncalc.model.shapes import PerAxis
 from cnncalc.reading import fields as f
 from cnncalc.record import Record
@@ -129,24 +117,27 @@ class ConvTranspose(LayerKind):
     # window(): the default, receptive.UNMAPPED: output positions read a varying number
     # of inputs (fractional stride), so no receptive field is reported past this layer.
 
-    def figures(self, inputs: Sequence[Shape], output: Shape) -> Figures:
-        channels = inputs[0][0]
-        window = math.prod(self.settings(inputs[0]).kernel)
+    def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
+        g = self.settings(inputs[0])
+        kernel = x.kernel(g.kernel)
+        cin = x.num("Cin", inputs[0][0])
+        filters = x.num("filters", self.filters)
+        groups = x.num("groups", self.groups)
+        fan_in = kernel * cin // groups if self.groups > 1 else kernel * cin
+        per_group = filters // groups if self.groups > 1 else filters
         # Weight tensor Cin × Cout/groups × kernel: as many weights as a conv Cin→Cout.
-        weights = channels * (self.filters // self.groups) * window
-        bias = self.filters if self.bias else 0
-        fan_in = window * (channels // self.groups)
-        unshared = units(output) * (fan_in + (1 if self.bias else 0))
+        weights = cin * per_group * kernel
+        neurons = x.num("neurons", units(output))
+        unshared = neurons * (fan_in + 1 if self.bias else fan_in)
         return Figures(
-            params=weights + bias,
+            params=weights + filters if self.bias else weights,
             params_unshared=unshared,
-            params_dense=dense_equivalent(inputs, output, self.bias),
+            params_dense=dense_equivalent(x, inputs, output, self.bias),
             connections=unshared,
-            macs=math.prod(inputs[0][1:]) * weights,
+            macs=x.positions(g.sizes, "_in") * weights,
         )
 
-    def derivation(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        channels = inputs[0][0]
+    def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         g = self.settings(inputs[0])
         steps = []
         for i, axis in enumerate(axis_names(inputs[0])):
@@ -160,49 +151,13 @@ class ConvTranspose(LayerKind):
                 formula += " + output_padding"
                 text += f" + {n(extra)}"
             steps.append(step(f"output_{axis}", formula + " + 1", text + " + 1", output[1 + i]))
-        window = math.prod(g.kernel)
-        kernel = kernel_formula(g.kernel)
-        per_group = " / groups" if self.groups > 1 else ""
-        groups_text = f" / {n(self.groups)}" if self.groups > 1 else ""
-        fan_in = window * (channels // self.groups)
-        bias, b = (" + 1", 1) if self.bias else ("", 0)
-        neurons = units(output)
-        unshared = step(
-            "params_unshared",
-            f"neurons × ({kernel} × Cin{per_group}{bias})",
-            f"{n(neurons)} × ({times(g.kernel)} × {n(channels)}{groups_text}{bias})",
-            neurons * (fan_in + b),
-            "as the equivalent direct conv over the zero-upsampled input",
-        )
-        weights = f"Cin × filters{per_group} × {kernel}"
-        weights_text = f"{n(channels)} × {n(self.filters)}{groups_text} × {times(g.kernel)}"
-        positions = positions_formula(inputs[0]).replace(" × ", "_in × ") + "_in"
-        return [
-            *steps,
-            channels_step("filters", n(self.filters), self.filters),
-            neurons_step(output),
-            unshared,
-            step(
-                "params",
-                weights + (" + filters" if self.bias else ""),
-                weights_text + (f" + {n(self.filters)}" if self.bias else ""),
-                channels * (self.filters // self.groups) * window + b * self.filters,
-                "the weight tensor is Cin × Cout/groups × "
-                + " × ".join(f"k{SYMBOLS[axis].lower()}" for axis in axis_names(inputs[0])),
-            ),
-            step(
-                "connections",
-                unshared.formula,
-                unshared.substituted,
-                unshared.value,
-                "inserted zeros and padded positions count as links, as for conv",
-            ),
-            dense_step(inputs, output, self.bias),
-            step(
-                "macs",
-                f"{positions} × {weights}",
-                f"{times(g.sizes)} × {weights_text}",
-                math.prod(g.sizes) * channels * (self.filters // self.groups) * window,
-                "every input unit times the weights it feeds",
-            ),
-        ]
+        return [*steps, channels_step("filters", n(self.filters), self.filters)]
+
+    def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
+        kernel = " × ".join(f"k{SYMBOLS[axis].lower()}" for axis in axis_names(inputs[0]))
+        return {
+            "params_unshared": "as the equivalent direct conv over the zero-upsampled input",
+            "params": f"the weight tensor is Cin × Cout/groups × {kernel}",
+            "connections": "inserted zeros and padded positions count as links, as for conv",
+            "macs": "every input unit times the weights it feeds",
+        }
