@@ -18,28 +18,23 @@ own model (not a model rebuilt from our file, as tests/test_conventions.py does)
 except where torchvision's code hides a layer from a tool or shows it otherwise, which
 `TOOL_DIFFERS` states row by row.
 
-torchvision's wheel on this machine is a CUDA build whose C extension does not load with
-the CPU torch; its model builders are pure Python, so an empty module registered as
-`torchvision._meta_registrations` lets them import (the extension is never needed here).
+The models and their inputs are tests/torchvision_models.py's, which says how torchvision
+imports beside the CPU torch.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-import types
 import warnings
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import torchvision_models
 
 torch = pytest.importorskip("torch")
-sys.modules.setdefault(
-    "torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations")
-)
-torchvision = pytest.importorskip("torchvision")
+torchvision_models.import_torchvision()
 
 from torch import nn  # noqa: E402
 from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
@@ -47,40 +42,10 @@ from torch.utils.flop_counter import FlopCounterMode  # noqa: E402
 from cnncalc.figures.analysis import LayerResult, analyse  # noqa: E402
 from cnncalc.reading import catalog  # noqa: E402
 
-models = torchvision.models
-
 # (params, running statistics, MACs, output elements) of one module or layer.
 Figures = tuple[int, int, int, int]
 
-
-def _googlenet() -> nn.Module:
-    # The published GoogLeNet (6,624,904 params) is the model without its two auxiliary
-    # classifiers, which torchvision keeps only for training.
-    return models.googlenet(weights=None, aux_logits=False, init_weights=False)
-
-
-# bundled name: (torchvision builder, input shape)
-NETWORKS: dict[str, tuple[Callable[[], nn.Module], tuple[int, ...]]] = {
-    "alexnet_torchvision": (lambda: models.alexnet(weights=None), (3, 224, 224)),
-    "vgg16": (lambda: models.vgg16(weights=None), (3, 224, 224)),
-    "vgg19": (lambda: models.vgg19(weights=None), (3, 224, 224)),
-    "resnet18": (lambda: models.resnet18(weights=None), (3, 224, 224)),
-    "resnet34": (lambda: models.resnet34(weights=None), (3, 224, 224)),
-    "resnet50": (lambda: models.resnet50(weights=None), (3, 224, 224)),
-    "mobilenet_v2": (lambda: models.mobilenet_v2(weights=None), (3, 224, 224)),
-    "googlenet": (_googlenet, (3, 224, 224)),
-    "squeezenet1_0": (lambda: models.squeezenet1_0(weights=None), (3, 224, 224)),
-    "densenet121": (lambda: models.densenet121(weights=None), (3, 224, 224)),
-    "efficientnet_b0": (lambda: models.efficientnet_b0(weights=None), (3, 224, 224)),
-    "mobilenet_v3_small": (lambda: models.mobilenet_v3_small(weights=None), (3, 224, 224)),
-    "convnext_tiny": (lambda: models.convnext_tiny(weights=None), (3, 224, 224)),
-    "shufflenet_v2_x1_0": (lambda: models.shufflenet_v2_x1_0(weights=None), (3, 224, 224)),
-    "inception_v3": (
-        lambda: models.inception_v3(weights=None, init_weights=False),
-        (3, 299, 299),
-    ),
-    "r3d_18": (lambda: models.video.r3d_18(weights=None), (3, 16, 112, 112)),
-}
+NETWORKS = torchvision_models.NETWORKS
 
 # Modules whose output the forward pass never produces in eval mode: run on the tensor
 # their parent hands them in training, so that they are measured too.
@@ -102,9 +67,9 @@ def _running_statistics(module: nn.Module) -> int:
 
 def torchvision_figures(name: str) -> Counter[Figures]:
     """Every module of torchvision's model that has parameters or MACs, measured by torch."""
-    build, shape = NETWORKS[name]
+    shape = torchvision_models.input_shape(name)
     with torch.device("meta"):
-        model = build().eval()
+        model = torchvision_models.build(name).eval()
     elements: dict[str, int] = {}
     outputs: dict[str, Any] = {}
 
@@ -157,10 +122,7 @@ def cnncalc_figures(name: str) -> Counter[Figures]:
 
 def test_every_torchvision_family_network_is_in_the_table() -> None:
     # A bundled network described as torchvision's is compared here.
-    for name in catalog.names():
-        description = str(catalog.load(name).description or "")
-        if "torchvision.models" in description:
-            assert name in NETWORKS, name
+    assert set(torchvision_models.torchvision_family()) <= set(NETWORKS)
 
 
 @pytest.mark.parametrize("name", sorted(NETWORKS))
@@ -246,8 +208,8 @@ PRESET_NETWORKS = (
 
 def tool_count(tool: str, name: str) -> int:
     """What the tool prints for torchvision's model (on the CPU: the tools run it)."""
-    build, shape = NETWORKS[name]
-    model = build().eval()
+    shape = torchvision_models.input_shape(name)
+    model = torchvision_models.build(name).eval()
     x = torch.zeros(1, *shape)
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -1,6 +1,6 @@
 """torchvision's networks, exported to ONNX by torch and imported: exact figures.
 
-Each network is torchvision's own (weights=None), exported once per session in training
+Each network is torchvision's own (tests/torchvision_models.py), exported once per session in training
 mode so that its batch norms stay nodes, and imported by `cnncalc import`. The expected
 figures are torch's count of the same module: its parameters (per-module sum), its
 running statistics, and its multiply-accumulates from torch's FlopCounterMode (FLOPs
@@ -10,12 +10,11 @@ Every bundled file built as torchvision's is here, and the import must give its 
 
 from __future__ import annotations
 
-import sys
-import types
 import warnings
 from typing import Any
 
 import pytest
+import torchvision_models
 
 pytest.importorskip("onnx")
 torch = pytest.importorskip("torch")
@@ -26,51 +25,13 @@ from cnncalc.figures.analysis import Analysis, analyse  # noqa: E402
 from cnncalc.reading import catalog  # noqa: E402
 from cnncalc.reading.architecture import load_file  # noqa: E402
 
-
-class Network:
-    def __init__(self, builder: str, shape: tuple[int, ...], bundled: str | None, batch: int = 1):
-        self.builder = builder
-        self.shape = shape  # one sample's input, without the batch axis
-        self.bundled = bundled  # the bundled file of the same network, if any
-        # Inception's auxiliary head normalises a 1×1 map: training mode needs two samples.
-        self.batch = batch
+# Inception's auxiliary head normalises a 1×1 map: training mode needs two samples.
+BATCH = {"inception_v3": 2}
 
 
-NETWORKS = [
-    Network("efficientnet_b0", (3, 224, 224), "efficientnet_b0"),
-    Network("mobilenet_v3_small", (3, 224, 224), "mobilenet_v3_small"),
-    Network("convnext_tiny", (3, 224, 224), "convnext_tiny"),
-    Network("shufflenet_v2_x1_0", (3, 224, 224), "shufflenet_v2_x1_0"),
-    Network("inception_v3", (3, 299, 299), "inception_v3", batch=2),
-    Network("r3d_18", (3, 16, 112, 112), "r3d_18"),
-    Network("alexnet", (3, 224, 224), "alexnet_torchvision"),
-    Network("vgg16", (3, 224, 224), "vgg16"),
-    Network("vgg19", (3, 224, 224), "vgg19"),
-    Network("resnet18", (3, 224, 224), "resnet18"),
-    Network("resnet34", (3, 224, 224), "resnet34"),
-    Network("resnet50", (3, 224, 224), "resnet50"),
-    Network("mobilenet_v2", (3, 224, 224), "mobilenet_v2"),
-    Network("googlenet", (3, 224, 224), "googlenet"),
-    Network("squeezenet1_0", (3, 224, 224), "squeezenet1_0"),
-    Network("densenet121", (3, 224, 224), "densenet121"),
-]
-
-
-def build(network: Network) -> Any:
-    # torchvision's meta registrations need a torch build it may not match; counting
-    # and exporting do not use them.
-    sys.modules.setdefault(
-        "torchvision._meta_registrations", types.ModuleType("torchvision._meta_registrations")
-    )
-    torchvision = pytest.importorskip("torchvision")
-    models = torchvision.models
-    options: dict[str, Any] = {
-        "inception_v3": {"aux_logits": True, "init_weights": False},
-        "googlenet": {"aux_logits": False, "init_weights": False},
-    }.get(network.builder, {})
-    builder = getattr(models, network.builder, None) or getattr(models.video, network.builder)
+def build(name: str) -> Any:
     torch.manual_seed(0)
-    module = builder(weights=None, **options)
+    module = torchvision_models.build(name)
     # A training-mode export samples stochastic depth's mask (RandomUniformLike): at
     # rate 0 the block is its plain sum, as at inference; its figures are the same.
     for part in module.modules():
@@ -86,14 +47,15 @@ class Exported:
         self.counted = counted
 
 
-@pytest.fixture(scope="module", params=NETWORKS, ids=[n.builder for n in NETWORKS])
+@pytest.fixture(scope="module", params=sorted(torchvision_models.NETWORKS))
 def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Any:
     from torch.utils.flop_counter import FlopCounterMode
 
-    network: Network = request.param
-    module = build(network)
+    name: str = request.param
+    module = build(name)
+    batch = BATCH.get(name, 1)
     module.train(True)
-    example = torch.zeros(network.batch, *network.shape)
+    example = torch.zeros(batch, *torchvision_models.input_shape(name))
     counter = FlopCounterMode(display=False)
     with torch.no_grad(), counter:
         module(example)
@@ -103,10 +65,10 @@ def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     counted = {
         "params": sum(p.numel() for p in module.parameters()),
         "non_trainable": statistics,
-        "macs": counter.get_total_flops() // 2 // network.batch,
+        "macs": counter.get_total_flops() // 2 // batch,
     }
-    folder = tmp_path_factory.mktemp(network.builder)
-    path = folder / f"{network.builder}.onnx"
+    folder = tmp_path_factory.mktemp(name)
+    path = folder / f"{name}.onnx"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the exporter's deprecation notices
         torch.onnx.export(
@@ -116,27 +78,23 @@ def exported(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     result = run_cli(["import", str(path), "-o", str(out)])
     path.unlink()
     assert result.exit_code == 0, result.output
-    return network, Exported(out.read_text(encoding="utf-8"), analyse(load_file(out)), counted)
+    return name, Exported(out.read_text(encoding="utf-8"), analyse(load_file(out)), counted)
 
 
 def test_every_torchvision_family_network_is_exported() -> None:
-    exported = {network.bundled for network in NETWORKS}
-    for name in catalog.names():
-        if "torchvision.models" in str(catalog.load(name).description or ""):
-            assert name in exported, name
+    assert set(torchvision_models.torchvision_family()) <= set(torchvision_models.NETWORKS)
 
 
-def test_the_import_has_torchs_figures(exported: tuple[Network, Exported]) -> None:
-    network, found = exported
+def test_the_import_has_torchs_figures(exported: tuple[str, Exported]) -> None:
+    name, found = exported
     totals = found.analysis.totals
     assert (totals.params, totals.non_trainable, totals.macs) == (
         found.counted["params"],
         found.counted["non_trainable"],
         found.counted["macs"],
     )
-    if network.bundled is not None:
-        bundled = analyse(catalog.load(network.bundled)).totals
-        assert (totals.params, totals.macs) == (bundled.params, bundled.macs)
+    bundled = analyse(catalog.load(name)).totals
+    assert (totals.params, totals.macs) == (bundled.params, bundled.macs)
 
 
 # What each network's import must hold, written from torchvision's source: the layers
@@ -155,7 +113,7 @@ SIGNATURES = {
     "inception_v3": {"type: dense": 2, "AuxLogits.fc": None},
     "r3d_18": {"kernel: [3, 7, 7]": 1, "type: batchnorm": 20},
     # 5 convs, 3 linear layers.
-    "alexnet": {"type: conv": 5, "type: dense": 3},
+    "alexnet_torchvision": {"type: conv": 5, "type: dense": 3},
     # 13 and 16 convs, 3 linear layers.
     "vgg16": {"type: conv": 13, "type: dense": 3},
     "vgg19": {"type: conv": 16, "type: dense": 3},
@@ -178,9 +136,9 @@ SIGNATURES = {
 }
 
 
-def test_the_import_holds_the_networks_design(exported: tuple[Network, Exported]) -> None:
-    network, found = exported
-    for needle, count in SIGNATURES[network.builder].items():
+def test_the_import_holds_the_networks_design(exported: tuple[str, Exported]) -> None:
+    name, found = exported
+    for needle, count in SIGNATURES[name].items():
         assert needle in found.text, needle
         if count is not None:
             assert found.text.count(needle) == count, needle
