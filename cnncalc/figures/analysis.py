@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from operator import attrgetter
-from typing import Any
 
 from cnncalc.errors import CnncalcError, Diagnostic
 from cnncalc.figures import memory
 from cnncalc.figures.conventions import DEFAULT_COUNT, convention
 from cnncalc.model import receptive
 from cnncalc.model.graph import evaluation_order, parts, tensor
-from cnncalc.model.layers import LayerError, Note, Shape
+from cnncalc.model.layers import Figures, LayerError, Note, Shape
 from cnncalc.model.layers.base import units
 from cnncalc.names import FIGURE_KEYS
 from cnncalc.reading import limits
@@ -159,7 +158,8 @@ def analyse(
     shapes = dict(arch.network_inputs)
     sizes = {name: units(shape) * value_bytes for name, shape in arch.network_inputs}  # bytes
     fields = {name: receptive.input_field(shape) for name, shape in shapes.items()}
-    facts: dict[str, dict[str, Any]] = {}  # per layer: its row's fields, by name
+    measured = {name: receptive.measures(fields[name], shape) for name, shape in shapes.items()}
+    evaluated: dict[str, _Evaluated] = {}
     warnings: list[Diagnostic] = []
     for layer in order:
         kind = layer.kind
@@ -178,54 +178,48 @@ def analyse(
             if strict:
                 raise warning.as_error()
             warnings.append(warning)
-        output, figures = computed.output, computed.figures
+        output, figures, window = computed.output, computed.figures, computed.window
         ops = counting.figure(kind, input_shapes, output, figures)  # frozen ones count too
         if not layer.trainable:
             figures = replace(
                 figures, params=0, non_trainable=figures.params + figures.non_trainable
             )
-        field = _field(layer, computed.window, fields)
-        receptive_field, jump = receptive.measures(field, output)
+        if window is None and len(layer.inputs) == 1:  # position o reads position o
+            field = fields[layer.inputs[0]]
+            receptive_field, jump = measured[layer.inputs[0]]
+        else:
+            field = _field(layer, window, fields)
+            receptive_field, jump = receptive.measures(field, output)
         neurons = units(output)
         activation_bytes = neurons * value_bytes
-        largest = max(
-            activation_bytes,
-            ops,
-            figures.params,
-            figures.non_trainable,
-            figures.params_unshared,
-            figures.params_dense,
-            figures.connections,
-            figures.macs,
-            *(receptive_field or ()),
-            *(jump or ()),
-        )  # the output's sizes and the neurons are at most the activation bytes
-        if largest.bit_length() > bits:
+        # Every figure of the row in one number, as long as the longest (all are >= 0;
+        # the output's sizes and the neurons are at most the activation bytes).
+        widest = (
+            activation_bytes
+            | ops
+            | figures.params
+            | figures.non_trainable
+            | figures.params_unshared
+            | figures.params_dense
+            | figures.connections
+            | figures.macs
+        )
+        if receptive_field is not None:
+            widest |= max(receptive_field)
+        if jump is not None:
+            widest |= max(jump)
+        if widest.bit_length() > bits:
             raise _too_large(arch, layer)
-        facts[layer.name] = {
-            "name": layer.name,
-            "type": kind.type_name,
-            "inputs": layer.inputs,
-            "input_shapes": input_shapes,
-            "output": output,
-            "neurons": neurons,
-            "params": figures.params,
-            "non_trainable": figures.non_trainable,
-            "params_unshared": figures.params_unshared,
-            "params_dense": figures.params_dense,
-            "connections": figures.connections,
-            "macs": figures.macs,
-            "receptive_field": receptive_field,
-            "jump": jump,
-            "activation_bytes": activation_bytes,
-            "ops": ops,
-        }
+        evaluated[layer.name] = _Evaluated(input_shapes, output, figures, ops, neurons)
         shapes[layer.name] = output
         sizes[layer.name] = activation_bytes
         fields[layer.name] = field
+        measured[layer.name] = (receptive_field, jump)
         if named_parts and kind.outputs():  # a split: its parts are read by name
             for i, part in enumerate(kind.part_shapes(input_shapes[0])):
-                shapes[f"{layer.name}.{i}"], fields[f"{layer.name}.{i}"] = part, field
+                part_name = f"{layer.name}.{i}"
+                shapes[part_name], fields[part_name] = part, field
+                measured[part_name] = measured[layer.name]
 
     reads = {  # reading a part holds the split's output
         layer.name: tuple([tensor(n, named_parts) for n in layer.inputs])
@@ -240,9 +234,30 @@ def analyse(
             raise _too_large(arch, peak_layer)
     rows = {}
     for layer in arch.layers:
-        row = facts[layer.name]
-        row["live_bytes"] = live.live[layer.name]
-        rows[layer.name] = LayerResult(**row)
+        done = evaluated[layer.name]
+        figures = done.figures
+        receptive_field, jump = measured[layer.name]
+        # The layer by position, the figures by name: CPython builds a dict for a call
+        # with more than 15 keyword arguments.
+        rows[layer.name] = LayerResult(
+            layer.name,
+            layer.kind.type_name,
+            layer.inputs,
+            done.input_shapes,
+            output=done.output,
+            neurons=done.neurons,
+            params=figures.params,
+            non_trainable=figures.non_trainable,
+            params_unshared=figures.params_unshared,
+            params_dense=figures.params_dense,
+            connections=figures.connections,
+            macs=figures.macs,
+            receptive_field=receptive_field,
+            jump=jump,
+            activation_bytes=sizes[layer.name],
+            live_bytes=live.live[layer.name],
+            ops=done.ops,
+        )
     for tied, owner in _owners(arch, rows).items():
         rows[tied] = replace(rows[tied], shares=owner)
     results = tuple(rows.values())
@@ -264,6 +279,17 @@ def analyse(
         peak_layer=live.peak_layer,
         named_inputs=arch.named_inputs,
     )
+
+
+class _Evaluated(Record):
+    """What the loop knows of a layer before the live memory of the pass: its row's
+    figures but the memory and receptive field ones (those are kept by tensor)."""
+
+    input_shapes: tuple[Shape, ...]
+    output: Shape
+    figures: Figures
+    ops: int
+    neurons: int
 
 
 def _field(
