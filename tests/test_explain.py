@@ -24,7 +24,7 @@ from cnncalc.errors import CnncalcError
 from cnncalc.figures.analysis import LayerResult, analyse
 from cnncalc.figures.explain import explain
 from cnncalc.model.layers.steps import OUTPUT_KEYS, Step
-from cnncalc.model.layers.terms import Symbols, Term
+from cnncalc.model.layers.terms import Numbers, Symbols, Term
 from cnncalc.names import FIGURE_KEYS
 from cnncalc.reading import catalog
 from cnncalc.reading.architecture import from_dict
@@ -88,6 +88,29 @@ def test_terms_write_the_grouping_of_the_code() -> None:
         assert isinstance(term, Term)
         assert (term.formula, term.text, int(term)) == (formula, text, value)
         assert evaluate(term.text) == value
+
+
+def test_rounded_divisions_max_and_sums_write_what_they_compute() -> None:
+    x = Symbols()
+    a, b, s = x.num("a", 7), x.num("b", 4), x.num("S", 2)
+    # By hand: floor((7 − 4) / 2) = floor(1.5) = 1, ceil(7 / 2) = ceil(3.5) = 4,
+    # (7 − 3) / 2 = 2 exactly (no floor written), max(4 − 7, 0) = 0, 7 + 4 = 11.
+    cases = [
+        (x.floor_div(a - b, s), "floor((a − b) / S)", "floor((7 − 4) / 2)", 1),
+        (x.ceil_div(a, s), "ceil(a / S)", "ceil(7 / 2)", 4),
+        (x.floor_div(a - 3, s) + 1, "(a − 3) / S + 1", "(7 − 3) / 2 + 1", 3),
+        (x.ceil_div(b, s), "b / S", "4 / 2", 2),
+        (x.max(b - a, 0), "max(b − a, 0)", "max(4 − 7, 0)", 0),
+        (x.sum("parts", [a, b]), "Σ over parts", "7 + 4", 11),
+    ]
+    for term, formula, text, value in cases:
+        assert isinstance(term, Term)
+        assert (term.formula, term.text, int(term)) == (formula, text, value)
+        assert evaluate(term.text) == value
+    # The plain numbers give the same values: floor, ceil and max of ints.
+    plain = Numbers()
+    assert (plain.floor_div(3, 2), plain.ceil_div(7, 2), plain.max(-3, 0)) == (1, 4, 0)
+    assert plain.sum("parts", [7, 4]) == 11
 
 
 def test_a_thousands_number_keeps_its_separators() -> None:
