@@ -293,6 +293,10 @@ def test_same_padding_and_dilation(write: Any) -> None:
     assert a["padding_height"]["value"] == 2
     assert a["padding_height"]["note"] == "1 before, 1 after"
     assert a["output_width"]["value"] == 16
+    # An exact division needs no rounding, so none is written (as for a conv's floor).
+    assert a["output_width"]["substituted"] == "32 / 2"
+    assert a["output_height"]["substituted"] == "ceil(7 / 2)"
+    assert a["padding_height"]["substituted"] == "max((4 − 1) × 2 + 3 − 7, 0)"
     assert a["padding_width"]["note"] == "0 before, 1 after"
     # dilation 2, kernel 3, padding 2 on 4 rows: (4 − 2·(3 − 1) − 1 + 2·2) / 1 + 1 = 4
     assert b["output_height"]["formula"] == "(H − D × (F − 1) − 1 + 2P) / S + 1"
@@ -395,6 +399,7 @@ layers:
   - {name: bn, type: batchnorm}
   - {name: g, type: global_pool}
   - {name: fc, type: dense, units: 3}
+  - {name: joined, type: concat, inputs: [pd, pd]}
 """
 
 THREE_D = """\
@@ -410,6 +415,7 @@ layers:
   - {name: vs, type: subsample, size: [1, 3, 3]}
   - {name: vg, type: global_pool}
   - {name: fc, type: dense, units: 3}
+  - {name: joined, type: concat, inputs: [vpad, vpad]}
 """
 
 
@@ -426,6 +432,11 @@ def test_1d_and_3d_layers_explain_what_show_reports(write: Any) -> None:
     assert steps["neurons"].substituted == "4 × 8 × 8 × 6"
     assert steps["params"].substituted == "6 × (3 × 5 × 5 × 2 + 1)"
     assert steps["params"].value == 906
+    # A concat of C×D×H×W maps adds channels, as one of C×H×W maps does: vpad keeps
+    # vt's 2 filters (upsample and pad change no channels), so 2 + 2 = 4 channels.
+    joined = {s.key: s for s in explanation.layers[-1].steps}
+    assert joined["output_channels"].formula == "Σ over inputs"
+    assert (joined["output_channels"].substituted, joined["output_channels"].value) == ("2 + 2", 4)
 
 
 # --- any conv, pool or subsample: a property check -------------------------------------
