@@ -88,6 +88,10 @@ class Pool(LayerKind):
         return {"connections": "one link per window position; no parameters"}
 
 
+# The output channels of a global pool, by rank: the spatial sizes become 1.
+_ONES = {rank: f"C (unchanged); {' and '.join(names)} 1" for rank, names in AXIS_NAMES.items()}
+
+
 class GlobalPool(LayerKind):
     type_name = "global_pool"
     fields = (f.Field("mode", f.choice(("max", "avg")), "avg"),)
@@ -98,8 +102,7 @@ class GlobalPool(LayerKind):
         self, inputs: Sequence[Shape], notes: list[Note], x: Numbers = NUMBERS
     ) -> Shape:
         channels, sizes = spatial(inputs[0], "global_pool")
-        ones = " and ".join(AXIS_NAMES[len(sizes)])
-        return (x.num(f"C (unchanged); {ones} 1", channels), *(1 for _ in sizes))
+        return (x.num(_ONES[len(sizes)], channels), *(1 for _ in sizes))
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return whole_input(inputs[0])
