@@ -89,7 +89,7 @@ class ConvTranspose(LayerKind):
                 "groups",
             )
         sizes = []
-        for axis, size in enumerate(g.sizes):
+        for axis, (name, size) in enumerate(zip(AXIS_NAMES[len(g.sizes)], g.sizes, strict=True)):
             extra = g.output_padding[axis]
             if extra and extra >= g.stride[axis] and extra >= g.dilation[axis]:
                 raise LayerError(
@@ -99,7 +99,7 @@ class ConvTranspose(LayerKind):
                 )
             out = transposed_size(
                 x,
-                x.num(SYMBOLS[AXIS_NAMES[len(g.sizes)][axis]], size),
+                x.num(SYMBOLS[name], size),
                 x.num("F", g.kernel[axis]),
                 x.num("S", g.stride[axis]),
                 both_sides(x, g.padding[axis]),
