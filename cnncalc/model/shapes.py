@@ -70,8 +70,8 @@ def window_size(
             out = out - 1
     else:
         out = x.floor_div(room, stride) + 1
-    # The last window ends at (out − 1)·S + D·(F − 1) + 1 = W + 2P − room + (out − 1)·S
-    # in padded positions; what lies past it, short of the trailing padding, is unread.
+    # The last window ends at (out − 1)·S + D·(F − 1) + 1, in padded positions, and
+    # D·(F − 1) + 1 = W + 2P − room: the input past that end is never read.
     dropped = before + room - pads - (out - 1) * stride
     return out, room, dropped if dropped > 0 else 0
 
@@ -96,7 +96,7 @@ def same_padding(size: int, kernel: int, stride: int, dilation: int = 1) -> tupl
     """`same` padding before and after, as plain ints."""
     from cnncalc.model.layers.terms import NUMBERS  # terms imports this module
 
-    return halves(int(same_size(NUMBERS, "", size, kernel, stride, dilation)[1]))
+    return halves(same_size(NUMBERS, "", size, kernel, stride, dilation)[1])
 
 
 def transposed_size(
