@@ -7,6 +7,7 @@ paper) or from hand arithmetic written out in the comments.
 from __future__ import annotations
 
 import ast
+import inspect
 import json
 import math
 import operator
@@ -24,7 +25,8 @@ from cnncalc.errors import CnncalcError
 from cnncalc.figures.analysis import LayerResult, analyse
 from cnncalc.figures.explain import explain
 from cnncalc.model.layers.steps import OUTPUT_KEYS, Step
-from cnncalc.model.layers.terms import Symbols, Term
+from cnncalc.model.layers.terms import NUMBERS, Numbers, Symbols, Term
+from cnncalc.model.shapes import same_size, transposed_size, window_size
 from cnncalc.names import FIGURE_KEYS
 from cnncalc.reading import catalog
 from cnncalc.reading.architecture import from_dict
@@ -88,6 +90,96 @@ def test_terms_write_the_grouping_of_the_code() -> None:
         assert isinstance(term, Term)
         assert (term.formula, term.text, int(term)) == (formula, text, value)
         assert evaluate(term.text) == value
+
+
+def test_rounded_divisions_max_and_sums_write_what_they_compute() -> None:
+    x = Symbols()
+    a, b, s = x.num("a", 7), x.num("b", 4), x.num("S", 2)
+    # By hand: floor((7 − 4) / 2) = floor(1.5) = 1, ceil(7 / 2) = ceil(3.5) = 4,
+    # (7 − 3) / 2 = 2 exactly (no floor written), max(4 − 7, 0) = 0, 7 + 4 = 11.
+    cases = [
+        (x.floor_div(a - b, s), "floor((a − b) / S)", "floor((7 − 4) / 2)", 1),
+        (x.ceil_div(a, s), "ceil(a / S)", "ceil(7 / 2)", 4),
+        (x.floor_div(a - 3, s) + 1, "(a − 3) / S + 1", "(7 − 3) / 2 + 1", 3),
+        (x.ceil_div(b, s), "b / S", "4 / 2", 2),
+        (x.max(b - a, 0), "max(b − a, 0)", "max(4 − 7, 0)", 0),
+        (x.sum("parts", [a, b]), "Σ over parts", "7 + 4", 11),
+    ]
+    for term, formula, text, value in cases:
+        assert isinstance(term, Term)
+        assert (term.formula, term.text, int(term)) == (formula, text, value)
+        assert evaluate(term.text) == value
+    # The plain numbers give the same values: floor, ceil and max of ints.
+    plain = Numbers()
+    assert (plain.floor_div(3, 2), plain.ceil_div(7, 2), plain.max(-3, 0)) == (1, 4, 0)
+    assert plain.sum("parts", [7, 4]) == 11
+
+
+def shown(value: int) -> tuple[str, str, int]:
+    """A term's formula, substituted text and value."""
+    assert isinstance(value, Term)
+    return value.formula, value.text, int(value)
+
+
+def test_the_shape_rules_give_numbers_and_their_derivation() -> None:
+    """Each output-size rule of `shapes` runs on plain ints and on terms alike."""
+    x = Symbols()
+    one = x.num("D", 1)
+
+    def twice(p: int) -> int:
+        return x.named("2P", 2 * p, lambda: f"2 × {p}")
+
+    # AlexNet's conv1 on 224 rows: floor((224 − 11 + 0) / 4) + 1 = floor(53.25) + 1 = 54;
+    # the last window ends at 53·4 + 11 = 223, so row 224 is never read.
+    h, f, s = x.num("H", 224), x.num("F", 11), x.num("S", 4)
+    out, room, dropped = window_size(x, h, f, s, 0, twice(0), one)
+    assert shown(out) == (
+        "floor((H − F + 2P) / S) + 1",
+        "floor((224 − 11 + 2 × 0) / 4) + 1",
+        54,
+    )
+    assert (room, dropped) == (213, 1)
+    assert window_size(NUMBERS, 224, 11, 4, 0, 0) == (54, 213, 1)
+    # A 2-wide, stride-2 pool padded 1 on 5 positions, ceil mode: ceil((5 − 2 + 2) / 2)
+    # + 1 = 4, but the 4th window would start at 3·2 = 6 = 5 + 1, in the trailing
+    # padding, so PyTorch drops it: 3 (torch.nn.MaxPool1d(2, 2, 1, ceil_mode=True)).
+    length, f, s = x.num("L", 5), x.num("F", 2), x.num("S", 2)
+    out = window_size(x, length, f, s, 1, twice(1), one, ceil=True)[0]
+    assert shown(out)[0::2] == ("ceil((L − F + 2P) / S) + 1 − 1", 3)
+    assert window_size(NUMBERS, 5, 2, 2, 1, 2, 1, ceil=True)[0] == 3
+    # same, stride 2, kernel 3 on 7: ceil(7 / 2) = 4; padding max(3·2 + 3 − 7, 0) = 2.
+    out, total = same_size(x, "H", x.num("H", 7), x.num("F", 3), x.num("S", 2), one)
+    assert shown(out)[0] == "ceil(H / S)"
+    assert shown(total)[0] == "max((H_out − 1) × S + F − H, 0)"
+    assert (out, total) == same_size(NUMBERS, "", 7, 3, 2) == (4, 2)
+    # DCGAN's doubling, ConvTranspose2d(kernel 4, stride 2, padding 1) on 8:
+    # (8 − 1)·2 − 2 + (4 − 1) + 1 = 16.
+    h, f, s = x.num("H", 8), x.num("F", 4), x.num("S", 2)
+    out = transposed_size(x, h, f, s, twice(1), 0, one)
+    assert shown(out) == (
+        "(H − 1) × S − 2P + (F − 1) + 1",
+        "(8 − 1) × 2 − 2 × 1 + (4 − 1) + 1",
+        16,
+    )
+    assert transposed_size(NUMBERS, 8, 4, 2, 2, 0, 1) == 16
+
+
+def test_symbolic_shapes_are_the_plain_shapes() -> None:
+    """Explain's output sizes are the analysis's because both run the same statement."""
+    derived = set()
+    for name in catalog.names():
+        arch = catalog.load(name)
+        rows = {row.name: row for row in analyse(arch).layers}
+        for layer in arch.layers:
+            kind: Any = layer.kind  # a kind whose output_shape is written over x
+            if "x" not in inspect.signature(kind.output_shape).parameters:
+                continue
+            row = rows[layer.name]
+            symbolic = kind.output_shape(row.input_shapes, [], Symbols())
+            assert symbolic == row.output, layer.name
+            assert any(isinstance(size, Term) for size in symbolic), layer.name
+            derived.add(row.type)
+    assert {"dense", "concat", "global_pool"} <= derived
 
 
 def test_a_thousands_number_keeps_its_separators() -> None:
@@ -270,6 +362,10 @@ def test_same_padding_and_dilation(write: Any) -> None:
     assert a["padding_height"]["value"] == 2
     assert a["padding_height"]["note"] == "1 before, 1 after"
     assert a["output_width"]["value"] == 16
+    # An exact division needs no rounding, so none is written (as for a conv's floor).
+    assert a["output_width"]["substituted"] == "32 / 2"
+    assert a["output_height"]["substituted"] == "ceil(7 / 2)"
+    assert a["padding_height"]["substituted"] == "max((4 − 1) × 2 + 3 − 7, 0)"
     assert a["padding_width"]["note"] == "0 before, 1 after"
     # dilation 2, kernel 3, padding 2 on 4 rows: (4 − 2·(3 − 1) − 1 + 2·2) / 1 + 1 = 4
     assert b["output_height"]["formula"] == "(H − D × (F − 1) − 1 + 2P) / S + 1"
@@ -372,6 +468,7 @@ layers:
   - {name: bn, type: batchnorm}
   - {name: g, type: global_pool}
   - {name: fc, type: dense, units: 3}
+  - {name: joined, type: concat, inputs: [pd, pd]}
 """
 
 THREE_D = """\
@@ -387,6 +484,7 @@ layers:
   - {name: vs, type: subsample, size: [1, 3, 3]}
   - {name: vg, type: global_pool}
   - {name: fc, type: dense, units: 3}
+  - {name: joined, type: concat, inputs: [vpad, vpad]}
 """
 
 
@@ -403,6 +501,11 @@ def test_1d_and_3d_layers_explain_what_show_reports(write: Any) -> None:
     assert steps["neurons"].substituted == "4 × 8 × 8 × 6"
     assert steps["params"].substituted == "6 × (3 × 5 × 5 × 2 + 1)"
     assert steps["params"].value == 906
+    # A concat of C×D×H×W maps adds channels, as one of C×H×W maps does: vpad keeps
+    # vt's 2 filters (upsample and pad change no channels), so 2 + 2 = 4 channels.
+    joined = {s.key: s for s in explanation.layers[-1].steps}
+    assert joined["output_channels"].formula == "Σ over inputs"
+    assert (joined["output_channels"].substituted, joined["output_channels"].value) == ("2 + 2", 4)
 
 
 # --- any conv, pool or subsample: a property check -------------------------------------

@@ -1,10 +1,20 @@
-"""Shape arithmetic shared by every sliding-window layer: pure integers in and out."""
+"""The output-size rules of the layers that change a spatial size, each stated once.
+
+Each rule is integer arithmetic over numbers given by the caller and operations asked
+of ``x`` (`cnncalc.model.layers.terms`): the analysis passes `NUMBERS` and plain ints,
+so a rule costs what its arithmetic costs; `cnncalc explain` passes `Symbols` and
+terms named as a student names them (H, F, S, 2P, ...), and gets the output size as a
+term that carries its formula and its substituted text. So explain's output-size steps
+are these rules evaluated, not a second statement of them.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from cnncalc.record import Record
+if TYPE_CHECKING:  # terms imports this module's axis names
+    from cnncalc.model.layers.terms import Numbers
 
 Shape = tuple[int, ...]
 # A per-axis setting as written: one int for every spatial axis, or one per axis.
@@ -21,15 +31,6 @@ def units(shape: Shape) -> int:
     return math.prod(shape)
 
 
-class Axis(Record):
-    """One spatial axis of a sliding window."""
-
-    size: int
-    pad_before: int
-    pad_after: int
-    dropped: int
-
-
 class WindowTooLarge(ValueError):
     """The window (kernel with dilation) does not fit in the padded input."""
 
@@ -39,39 +40,71 @@ def window_span(kernel: int, dilation: int = 1) -> int:
     return dilation * (kernel - 1) + 1
 
 
-def window_axis(
+def window_size(
+    x: Numbers,
     size: int,
     kernel: int,
     stride: int,
-    pad_before: int,
-    pad_after: int,
+    before: int,
+    pads: int,
     dilation: int = 1,
     ceil: bool = False,
-) -> Axis:
-    """floor((W + P_before + P_after − D·(F−1) − 1) / S) + 1, or ceil with ``ceil``.
+) -> tuple[int, int, int]:
+    """A sliding window's output size along one axis, padded by ``before`` at the start
+    and ``pads`` in all: floor((W − D·(F − 1) − 1 + 2P) / S) + 1, or ceil with
+    ``ceil``. Returns (output size, W − D·(F − 1) − 1 + 2P, input positions at the end
+    that no window reads).
 
     With ``ceil`` the last window must still start inside the input or its leading
     padding (PyTorch's rule), so ceil mode never adds a window made only of padding.
     """
-    span = window_span(kernel, dilation)
-    room = size + pad_before + pad_after - span
+    # An undilated window is written W − F, as the textbooks write it.
+    room = (size - kernel if dilation == 1 else size - dilation * (kernel - 1) - 1) + pads
     # In ceil mode a window may overhang the end, even when larger than the input, as
     # long as one window remains (PyTorch: a 3×3 stride-2 pool on 2×2 gives 1×1).
     if room < 0 and not (ceil and room > -stride):
-        raise WindowTooLarge(size + pad_before + pad_after, span)
+        raise WindowTooLarge(size + pads, window_span(kernel, dilation))
     if ceil:
-        out = -(-room // stride) + 1
-        if (out - 1) * stride >= size + pad_before:
-            out -= 1
+        out = x.ceil_div(room, stride) + 1
+        if (out - 1) * stride >= size + before:
+            out = out - 1
     else:
-        out = room // stride + 1
-    covered_end = (out - 1) * stride + span  # in padded coordinates
-    dropped = max(0, pad_before + size - covered_end)
-    return Axis(out, pad_before, pad_after, dropped)
+        out = x.floor_div(room, stride) + 1
+    # The last window ends at (out − 1)·S + D·(F − 1) + 1, in padded positions, and
+    # D·(F − 1) + 1 = W + 2P − room: the input past that end is never read.
+    dropped = before + room - pads - (out - 1) * stride
+    return out, room, dropped if dropped > 0 else 0
+
+
+def same_size(
+    x: Numbers, symbol: str, size: int, kernel: int, stride: int, dilation: int = 1
+) -> tuple[int, int]:
+    """Keras/TensorFlow `same`: the output size ceil(W / S) and the total padding it
+    needs, max((W_out − 1)·S + D·(F − 1) + 1 − W, 0); ``symbol`` names W (H, W, ...)."""
+    out = x.ceil_div(size, stride)
+    last = (x.num(f"{symbol}_out", out) - 1) * stride
+    end = last + kernel if dilation == 1 else last + dilation * (kernel - 1) + 1
+    return out, x.max(end - size, 0)
+
+
+def halves(total: int) -> tuple[int, int]:
+    """`same` padding split before and after: the smaller half first."""
+    return total // 2, total - total // 2
 
 
 def same_padding(size: int, kernel: int, stride: int, dilation: int = 1) -> tuple[int, int]:
-    """Keras/TensorFlow `same`: output ceil(W/S); the smaller half of the padding first."""
-    out = -(-size // stride)
-    total = max((out - 1) * stride + window_span(kernel, dilation) - size, 0)
-    return total // 2, total - total // 2
+    """`same` padding before and after, as plain ints."""
+    from cnncalc.model.layers.terms import NUMBERS  # terms imports this module
+
+    return halves(same_size(NUMBERS, "", size, kernel, stride, dilation)[1])
+
+
+def transposed_size(
+    x: Numbers, size: int, kernel: int, stride: int, pads: int, output_padding: int, dilation: int
+) -> int:
+    """A transposed conv's output size along one axis, ``pads`` cropped in all (2P):
+    (W − 1)·S − 2P + D·(F − 1) + output_padding + 1 (PyTorch's rule)."""
+    out = (size - 1) * stride - pads + (kernel - 1 if dilation == 1 else dilation * (kernel - 1))
+    if output_padding:
+        out = out + output_padding
+    return out + 1

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from cnncalc.model.layers.steps import Step, derive
 from cnncalc.model.layers.terms import NUMBERS, Numbers, Symbols
 from cnncalc.model.receptive import UNMAPPED, WindowSpec
-from cnncalc.model.shapes import AXIS_NAMES, AXIS_UNITS, Axis, PerAxis, window_span
+from cnncalc.model.shapes import AXIS_NAMES, PerAxis
 from cnncalc.model.shapes import Shape as Shape  # the kinds import both from here
 from cnncalc.model.shapes import units as units
 from cnncalc.reading.fields import Field
@@ -117,7 +117,9 @@ class LayerKind(Record):
         return UNMAPPED
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        """The steps of `cnncalc explain` that derive the output shape, if it changes."""
+        """The steps of `cnncalc explain` that derive the output shape, if it changes:
+        the kind's `output_shape` written over ``x`` and evaluated over terms
+        (`steps.output_steps`), so the shape is stated once."""
         return []
 
     def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
@@ -176,43 +178,3 @@ def dense_equivalent(x: Numbers, inputs: Sequence[Shape], output: Shape, bias: b
     in_units = x.num("in_units", units(inputs[0]) if len(inputs) == 1 else sum(map(units, inputs)))
     out_units = x.num("out_units", units(output))
     return in_units * out_units + out_units if bias else in_units * out_units
-
-
-def uncovered_note(
-    axes: Sequence[Axis],
-    sizes: Sequence[int],
-    kernels: Sequence[int],
-    dilations: Sequence[int],
-    strides: Sequence[int],
-) -> Note | None:
-    """A warning naming the input rows/columns (slices, positions) that no window
-    reaches, if any.
-
-    Only real input counts: when the windows merely stop short of trailing padding,
-    nothing is lost and nothing is said.
-    """
-    for axis in axes:
-        if axis.dropped:
-            break
-    else:
-        return None
-    spans = tuple(map(window_span, kernels, dilations))
-    parts = []
-    formulas = []
-    names = AXIS_NAMES[len(sizes)]
-    for axis, size, span, stride, name in zip(axes, sizes, spans, strides, names, strict=True):
-        if axis.dropped:
-            word = AXIS_UNITS[name]
-            parts.append(
-                f"the last {word}" if axis.dropped == 1 else f"the last {axis.dropped} {word}s"
-            )
-            padded = size + axis.pad_before + axis.pad_after
-            formulas.append(f"({padded} − {span}) / {stride} = {(padded - span) / stride:g}")
-    single = len(parts) == 1 and sum(axis.dropped for axis in axes) == 1
-    verb = "is" if single else "are"
-    return Note(
-        f"the windows do not tile the {'×'.join(map(str, sizes))} input "
-        f"({'; '.join(dict.fromkeys(formulas))} is not a whole number): "
-        f"{' and '.join(parts)} of the input {verb} never read",
-        "stride",
-    )

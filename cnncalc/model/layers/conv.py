@@ -15,19 +15,19 @@ from cnncalc.model.layers.base import (
     dense_equivalent,
     expand,
     spatial,
-    uncovered_note,
     units,
 )
-from cnncalc.model.layers.steps import Step, channels_step, window_steps
-from cnncalc.model.layers.terms import NUMBERS, Numbers, n
+from cnncalc.model.layers.steps import Step, term_step, window_steps
+from cnncalc.model.layers.terms import NUMBERS, Numbers, Symbols
 from cnncalc.model.receptive import AxisWindow, Window, WindowSpec
 from cnncalc.model.shapes import (
     AXIS_NAMES,
-    Axis,
+    AXIS_UNITS,
     PerAxis,
     WindowTooLarge,
-    same_padding,
-    window_axis,
+    halves,
+    same_size,
+    window_size,
     window_span,
 )
 from cnncalc.reading import fields as f
@@ -66,44 +66,58 @@ def geometry(
     )
 
 
-class Slide(Record):
-    """A sliding window laid over its input: the output shape and the receptive window."""
-
-    output: Shape
-    window: Window
-
-
 def slide(
-    shape: Shape, g: Geometry, channels_out: int | None, notes: list[Note], ceil: bool = False
-) -> Slide:
+    shape: Shape, g: Geometry, channels: int, notes: list[Note], ceil: bool = False
+) -> tuple[Shape, Window]:
     """Output shape (with the uncovered-input warning) and receptive-field window of a
-    window layer (conv or pool), `same` padding resolved, one spatial axis at a time."""
-    axes: list[Axis] = []
+    window layer (conv or pool): `shapes.window_size` along each spatial axis, `same`
+    padding resolved by `shapes.same_size`."""
+    output = [channels]
     windows: list[AxisWindow] = []
-    output = [shape[0] if channels_out is None else channels_out]
+    lost: list[tuple[int, int, int]] = []  # (axis, room, dropped) where input is unread
+    paddings = (None,) * len(g.sizes) if isinstance(g.padding, str) else g.padding
     for size, kernel, stride, dilation, padding in zip(
-        g.sizes, g.kernel, g.stride, g.dilation, _paddings(g), strict=True
+        g.sizes, g.kernel, g.stride, g.dilation, paddings, strict=True
     ):
         if padding is None:
-            before, after = same_padding(size, kernel, stride, dilation)
+            before, after = halves(same_size(NUMBERS, "", size, kernel, stride, dilation)[1])
+            pads = before + after
         else:
-            before = after = padding
+            before, pads = padding, padding + padding
         try:
-            axis = window_axis(size, kernel, stride, before, after, dilation, ceil)
+            out, room, dropped = window_size(
+                NUMBERS, size, kernel, stride, before, pads, dilation, ceil
+            )
         except WindowTooLarge:
             raise _too_large(g) from None
-        axes.append(axis)
-        output.append(axis.size)
+        if dropped:
+            lost.append((len(windows), room, dropped))
+        output.append(out)
         windows.append(AxisWindow(kernel, stride, before, dilation))
-    note = uncovered_note(axes, g.sizes, g.kernel, g.dilation, g.stride)
-    if note:
-        notes.append(note)
-    return Slide(tuple(output), tuple(windows))
+    if lost:
+        notes.append(_uncovered(g, lost))
+    return tuple(output), tuple(windows)
 
 
-def _paddings(g: Geometry) -> Sequence[int | None]:
-    """Each axis's padding before and after; None for `same` (it depends on the size)."""
-    return (None,) * len(g.sizes) if isinstance(g.padding, str) else g.padding
+def _uncovered(g: Geometry, lost: list[tuple[int, int, int]]) -> Note:
+    """The warning naming the input rows/columns (slices, positions) that no window
+    reaches. Only real input counts: when the windows merely stop short of trailing
+    padding, nothing is lost and nothing is said."""
+    names = AXIS_NAMES[len(g.sizes)]
+    parts = []
+    formulas = []
+    for axis, room, dropped in lost:
+        word = AXIS_UNITS[names[axis]]
+        parts.append(f"the last {word}" if dropped == 1 else f"the last {dropped} {word}s")
+        span, stride = window_span(g.kernel[axis], g.dilation[axis]), g.stride[axis]
+        formulas.append(f"({room + span} − {span}) / {stride} = {room / stride:g}")
+    verb = "is" if len(lost) == 1 and lost[0][2] == 1 else "are"
+    return Note(
+        f"the windows do not tile the {'×'.join(map(str, g.sizes))} input "
+        f"({'; '.join(dict.fromkeys(formulas))} is not a whole number): "
+        f"{' and '.join(parts)} of the input {verb} never read",
+        "stride",
+    )
 
 
 def _too_large(g: Geometry) -> LayerError:
@@ -157,10 +171,8 @@ class Conv(LayerKind):
                 f"and the filters ({self.filters})",
                 "groups",
             )
-        placed = slide(inputs[0], g, self.filters, notes)
-        return Computed(
-            placed.output, self._figures(inputs, placed.output, g.kernel), placed.window
-        )
+        output, window = slide(inputs[0], g, self.filters, notes)
+        return Computed(output, self._figures(inputs, output, g.kernel), window)
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return self.compute(inputs, notes).output
@@ -229,10 +241,8 @@ class Conv(LayerKind):
         )
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        return [
-            *axes_steps(self.geometry(inputs[0])),
-            channels_step("filters", n(self.filters), self.filters),
-        ]
+        filters = Symbols().num("filters", self.filters)
+        return [*axes_steps(self.geometry(inputs[0])), term_step("output_channels", filters)]
 
     def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
         return {

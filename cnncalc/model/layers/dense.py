@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnncalc.model.layers.base import Figures, LayerKind, Note, Shape, units
-from cnncalc.model.layers.steps import Step, step
-from cnncalc.model.layers.terms import NUMBERS, Numbers, n
+from cnncalc.model.layers.steps import Step, output_steps
+from cnncalc.model.layers.terms import NUMBERS, Numbers, Symbols, n
 from cnncalc.model.receptive import Window, whole_input
 from cnncalc.reading import fields as f
 
@@ -20,8 +20,10 @@ class Dense(LayerKind):
     units: int
     bias: bool
 
-    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        return (self.units,)
+    def output_shape(
+        self, inputs: Sequence[Shape], notes: list[Note], x: Numbers = NUMBERS
+    ) -> Shape:
+        return (x.num("units", self.units),)
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return whole_input(inputs[0])
@@ -38,7 +40,7 @@ class Dense(LayerKind):
         )
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        return [step("output_units", "units", n(self.units), self.units)]
+        return output_steps(self.output_shape(inputs, [], Symbols()))
 
     def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
         return {
@@ -57,8 +59,10 @@ class Rbf(LayerKind):
     units: int
     trainable: bool
 
-    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        return (self.units,)
+    def output_shape(
+        self, inputs: Sequence[Shape], notes: list[Note], x: Numbers = NUMBERS
+    ) -> Shape:
+        return (x.num("units", self.units),)
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return whole_input(inputs[0])
@@ -76,7 +80,7 @@ class Rbf(LayerKind):
         )
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        return [step("output_units", "units", n(self.units), self.units)]
+        return output_steps(self.output_shape(inputs, [], Symbols()))
 
     def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
         if self.trainable:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cnncalc.model.layers.base import LayerError, LayerKind, Note, Shape
-from cnncalc.model.layers.steps import Step, step
-from cnncalc.model.layers.terms import n
+from cnncalc.model.layers.steps import Step, output_steps
+from cnncalc.model.layers.terms import NUMBERS, Numbers, Symbols
 from cnncalc.model.receptive import Window
 
 
 def _shape_text(shape: Shape) -> str:
-    return "×".join(str(n) for n in shape)
+    return "×".join(map(str, shape))
 
 
 class Add(LayerKind):
@@ -43,7 +43,9 @@ class Concat(LayerKind):
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return None  # unit o of every input: see receptive.union
 
-    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+    def output_shape(
+        self, inputs: Sequence[Shape], notes: list[Note], x: Numbers = NUMBERS
+    ) -> Shape:
         first = inputs[0]
         if any(len(shape) != len(first) or shape[1:] != first[1:] for shape in inputs):
             what = "H×W" if len(first) == 3 else "rank"
@@ -52,8 +54,7 @@ class Concat(LayerKind):
                 + ", ".join(_shape_text(s) for s in inputs),
                 "inputs",
             )
-        return (sum(shape[0] for shape in inputs), *first[1:])
+        return (x.sum("inputs", [shape[0] for shape in inputs]), *first[1:])
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        key = "output_channels" if len(output) == 3 else "output_units"
-        return [step(key, "Σ over inputs", " + ".join(n(s[0]) for s in inputs), output[0])]
+        return output_steps(self.output_shape(inputs, [], Symbols()))

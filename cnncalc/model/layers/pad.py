@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from cnncalc.model.layers.base import LayerError, LayerKind, Note, Shape, expand, rank_text, spatial
-from cnncalc.model.layers.steps import Step, axis_names, channels_step, step
-from cnncalc.model.layers.terms import SYMBOLS, n
+from cnncalc.model.layers.steps import Step, output_steps
+from cnncalc.model.layers.terms import NUMBERS, SYMBOLS, Numbers, Symbols
 from cnncalc.model.receptive import AxisWindow, Window
-from cnncalc.model.shapes import PerAxis
+from cnncalc.model.shapes import AXIS_NAMES, PerAxis
 from cnncalc.reading import fields as f
 from cnncalc.reading.document import Node
 from cnncalc.reading.document import Sequence as SequenceNode
@@ -50,6 +50,9 @@ class _SidesParser:
 
 sides = _SidesParser()
 
+# What the two ends of an axis are called in formulas (the others: before, after).
+ENDS = {"height": ("top", "bottom"), "width": ("left", "right")}
+
 
 class Pad(LayerKind):
     """Adds zeros before and after each spatial axis (Keras ZeroPadding1D/2D/3D,
@@ -79,25 +82,18 @@ class Pad(LayerKind):
         # Output position o is input position o − before; the rest is zeros.
         return tuple(AxisWindow(1, 1, before) for before, _ in self.sides(inputs[0]))
 
-    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        sizes = inputs[0][1:]
-        padded = (size + a + b for size, (a, b) in zip(sizes, self.sides(inputs[0]), strict=True))
-        return (inputs[0][0], *padded)
+    def output_shape(
+        self, inputs: Sequence[Shape], notes: list[Note], x: Numbers = NUMBERS
+    ) -> Shape:
+        shape = inputs[0]
+        sides = self.sides(shape)  # first: a vector input is an error
+        padded = []
+        for name, size, (before, after) in zip(
+            AXIS_NAMES[len(sides)], shape[1:], sides, strict=True
+        ):
+            first, last = ENDS.get(name, ("before", "after"))
+            padded.append(x.num(SYMBOLS[name], size) + x.num(first, before) + x.num(last, after))
+        return (x.num("C (unchanged)", shape[0]), *padded)
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c = inputs[0][0]
-        ends = {"height": ("top", "bottom"), "width": ("left", "right")}
-        steps = []
-        for i, ((before, after), axis) in enumerate(
-            zip(self.sides(inputs[0]), axis_names(inputs[0]), strict=True)
-        ):
-            first, last = ends.get(axis, ("before", "after"))
-            steps.append(
-                step(
-                    f"output_{axis}",
-                    f"{SYMBOLS[axis]} + {first} + {last}",
-                    f"{n(inputs[0][1 + i])} + {n(before)} + {n(after)}",
-                    output[1 + i],
-                )
-            )
-        return [*steps, channels_step("C (unchanged)", n(c), c)]
+        return output_steps(self.output_shape(inputs, [], Symbols()))

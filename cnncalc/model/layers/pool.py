@@ -22,10 +22,10 @@ from cnncalc.model.layers.conv import (
     geometry,
     slide,
 )
-from cnncalc.model.layers.steps import Step, axis_names, channels_step
-from cnncalc.model.layers.terms import NUMBERS, Numbers, n
+from cnncalc.model.layers.steps import Step, output_steps, term_step
+from cnncalc.model.layers.terms import NUMBERS, Numbers, Symbols
 from cnncalc.model.receptive import Window, WindowSpec, whole_input
-from cnncalc.model.shapes import PerAxis
+from cnncalc.model.shapes import AXIS_NAMES, PerAxis
 from cnncalc.reading import fields as f
 
 
@@ -33,6 +33,11 @@ def _stride_defaults_to_size(values: dict[str, Any]) -> dict[str, Any]:
     if values["stride"] is None:
         values["stride"] = values["size"]
     return values
+
+
+def _unchanged(shape: Shape) -> Step:
+    """A window layer's output channels: its input's."""
+    return term_step("output_channels", Symbols().num("C (unchanged)", shape[0]))
 
 
 class Pool(LayerKind):
@@ -60,8 +65,8 @@ class Pool(LayerKind):
 
     def compute(self, inputs: Sequence[Shape], notes: list[Note]) -> Computed:
         g = self.geometry(inputs[0])  # once, for the shape, the figures and the window
-        placed = slide(inputs[0], g, None, notes, self.ceil)
-        return Computed(placed.output, self._figures(placed.output, g.kernel), placed.window)
+        output, window = slide(inputs[0], g, inputs[0][0], notes, self.ceil)
+        return Computed(output, self._figures(output, g.kernel), window)
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return self.compute(inputs, notes).output
@@ -77,14 +82,14 @@ class Pool(LayerKind):
         return Figures(connections=x.num("neurons", units(output)) * x.kernel(kernel))
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c = inputs[0][0]
-        return [
-            *axes_steps(self.geometry(inputs[0]), self.ceil),
-            channels_step("C (unchanged)", n(c), c),
-        ]
+        return [*axes_steps(self.geometry(inputs[0]), self.ceil), _unchanged(inputs[0])]
 
     def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
         return {"connections": "one link per window position; no parameters"}
+
+
+# The output channels of a global pool, by rank: the spatial sizes become 1.
+_ONES = {rank: f"C (unchanged); {' and '.join(names)} 1" for rank, names in AXIS_NAMES.items()}
 
 
 class GlobalPool(LayerKind):
@@ -93,9 +98,11 @@ class GlobalPool(LayerKind):
 
     mode: str
 
-    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+    def output_shape(
+        self, inputs: Sequence[Shape], notes: list[Note], x: Numbers = NUMBERS
+    ) -> Shape:
         channels, sizes = spatial(inputs[0], "global_pool")
-        return (channels, *(1 for _ in sizes))
+        return (x.num(_ONES[len(sizes)], channels), *(1 for _ in sizes))
 
     def window(self, inputs: Sequence[Shape]) -> Window | None:
         return whole_input(inputs[0])
@@ -106,9 +113,7 @@ class GlobalPool(LayerKind):
         return Figures(connections=x.num("C", c) * x.positions(sizes))
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c = inputs[0][0]
-        ones = " and ".join(axis_names(inputs[0]))
-        return [channels_step(f"C (unchanged); {ones} 1", n(c), c)]
+        return output_steps(self.output_shape(inputs, [], Symbols()))
 
     def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
         return {"connections": "of the input: each channel's unit reads its whole map"}
@@ -135,9 +140,8 @@ class Subsample(LayerKind):
 
     def compute(self, inputs: Sequence[Shape], notes: list[Note]) -> Computed:
         g = self.geometry(inputs[0])  # once, for the shape, the figures and the window
-        placed = slide(inputs[0], g, None, notes)
-        figures = self._figures(inputs, placed.output, g.kernel)
-        return Computed(placed.output, figures, placed.window)
+        output, window = slide(inputs[0], g, inputs[0][0], notes)
+        return Computed(output, self._figures(inputs, output, g.kernel), window)
 
     def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
         return self.compute(inputs, notes).output
@@ -161,8 +165,7 @@ class Subsample(LayerKind):
         )
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c = inputs[0][0]
-        return [*axes_steps(self.geometry(inputs[0])), channels_step("C (unchanged)", n(c), c)]
+        return [*axes_steps(self.geometry(inputs[0])), _unchanged(inputs[0])]
 
     def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
         return {

@@ -17,8 +17,8 @@ from cnncalc.model.layers.base import (
     spatial,
     units,
 )
-from cnncalc.model.layers.steps import Step, axis_names, channels_step, step
-from cnncalc.model.layers.terms import NUMBERS, SYMBOLS, Numbers, n
+from cnncalc.model.layers.steps import Step, axis_names, output_steps
+from cnncalc.model.layers.terms import NUMBERS, SYMBOLS, Numbers, Symbols, n
 from cnncalc.model.receptive import UNMAPPED, AxisWindow, WindowSpec
 from cnncalc.model.shapes import AXIS_NAMES, AXIS_UNITS, PerAxis
 from cnncalc.reading import fields as f
@@ -47,8 +47,11 @@ class Upsample(LayerKind):
     size: PerAxis | None
     mode: str
 
-    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+    def output_shape(
+        self, inputs: Sequence[Shape], notes: list[Note], x: Numbers = NUMBERS
+    ) -> Shape:
         c, sizes = spatial(inputs[0], "upsample")
+        channels = x.num("C (unchanged)", c)
         if (self.scale is None) == (self.size is None):
             raise LayerError(
                 "give either scale (a factor) or size (the output [height, width]), not "
@@ -56,10 +59,17 @@ class Upsample(LayerKind):
                 "scale",
             )
         if self.size is not None:
-            return (c, *expand(self.size, inputs[0], "size"))
+            return (channels, *(x.num("size", out) for out in expand(self.size, inputs[0], "size")))
         assert self.scale is not None
         scale = expand(self.scale, inputs[0], "scale")
-        return (c, *(size * factor for size, factor in zip(sizes, scale, strict=True)))
+        names = AXIS_NAMES[len(sizes)]
+        return (
+            channels,
+            *(
+                x.num(SYMBOLS[name], size) * x.num("scale", factor)
+                for name, size, factor in zip(names, sizes, scale, strict=True)
+            ),
+        )
 
     def _corners(self, shape: Shape) -> int:
         """Inputs mixed into one output unit: 2 per axis when interpolating."""
@@ -72,22 +82,7 @@ class Upsample(LayerKind):
         return Figures(connections=corners * x.num("neurons", units(output)))
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c, sizes = spatial(inputs[0], "upsample")
-        steps = []
-        for i, axis in enumerate(axis_names(inputs[0])):
-            if self.scale is not None:
-                factor = expand(self.scale, inputs[0], "scale")[i]
-                steps.append(
-                    step(
-                        f"output_{axis}",
-                        f"{SYMBOLS[axis]} × scale",
-                        f"{n(sizes[i])} × {n(factor)}",
-                        output[1 + i],
-                    )
-                )
-            else:
-                steps.append(step(f"output_{axis}", "size", n(output[1 + i]), output[1 + i]))
-        return [*steps, channels_step("C (unchanged)", n(c), c)]
+        return output_steps(self.output_shape(inputs, [], Symbols()))
 
     def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
         square = "×".join("2" for _ in inputs[0][1:])
@@ -126,8 +121,11 @@ class AdaptivePool(LayerKind):
         spatial(shape, "adaptive_pool")  # a vector input is an error
         return expand(self.size, shape, "size")
 
-    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
-        return (inputs[0][0], *self.out(inputs[0]))
+    def output_shape(
+        self, inputs: Sequence[Shape], notes: list[Note], x: Numbers = NUMBERS
+    ) -> Shape:
+        sizes = (x.num("size", out) for out in self.out(inputs[0]))
+        return (x.num("C (unchanged)", inputs[0][0]), *sizes)
 
     def window(self, inputs: Sequence[Shape]) -> WindowSpec:
         # A plain pool when the output divides the input (torchvision's 7×7 on 7×7 is
@@ -156,12 +154,7 @@ class AdaptivePool(LayerKind):
         return Figures(connections=connections)
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        c = inputs[0][0]
-        steps = [
-            step(f"output_{axis}", "size", n(out), out)
-            for axis, out in zip(axis_names(inputs[0]), output[1:], strict=True)
-        ]
-        return [*steps, channels_step("C (unchanged)", n(c), c)]
+        return output_steps(self.output_shape(inputs, [], Symbols()))
 
     def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
         return {

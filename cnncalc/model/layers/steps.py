@@ -2,26 +2,25 @@
 
 A layer's steps are its output shape's (`LayerKind.shape_steps`), its neurons, then
 the terms its `figures` built when given `terms.Symbols` (`derive`): the figures'
-formulas are written once, and explain shows them. The helpers here are the pieces
-several kinds share: one spatial axis of a sliding window and the neuron count. A
-window's output size, padding and uncovered rows are the values of
-`cnncalc.model.shapes`, the rule the kinds compute with; the tests evaluate each
-substituted text and hold it to its value, so the words cannot drift from the rule.
+formulas are written once, and explain shows them. The output shape's steps are the
+same: the rules of `cnncalc.model.shapes` and each kind's `output_shape`, evaluated
+over terms (`output_steps`, `window_steps`); only the words beside a step (a division
+that is not whole, rows no window reads) are written here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cnncalc.model.layers.terms import SYMBOLS, Term, as_term, n
+from cnncalc.model.layers.terms import SYMBOLS, Numbers, Symbols, Term, as_term, n
 from cnncalc.model.shapes import (
     AXIS_NAMES,
     AXIS_UNITS,
     Shape,
-    same_padding,
+    halves,
+    same_size,
     units,
-    window_axis,
-    window_span,
+    window_size,
 )
 from cnncalc.record import Record
 
@@ -80,9 +79,21 @@ def axis_names(shape: Shape) -> tuple[str, ...]:
     return AXIS_NAMES[len(shape) - 1]
 
 
-def positions_formula(shape: Shape) -> str:
-    """'L', 'H × W' or 'D × H × W': the output positions of a spatial shape."""
-    return " × ".join(SYMBOLS[name] for name in axis_names(shape))
+def term_step(key: str, term: int, note: str = "") -> Step:
+    """The step of a term: its formula, its substituted text and its value."""
+    term = as_term(term)
+    return step(key, term.formula, term.text, int(term), note)
+
+
+def neurons_step(output: Shape) -> Step:
+    """neurons = H × W × C (L × C, D × H × W × C, or the length of a vector output)."""
+    x = Symbols()
+    if len(output) == 1:
+        return term_step("neurons", x.num("units", output[0]))
+    if len(output) - 1 in AXIS_NAMES:
+        return term_step("neurons", x.positions(output[1:]) * x.num("C", output[0]))
+    product = x.named("product of the output shape", units(output), lambda: times(output))
+    return term_step("neurons", product)
 
 
 def times(values: Sequence[int]) -> str:
@@ -90,22 +101,24 @@ def times(values: Sequence[int]) -> str:
     return " × ".join(map(n, values))
 
 
-def neurons_step(output: Shape) -> Step:
-    """neurons = H × W × C (L × C, D × H × W × C, or the length of a vector output)."""
-    if len(output) == 1:
-        return step("neurons", "units", n(output[0]), output[0])
-    if len(output) - 1 in AXIS_NAMES:
-        return step(
-            "neurons",
-            f"{positions_formula(output)} × C",
-            f"{times(output[1:])} × {n(output[0])}",
-            units(output),
-        )
-    return step("neurons", "product of the output shape", " × ".join(map(n, output)), units(output))
+def output_steps(shape: Shape) -> list[Step]:
+    """A step for each size of an output shape that a kind wrote over `Symbols` (its
+    `output_shape` evaluated with terms): the spatial sizes, then the channels (or a
+    vector's units). A size passed through as a plain int gets no step."""
+    axes = AXIS_NAMES.get(len(shape) - 1, ())
+    steps = [
+        term_step(f"output_{axis}", size)
+        for axis, size in zip(axes, shape[1:], strict=True)
+        if isinstance(size, Term)
+    ]
+    if isinstance(shape[0], Term):
+        steps.append(term_step("output_units" if len(shape) == 1 else "output_channels", shape[0]))
+    return steps
 
 
-def channels_step(formula: str, substituted: str, value: int) -> Step:
-    return step("output_channels", formula, substituted, value)
+def both_sides(x: Numbers, padding: int) -> int:
+    """The padding of both ends of an axis, P at each: written 2P."""
+    return x.named("2P", padding + padding, lambda: f"2 × {n(padding)}")
 
 
 def window_steps(
@@ -117,64 +130,42 @@ def window_steps(
     dilation: int = 1,
     ceil: bool = False,
 ) -> list[Step]:
-    """Output size along one spatial axis ("height", "width", ...) of a sliding window.
-
-    ((W − F + 2P) / S) + 1, with D·(F − 1) + 1 for F when dilated; floor (or ceil) and a
-    note when the division is not exact. ``padding`` is an int or ``"same"``. The values
-    are `cnncalc.model.shapes`' (the rule the kinds compute with); the text here states it.
-    """
-    w = SYMBOLS[axis]
+    """Output size along one spatial axis ("height", "width", ...) of a sliding window:
+    `shapes.window_size` (or `same_size`) evaluated over terms, with the notes that say
+    in words what the numbers mean (a division that is not whole, unread input)."""
+    x = Symbols()
+    symbol = SYMBOLS[axis]
+    w, f, s, d = x.num(symbol, size), x.num("F", kernel), x.num("S", stride), x.num("D", dilation)
     key = f"output_{axis}"
-    span = window_span(kernel, dilation)
-    span_formula = "F" if dilation == 1 else "D × (F − 1) − 1"
-    span_text = n(kernel) if dilation == 1 else f"{n(dilation)} × ({n(kernel)} − 1) − 1"
     if padding == "same":
-        before, after = same_padding(size, kernel, stride, dilation)
-        window = window_axis(size, kernel, stride, before, after, dilation)
-        span_sub = n(span) if dilation == 1 else f"{n(dilation)} × ({n(kernel)} − 1) + 1"
+        out, total = same_size(x, symbol, w, f, s, d)
+        before, after = halves(int(total))
+        dropped = window_size(x, w, f, s, before, before + after, d)[2]
+        shown = as_term(out)
         return [
-            step(
-                key, f"ceil({w} / S)  (padding same)", f"ceil({n(size)} / {n(stride)})", window.size
-            ),
-            step(
+            step(key, f"{shown.formula}  (padding same)", shown.text, int(shown)),
+            term_step(
                 f"padding_{axis}",
-                f"max(({w}_out − 1) × S + {'F' if dilation == 1 else 'D × (F − 1) + 1'} − {w}, 0)",
-                f"max(({n(window.size)} − 1) × {n(stride)} + {span_sub} − {n(size)}, 0)",
-                before + after,
-                f"{before} before, {after} after" + _dropped_text(window.dropped, axis),
+                total,
+                f"{before} before, {after} after" + _dropped_text(dropped, axis),
             ),
         ]
     assert isinstance(padding, int)
-    window = window_axis(size, kernel, stride, padding, padding, dilation, ceil)
-    room = size + 2 * padding - span
-    numerator_formula = f"{w} − {span_formula} + 2P"
-    numerator_text = f"{n(size)} − {span_text} + 2 × {n(padding)}"
+    pads = both_sides(x, padding)
+    out, room, dropped = window_size(x, w, f, s, padding, pads, d, ceil)
     exact = room % stride == 0
-    if exact:
-        formula = f"({numerator_formula}) / S + 1"
-        substituted = f"({numerator_text}) / {n(stride)} + 1"
-    elif ceil:
-        formula = f"ceil(({numerator_formula}) / S) + 1"
-        substituted = f"ceil(({numerator_text}) / {n(stride)}) + 1"
-    else:
-        formula = f"floor(({numerator_formula}) / S) + 1"
-        substituted = f"floor(({numerator_text}) / {n(stride)}) + 1"
-    note = ""
-    if not exact:
-        note = f"{n(room)} / {n(stride)} = {room / stride:g} is not a whole number"
-    if ceil and window.size < -(-room // stride) + 1:
+    note = "" if exact else f"{n(room)} / {n(stride)} = {room / stride:g} is not a whole number"
+    if ceil and out < -(-room // stride) + 1:
         # PyTorch's rule: a last window that would start in the trailing padding is dropped.
-        substituted += " − 1"
-        formula += " − 1"
         note = (note + "; " if note else "") + (
             "the last window would start in the trailing padding, so it is dropped"
         )
     if not exact:
-        if window.dropped:
-            note += _dropped_text(window.dropped, axis)
+        if dropped:
+            note += _dropped_text(dropped, axis)
         elif not ceil:
             note += ": the windows stop short of the trailing padding, no input is lost"
-    return [step(key, formula, substituted, window.size, note)]
+    return [term_step(key, out, note)]
 
 
 def _dropped_text(dropped: int, axis: str) -> str:
@@ -196,10 +187,9 @@ def derive(
     formulas name, then each non-zero figure, in the order of `FIGURE_ORDER`."""
     steps = [*shape_steps, neurons_step(output)]
     for key, term in intermediate:
-        steps.append(step(key, term.formula, term.text, int(term), notes.get(key, "")))
+        steps.append(term_step(key, term, notes.get(key, "")))
     for key in FIGURE_ORDER:
         value: int = getattr(figures, key)
         if value:
-            term = as_term(value)
-            steps.append(step(key, term.formula, term.text, int(term), notes.get(key, "")))
+            steps.append(term_step(key, value, notes.get(key, "")))
     return steps

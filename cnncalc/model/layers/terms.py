@@ -36,8 +36,9 @@ def _wrap(text: str, rank: int, least: int) -> str:
 class Term(int):
     """An int that also carries its formula in symbols and with the numbers substituted.
 
-    Only ``+``, ``−``, ``×`` and exact ``//`` (written ``/``) build texts; any other
-    operation gives a plain int, which a step shows as its number.
+    Only ``+``, ``−``, ``×`` and exact ``//`` (written ``/``) build texts, and the
+    methods of `Symbols` (``floor_div``, ``ceil_div``, ``max``, ...); any other operation
+    gives a plain int, which a step shows as its number.
     """
 
     formula: str
@@ -138,6 +139,22 @@ class Numbers:
         its name."""
         return value
 
+    def floor_div(self, a: int, b: int) -> int:
+        """a / b rounded down: written ``floor(a / b)``, or ``a / b`` when exact."""
+        return a // b
+
+    def ceil_div(self, a: int, b: int) -> int:
+        """a / b rounded up: written ``ceil(a / b)``, or ``a / b`` when exact."""
+        return -(-a // b)
+
+    def max(self, a: int, b: int) -> int:
+        """The larger of a and b: written ``max(a, b)``."""
+        return a if a >= b else b
+
+    def sum(self, over: str, values: Sequence[int]) -> int:
+        """The sum of ``values``: written ``Σ over OVER``, and with the numbers added."""
+        return sum(values)
+
 
 NUMBERS = Numbers()
 
@@ -183,6 +200,40 @@ class Symbols(Numbers):
         term = as_term(value)
         self.steps.append((key, term))
         return Term(int(term), key.replace("_", " "), n(term))
+
+    def floor_div(self, a: int, b: int) -> Term:
+        return _rounded("floor", a, b, int(a) // int(b))
+
+    def ceil_div(self, a: int, b: int) -> Term:
+        return _rounded("ceil", a, b, -(-int(a) // int(b)))
+
+    def max(self, a: int, b: int) -> Term:
+        x, y = as_term(a), as_term(b)
+        return Term(
+            max(int(x), int(y)),
+            f"max({x.formula}, {y.formula})",
+            f"max({x.text}, {y.text})",
+        )
+
+    def sum(self, over: str, values: Sequence[int]) -> Term:
+        terms = [as_term(value) for value in values]
+        return Term(
+            sum(map(int, terms)),
+            f"Σ over {over}",
+            " + ".join(_wrap(term.text, term.text_rank, PRODUCT) for term in terms),
+            ATOM,
+            SUM if len(terms) > 1 else terms[0].text_rank,
+        )
+
+
+def _rounded(name: str, a: int, b: int, value: int) -> Term:
+    """a / b, inside ``name(…)`` (floor, ceil) only when the division is not exact: an
+    exact division needs no rounding, and a student writes none."""
+    numerator = as_term(a)
+    if not int(numerator) % int(b):
+        return numerator // b
+    quotient = numerator._join(b, "/", value, PRODUCT, ATOM)
+    return Term(value, f"{name}({quotient.formula})", f"{name}({quotient.text})")
 
 
 def _product(terms: Iterable[Term]) -> Term:

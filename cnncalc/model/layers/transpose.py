@@ -27,9 +27,9 @@ from cnncalc.model.layers.base import (
     spatial,
     units,
 )
-from cnncalc.model.layers.steps import Step, axis_names, channels_step, step
-from cnncalc.model.layers.terms import NUMBERS, SYMBOLS, Numbers, n
-from cnncalc.model.shapes import PerAxis
+from cnncalc.model.layers.steps import Step, axis_names, both_sides, output_steps
+from cnncalc.model.layers.terms import NUMBERS, SYMBOLS, Numbers, Symbols
+from cnncalc.model.shapes import AXIS_NAMES, PerAxis, transposed_size
 from cnncalc.reading import fields as f
 from cnncalc.record import Record
 
@@ -43,13 +43,6 @@ class Settings(Record):
     padding: tuple[int, ...]
     output_padding: tuple[int, ...]
     dilation: tuple[int, ...]
-
-
-def transposed_size(
-    size: int, kernel: int, stride: int, padding: int, output_padding: int, dilation: int
-) -> int:
-    """(W − 1)·S − 2P + D·(F − 1) + output_padding + 1."""
-    return (size - 1) * stride - 2 * padding + dilation * (kernel - 1) + output_padding + 1
 
 
 class ConvTranspose(LayerKind):
@@ -84,7 +77,9 @@ class ConvTranspose(LayerKind):
             ),
         )
 
-    def output_shape(self, inputs: Sequence[Shape], notes: list[Note]) -> Shape:
+    def output_shape(
+        self, inputs: Sequence[Shape], notes: list[Note], x: Numbers = NUMBERS
+    ) -> Shape:
         channels = inputs[0][0]
         g = self.settings(inputs[0])
         if channels % self.groups or self.filters % self.groups:
@@ -94,7 +89,7 @@ class ConvTranspose(LayerKind):
                 "groups",
             )
         sizes = []
-        for axis, size in enumerate(g.sizes):
+        for axis, (name, size) in enumerate(zip(AXIS_NAMES[len(g.sizes)], g.sizes, strict=True)):
             extra = g.output_padding[axis]
             if extra and extra >= g.stride[axis] and extra >= g.dilation[axis]:
                 raise LayerError(
@@ -103,7 +98,13 @@ class ConvTranspose(LayerKind):
                     "output_padding",
                 )
             out = transposed_size(
-                size, g.kernel[axis], g.stride[axis], g.padding[axis], extra, g.dilation[axis]
+                x,
+                x.num(SYMBOLS[name], size),
+                x.num("F", g.kernel[axis]),
+                x.num("S", g.stride[axis]),
+                both_sides(x, g.padding[axis]),
+                x.num("output_padding", extra),
+                x.num("D", g.dilation[axis]),
             )
             if out < 1:
                 raise LayerError(
@@ -112,7 +113,7 @@ class ConvTranspose(LayerKind):
                     "padding",
                 )
             sizes.append(out)
-        return (self.filters, *sizes)
+        return (x.num("filters", self.filters), *sizes)
 
     # window(): the default, receptive.UNMAPPED: output positions read a varying number
     # of inputs (fractional stride), so no receptive field is reported past this layer.
@@ -138,20 +139,7 @@ class ConvTranspose(LayerKind):
         )
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
-        g = self.settings(inputs[0])
-        steps = []
-        for i, axis in enumerate(axis_names(inputs[0])):
-            d, extra, size = g.dilation[i], g.output_padding[i], g.sizes[i]
-            symbol = SYMBOLS[axis]
-            formula = f"({symbol} − 1) × S − 2P + " + ("D × (F − 1)" if d > 1 else "(F − 1)")
-            text = f"({n(size)} − 1) × {n(g.stride[i])} − 2 × {n(g.padding[i])} + " + (
-                f"{n(d)} × ({n(g.kernel[i])} − 1)" if d > 1 else f"({n(g.kernel[i])} − 1)"
-            )
-            if extra:
-                formula += " + output_padding"
-                text += f" + {n(extra)}"
-            steps.append(step(f"output_{axis}", formula + " + 1", text + " + 1", output[1 + i]))
-        return [*steps, channels_step("filters", n(self.filters), self.filters)]
+        return output_steps(self.output_shape(inputs, [], Symbols()))
 
     def notes(self, inputs: Sequence[Shape], output: Shape) -> dict[str, str]:
         kernel = " × ".join(f"k{SYMBOLS[axis].lower()}" for axis in axis_names(inputs[0]))
