@@ -53,24 +53,31 @@ def liveness(
 
     ``reads`` maps each layer to the tensors it reads; ``sizes`` gives every tensor's
     bytes, the network inputs' under their names in ``network_inputs``.
+
+    Each tensor is held over an interval of steps: from the step that writes it (the
+    start, for a network input) to its last reader, or that step alone when nothing
+    reads it. The live bytes of a step are the sizes of the intervals covering it: a
+    running sum of each interval's size added at its start and taken off after its end.
     """
     last_read = _last_reads(order, reads)
-    # The tensors held, in the order they were made (the inputs first).
-    held = dict.fromkeys(name for name in network_inputs if name in last_read)
-    current = sum(sizes[tensor] for tensor in held)
-    peak, peak_layer = (0, None) if order else (sum(sizes[n] for n in network_inputs), None)
-    live: dict[str, int] = {}
+    change = [0] * (len(order) + 1)  # at each step: bytes made held minus bytes freed
+    for tensor in network_inputs:
+        if tensor in last_read:
+            change[0] += sizes[tensor]
+            change[last_read[tensor] + 1] -= sizes[tensor]
     for step, name in enumerate(order):
-        live[name] = current + sizes[name]
-        if live[name] > peak:
-            peak, peak_layer = live[name], name
-        if name in last_read:  # else nothing reads it (the output): freed once written
-            held[name] = None
-            current += sizes[name]
-        for tensor in reads[name]:
-            if last_read[tensor] == step and tensor in held:  # a layer may read one twice
-                del held[tensor]
-                current -= sizes[tensor]
+        change[step] += sizes[name]
+        change[last_read.get(name, step) + 1] -= sizes[name]
+    if not order:
+        return Liveness({}, sum(sizes[tensor] for tensor in network_inputs), None)
+    live: dict[str, int] = {}
+    current = peak = 0
+    peak_layer = None
+    for step, name in enumerate(order):
+        current += change[step]
+        live[name] = current
+        if current > peak:
+            peak, peak_layer = current, name
     return Liveness(live, peak, peak_layer)
 
 
