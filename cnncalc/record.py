@@ -53,28 +53,42 @@ class _RecordType(type):
             single = attrgetter(fields[0])
             cls._values = staticmethod(lambda record: (single(record),))  # type: ignore[attr-defined]
         if own:
-            cls.__init__ = _make_init(cls, fields)  # type: ignore[misc]
+            cls.__init__ = _compile(cls, fields, "__init__", "self", "")  # type: ignore[misc]
+            cls.new = classmethod(  # type: ignore[attr-defined]
+                _compile(cls, fields, "new", "cls", "\n    self = _object_new(cls)")
+            )
         return cls
 
 
-def _make_init(cls: type, fields: tuple[str, ...]) -> Any:
+def _compile(cls: type, fields: tuple[str, ...], name: str, first: str, start: str) -> Any:
+    """A function taking the fields in order, by position or name, that sets each one
+    on ``self``: the ``__init__``, or (``start`` making ``self``) `Record.new`."""
     defaults = cls._defaults  # type: ignore[attr-defined]
     parameters = ", ".join(
         field if defaults[field] is _MISSING else f"{field}=_defaults[{field!r}]"
         for field in fields
     )
-    body = "".join(f"\n    self.{field} = {field}" for field in fields)
+    body = start + "".join(f"\n    self.{field} = {field}" for field in fields)
+    end = "\n    return self" if first == "cls" else ""
     namespace: dict[str, Any] = {}
-    exec(f"def __init__(self, {parameters}) -> None:{body}", {"_defaults": defaults}, namespace)
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    return init
+    scope = {"_defaults": defaults, "_object_new": object.__new__}
+    exec(f"def {name}({first}, {parameters}):{body}{end}", scope, namespace)
+    function = namespace[name]
+    function.__qualname__ = f"{cls.__qualname__}.{name}"
+    return function
 
 
 class Record(metaclass=_RecordType):
     __slots__ = ()
     _fields: ClassVar[tuple[str, ...]]
     _values: ClassVar[Any] = staticmethod(lambda record: ())
+
+    @classmethod
+    def new(cls: type[R], *args: Any, **fields: Any) -> R:
+        """The record ``cls(*args, **fields)`` makes, without a class call: CPython
+        passes a class call's keyword arguments through a dict, and a function call
+        does not. For the records made by name once per layer."""
+        raise NotImplementedError  # each subclass with fields gets its own
 
     def __eq__(self, other: object) -> bool:
         if other.__class__ is not self.__class__:

@@ -237,9 +237,9 @@ def analyse(
         done = evaluated[layer.name]
         figures = done.figures
         receptive_field, jump = measured[layer.name]
-        # The layer by position, the figures by name: CPython builds a dict for a call
-        # with more than 15 keyword arguments.
-        rows[layer.name] = LayerResult(
+        # The layer by position, the figures by name (`Record.new`): CPython passes a
+        # call with more than 15 keyword arguments through a dict.
+        rows[layer.name] = LayerResult.new(
             layer.name,
             layer.kind.type_name,
             layer.inputs,
