@@ -184,12 +184,6 @@ def analyse(
             figures = replace(
                 figures, params=0, non_trainable=figures.params + figures.non_trainable
             )
-        if window is None and len(layer.inputs) == 1:  # position o reads position o
-            field = fields[layer.inputs[0]]
-            receptive_field, jump = measured[layer.inputs[0]]
-        else:
-            field = _field(layer, window, fields)
-            receptive_field, jump = receptive.measures(field, output)
         neurons = units(output)
         activation_bytes = neurons * value_bytes
         # Every figure of the row in one number, as long as the longest (all are >= 0;
@@ -204,10 +198,18 @@ def analyse(
             | figures.connections
             | figures.macs
         )
-        if receptive_field is not None:
-            widest |= max(receptive_field)
-        if jump is not None:
-            widest |= max(jump)
+        if window is None and len(layer.inputs) == 1:
+            # Position o reads position o: the layer sees what its input sees (and that
+            # was checked with the input's row).
+            field = fields[layer.inputs[0]]
+            receptive_field, jump = measured[layer.inputs[0]]
+        else:
+            field = _field(layer, window, fields)
+            receptive_field, jump = receptive.measures(field, output)
+            if receptive_field is not None:
+                widest |= max(receptive_field)
+            if jump is not None:
+                widest |= max(jump)
         if widest.bit_length() > bits:
             raise _too_large(arch, layer)
         evaluated[layer.name] = _Evaluated(input_shapes, output, figures, ops, neurons)

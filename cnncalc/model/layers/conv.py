@@ -230,7 +230,7 @@ class Conv(LayerKind):
             positions = x.positions(output[1:])
             unshared = positions * shared
             macs = positions * x.total("filters", fan_ins)
-        return Figures(
+        return Figures.new(
             params=shared
             if self.sharing
             else x.num("parameters without sharing (sharing: false, locally connected)", unshared),

@@ -31,7 +31,7 @@ class Dense(LayerKind):
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
         count, width = _inputs(x, inputs[0]), x.num("units", self.units)
         params = width * (count + 1 if self.bias else count)
-        return Figures(
+        return Figures.new(
             params=params,
             params_unshared=params,
             params_dense=params,
@@ -70,8 +70,8 @@ class Rbf(LayerKind):
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
         weights = x.num("units", self.units) * _inputs(x, inputs[0])
         if not self.trainable:
-            return Figures(non_trainable=weights, connections=weights, macs=weights)
-        return Figures(
+            return Figures.new(non_trainable=weights, connections=weights, macs=weights)
+        return Figures.new(
             params=weights,
             params_unshared=weights,
             params_dense=weights,

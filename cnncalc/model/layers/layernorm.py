@@ -22,7 +22,7 @@ from cnncalc.reading import fields as f
 
 def affine_figures(x: Numbers, inputs: Sequence[Shape], output: Shape, pairs: int) -> Figures:
     """A learned scale and shift for each of ``pairs`` values."""
-    return Figures(
+    return Figures.new(
         params=2 * pairs,
         params_unshared=2 * x.num("neurons", units(output)),  # a scale and a shift for every unit
         params_dense=dense_equivalent(x, inputs, output, bias=True),

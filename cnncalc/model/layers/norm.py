@@ -27,8 +27,8 @@ class BatchNorm(LayerKind):
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
         c = x.num("C", output[0])
         if not self.affine:
-            return Figures(non_trainable=2 * c)
-        return Figures(
+            return Figures.new(non_trainable=2 * c)
+        return Figures.new(
             params=2 * c,
             non_trainable=2 * c,
             params_unshared=2 * x.num("neurons", units(output)),

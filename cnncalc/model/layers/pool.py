@@ -79,7 +79,7 @@ class Pool(LayerKind):
 
     def _figures(self, output: Shape, kernel: Shape, x: Numbers = NUMBERS) -> Figures:
         # Every output unit reads its window (padded positions count as links).
-        return Figures(connections=x.num("neurons", units(output)) * x.kernel(kernel))
+        return Figures.new(connections=x.num("neurons", units(output)) * x.kernel(kernel))
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         return [*axes_steps(self.geometry(inputs[0]), self.ceil), _unchanged(inputs[0])]
@@ -110,7 +110,7 @@ class GlobalPool(LayerKind):
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
         # A pool whose window is the whole map: each channel's unit reads its H·W inputs.
         c, sizes = spatial(inputs[0], "global_pool")
-        return Figures(connections=x.num("C", c) * x.positions(sizes))
+        return Figures.new(connections=x.num("C", c) * x.positions(sizes))
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         return output_steps(self.output_shape(inputs, [], Symbols()))
@@ -157,7 +157,7 @@ class Subsample(LayerKind):
     ) -> Figures:
         neurons = x.num("neurons", units(output))
         window = x.kernel(kernel)
-        return Figures(
+        return Figures.new(
             params=2 * x.num("C", output[0]),
             params_unshared=2 * neurons,
             params_dense=dense_equivalent(x, inputs, output, bias=True),

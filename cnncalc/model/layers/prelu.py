@@ -46,7 +46,7 @@ class PRelu(LayerKind):
         return None  # position o reads position o
 
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
-        return Figures(
+        return Figures.new(
             params=x.num("C", output[0]) if self.num_parameters > 1 else 1,
             params_unshared=x.num("neurons", units(output)),
             params_dense=dense_equivalent(x, inputs, output, bias=False),  # slopes scale

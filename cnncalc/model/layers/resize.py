@@ -79,7 +79,7 @@ class Upsample(LayerKind):
         corners = self._corners(inputs[0])
         if not corners:
             return NO_FIGURES
-        return Figures(connections=corners * x.num("neurons", units(output)))
+        return Figures.new(connections=corners * x.num("neurons", units(output)))
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         return output_steps(self.output_shape(inputs, [], Symbols()))
@@ -151,7 +151,7 @@ class AdaptivePool(LayerKind):
                 partial(_window_lengths, size, out),
             )
             connections = connections * x.step(f"window_{word}", windows)
-        return Figures(connections=connections)
+        return Figures.new(connections=connections)
 
     def shape_steps(self, inputs: Sequence[Shape], output: Shape) -> list[Step]:
         return output_steps(self.output_shape(inputs, [], Symbols()))

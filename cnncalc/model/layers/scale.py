@@ -19,7 +19,7 @@ class Scale(LayerKind):
         return inputs[0]
 
     def figures(self, inputs: Sequence[Shape], output: Shape, x: Numbers = NUMBERS) -> Figures:
-        return Figures(
+        return Figures.new(
             params=x.num("C", output[0]),  # a vector's channels are its units
             params_unshared=x.num("neurons", units(output)),
             params_dense=dense_equivalent(x, inputs, output, bias=False),  # factors scale

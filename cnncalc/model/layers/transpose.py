@@ -130,7 +130,7 @@ class ConvTranspose(LayerKind):
         weights = cin * per_group * kernel
         neurons = x.num("neurons", units(output))
         unshared = neurons * (fan_in + 1 if self.bias else fan_in)
-        return Figures(
+        return Figures.new(
             params=weights + filters if self.bias else weights,
             params_unshared=unshared,
             params_dense=dense_equivalent(x, inputs, output, self.bias),
