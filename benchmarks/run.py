@@ -17,6 +17,7 @@ each size's peak memory (max RSS) in a process of its own.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import re
@@ -282,6 +283,7 @@ def scale_child(shape: str, layers: int) -> None:
     """Runs in a fresh process: one load and one analysis of one size; prints what
     they made and the process's peak memory (max RSS) as JSON."""
     sys.setrecursionlimit(200)  # proof that no step recurses with depth
+    _collector_as_asked()
     from cnncalc.figures.analysis import analyse
     from cnncalc.reading.architecture import from_text
 
@@ -315,6 +317,7 @@ def scale_turns_child(shape: str, sizes: Sequence[int], rounds: int) -> None:
     the same round, seconds apart.
     """
     sys.setrecursionlimit(200)
+    _collector_as_asked()
     from cnncalc.figures.analysis import analyse
     from cnncalc.reading.architecture import from_text
 
@@ -338,13 +341,22 @@ def scale_turns_child(shape: str, sizes: Sequence[int], rounds: int) -> None:
     print(json.dumps({"load": load, "analyse": analysis}))
 
 
+def _collector_as_asked() -> None:
+    """`--gc off` (passed to the children as CNNCALC_BENCH_GC): run as the command line
+    does, without the cyclic garbage collector; by default it stays on, as a library
+    caller has it."""
+    if os.environ.get("CNNCALC_BENCH_GC") == "off":
+        gc.disable()
+
+
 def bench_scale(rounds: int, sizes: Sequence[int]) -> dict[str, Any]:
     processes = 3
     heading(
         f"scale: the sizes take turns, {rounds} rounds of load and analyse in each of "
         f"{processes} fresh processes, medians of the {rounds * processes} runs per size; "
         "growth: median of the ratios within a round; peak memory from a fresh process "
-        "per size; recursion limit 200"
+        "per size; recursion limit 200; cyclic garbage collector "
+        + ("off, as the command line runs" if os.environ.get("CNNCALC_BENCH_GC") == "off" else "on")
     )
     report: dict[str, Any] = {}
     for shape in ("chain", "residual"):
@@ -823,6 +835,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="scale and instructions: layer counts (default 1000,10000,100000 for scale; "
         "instructions stops at 10,000 unless asked: valgrind takes minutes per 100,000)",
     )
+    parser.add_argument(
+        "--gc",
+        choices=["on", "off"],
+        default="on",
+        help="scale: the cyclic garbage collector in the children: on (default), as a "
+        "library caller has it, or off, as the command line runs",
+    )
     parser.add_argument("--files", type=int, default=1000, help="check: number of files")
     parser.add_argument(
         "--examples", type=int, default=1000, help="fuzz: examples per property (default 1000)"
@@ -852,6 +871,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = [int(size) for size in (args.sizes or "1000,10000,100000").split(",")]
     # scale and instructions measure networks far beyond the default layer bound.
     os.environ.setdefault("CNNCALC_MAX_LAYERS", "10000000")
+    os.environ["CNNCALC_BENCH_GC"] = args.gc
     topics = (
         [
             "startup",

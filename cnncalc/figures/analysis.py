@@ -304,6 +304,8 @@ def _field(
         read = read[: len(read) - layer.kind.references()]
     if len(read) == 1:
         return receptive.through(window, fields[read[0]])
+    if window is None:  # a merge: position o of every input
+        return receptive.union([fields[name] for name in read])
     return receptive.union([receptive.through(window, fields[name]) for name in read])
 
 

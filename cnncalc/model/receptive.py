@@ -26,6 +26,7 @@ reported jump is then the largest.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from cnncalc.model.shapes import Shape
 from cnncalc.record import Record
@@ -146,9 +147,11 @@ def union(fields: Sequence[Field | None]) -> Field | None:
         return fields[0]
     if not fields or None in fields:
         return None
-    present = [f for f in fields if f is not None]
-    if any(len(f) != len(present[0]) for f in present):
-        return None  # inputs of different spatial ranks share no field
+    present = cast("Sequence[Field]", fields)  # None is not among them
+    rank = len(present[0])
+    for field in present:
+        if len(field) != rank:
+            return None  # inputs of different spatial ranks share no field
     if len(present) == 2 and len(present[0]) == 2:
         # Two one-path fields of one jump (a residual add): one interval per axis,
         # what _combine gives, without building lists; this runs once per merge.
