@@ -327,6 +327,16 @@ def scale_turns_child(shape: str, sizes: Sequence[int], rounds: int) -> None:
         analyse(arch)  # warm-up
     load: list[list[float]] = [[] for _ in sizes]
     analysis: list[list[float]] = [[] for _ in sizes]
+    collector: list[list[float]] = [[] for _ in sizes]  # of each analysis, in the collector
+    in_collector = [0.0, 0.0]  # seconds so far, start of the collection under way
+
+    def clock(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            in_collector[1] = time.perf_counter()
+        else:
+            in_collector[0] += time.perf_counter() - in_collector[1]
+
+    gc.callbacks.append(clock)
     for _ in range(rounds):
         # The loads, then the analyses back to back: sizes next to each other are
         # timed within a second or two of each other (their ratio is taken per round).
@@ -334,11 +344,13 @@ def scale_turns_child(shape: str, sizes: Sequence[int], rounds: int) -> None:
             start = time.perf_counter()
             from_text(text, f"{shape}.yaml")
             samples.append(time.perf_counter() - start)
-        for arch, samples in zip(architectures, analysis, strict=True):
+        for arch, samples, collected in zip(architectures, analysis, collector, strict=True):
+            in_collector[0] = 0.0
             start = time.perf_counter()
             analyse(arch)
             samples.append(time.perf_counter() - start)
-    print(json.dumps({"load": load, "analyse": analysis}))
+            collected.append(in_collector[0])
+    print(json.dumps({"load": load, "analyse": analysis, "collector": collector}))
 
 
 def _collector_as_asked() -> None:
@@ -369,6 +381,7 @@ def bench_scale(rounds: int, sizes: Sequence[int]) -> dict[str, Any]:
         samples: dict[str, list[list[float]]] = {
             "load": [[] for _ in measured],
             "analyse": [[] for _ in measured],
+            "collector": [[] for _ in measured],
         }
         for _ in range(processes):
             # One process can run fast or slow as a whole (where its memory lands,
@@ -404,7 +417,8 @@ def bench_scale(rounds: int, sizes: Sequence[int]) -> dict[str, Any]:
                 )
             print(
                 f"  {shape:<8} {row['layers']:>7,} layers ({row['bytes'] / 2**20:5.1f} MiB): "
-                f"load {row['load']:7.3f} s  analyse {row['analyse']:7.3f} s  "
+                f"load {row['load']:7.3f} s  analyse {row['analyse']:7.3f} s "
+                f"(collector {row['collector']:5.3f} s)  "
                 f"peak {row['peak_mib']:6.0f} MiB{ratio}",
                 flush=True,
             )
