@@ -92,13 +92,6 @@ def halves(total: int) -> tuple[int, int]:
     return total // 2, total - total // 2
 
 
-def same_padding(size: int, kernel: int, stride: int, dilation: int = 1) -> tuple[int, int]:
-    """`same` padding before and after, as plain ints."""
-    from cnncalc.model.layers.terms import NUMBERS  # terms imports this module
-
-    return halves(same_size(NUMBERS, "", size, kernel, stride, dilation)[1])
-
-
 def transposed_size(
     x: Numbers, size: int, kernel: int, stride: int, pads: int, output_padding: int, dilation: int
 ) -> int:

@@ -13,7 +13,8 @@ import math
 from typing import Any
 
 from cnncalc.model.layers.multiply import broadcast
-from cnncalc.model.shapes import same_padding
+from cnncalc.model.layers.terms import NUMBERS
+from cnncalc.model.shapes import halves, same_size
 from cnncalc.reading.onnx import views
 from cnncalc.reading.onnx.graph import Const, Data, Operator, Step, Unsupported, View
 from cnncalc.reading.onnx.views import ELEMENTWISE_VIEWS, GELU_STEPS
@@ -53,11 +54,12 @@ def _window_padding(
         return "same", x
     if auto_pad == "SAME_LOWER":
         # `same`'s halves the other way round: the larger one before.
-        halves = [
-            same_padding(x.shape[1 + i], kernel[i], strides[i], dilations[i]) for i in range(rank)
+        split = [
+            halves(same_size(NUMBERS, "", x.shape[1 + i], kernel[i], strides[i], dilations[i])[1])
+            for i in range(rank)
         ]
-        before = [larger for _, larger in halves]
-        after = [smaller for smaller, _ in halves]
+        before = [larger for _, larger in split]
+        after = [smaller for smaller, _ in split]
     elif auto_pad in ("NOTSET", "VALID"):
         default = [0] * 2 * rank
         pads = (
