@@ -6,12 +6,12 @@ import csv
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from rich.text import Text
 
+from cnncalc.record import Record
 from cnncalc.render.data import json_document
 from cnncalc.render.grid import CellText, Column, Grid, natural_width, render, wrapped
 from cnncalc.render.records import analysis_record
@@ -22,8 +22,7 @@ from cnncalc.reports.compare import Comparison, Counts
 BAR_WIDTH = 36  # characters the longest bar may take
 
 
-@dataclass(frozen=True, slots=True)
-class Series:
+class Series(Record):
     """One count drawn in the bars: which column, its glyphs and its colour."""
 
     key: str

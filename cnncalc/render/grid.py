@@ -12,24 +12,27 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
+
+from cnncalc.record import Record
 
 # A cell is plain text, or a styled rich Text (one line) such as a bar.
 CellText = str | Text
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(Record):
     header: str  # lines separated by "\n", bottom-aligned
     right: bool = False  # numbers are right-aligned
     rank: int | None = None  # None: never dropped; else lower ranks drop first
 
 
-@dataclass(frozen=True, slots=True)
-class Grid:
+class Grid(Record):
+    # Its rows may be lists: compared by value, never hashed.
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
+
     title: str
     columns: tuple[Column, ...]
     rows: Sequence[Sequence[CellText]]
@@ -38,8 +41,7 @@ class Grid:
     hint: str = "a wider terminal or --columns shows them"  # how to see hidden columns
 
 
-@dataclass(frozen=True, slots=True)
-class _Style:
+class _Style(Record):
     edge: str  # before the first and after the last cell
     gap: str  # between two cells
     stacked: bool = False  # the first cell on a line of its own, the rest indented

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import ClassVar
 
 from cnncalc.errors import CnncalcError, Position
 from cnncalc.figures.analysis import Analysis
+from cnncalc.record import Record
 
 FORMATS = (".svg", ".png", ".pdf")
 INSTALL = "pip install 'cnncalc[plot]'"
@@ -24,9 +25,11 @@ SERIES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Bars:
+class Bars(Record):
     """What the chart draws: a title, one label per group, the three counts per group."""
+
+    # Holds a dict: compared by value, never hashed.
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]
 
     title: str
     axis: str  # what the groups are: "layer" or "architecture"

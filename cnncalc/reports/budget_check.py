@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -20,14 +19,14 @@ from cnncalc.figures.analysis import analyse
 from cnncalc.names import BUDGET_FIGURES
 from cnncalc.reading.architecture import Architecture, Budget
 from cnncalc.reading.sizes import SizeError, parse_size
+from cnncalc.record import Record
 
 Status = Literal["pass", "fail", "unchecked", "error"]
 Origin = Literal["file", "flag"]
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
+class CheckResult(Record):
     """One row: an architecture and one of its budgets (or why it has none)."""
 
     status: Status
@@ -56,8 +55,7 @@ class CheckResult:
         return max(self.value - self.limit, 0)
 
 
-@dataclass(frozen=True, slots=True)
-class CheckReport:
+class CheckReport(Record):
     results: tuple[CheckResult, ...]
     warnings: tuple[Diagnostic, ...] = ()
 

@@ -8,12 +8,11 @@ no rich.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import TypeVar
 
 from cnncalc.figures.analysis import Analysis, LayerResult, Totals
-from cnncalc.record import replace
+from cnncalc.record import Record, replace
 
 T = TypeVar("T")
 
@@ -21,8 +20,7 @@ T = TypeVar("T")
 SORT_KEYS = ("params", "params_unshared", "params_dense", "connections", "macs", "neurons")
 
 
-@dataclass(frozen=True, slots=True)
-class Counts:
+class Counts(Record):
     """One row of `compare`: a layer, an architecture, or a total."""
 
     name: str
@@ -42,8 +40,7 @@ class Counts:
         return ratio(self.params_dense, self.params)
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(Record):
     """One architecture as `--format json` prints it: show's document, with counts (and
     so ratios) for each of its layers and its totals."""
 
@@ -60,8 +57,7 @@ def document(analysis: Analysis) -> Document:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Comparison:
+class Comparison(Record):
     """What `compare` reports: per layer (one architecture) or per architecture."""
 
     per_layer: bool
