@@ -57,7 +57,7 @@ def instructions(tree: Path, net: str, passes: int) -> int:
         text=True,
         check=True,
         # String hashing is seeded at random per process, and dict layouts with it: a
-        # fixed seed makes a count repeat exactly (it moves by about 2 % between seeds).
+        # fixed seed makes a count repeat exactly.
         env={**os.environ, "PYTHONHASHSEED": "0"},
     )
     found = re.search(r"Collected : (\d+)", result.stderr)
