@@ -24,20 +24,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Run in the child: import cnncalc from TREE (either package layout), load NET,
-# analyse it once, then N more times.
-CHILD = """
+# The start of a child (also time_analyse.py's): import cnncalc from TREE (either
+# package layout), load NET and analyse it once; the child's third argument follows.
+LOAD_IN_CHILD = """
 import importlib, os, sys
-tree, net, passes = sys.argv[1], sys.argv[2], int(sys.argv[3])
+tree, net, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 sys.path.insert(0, tree)
 nested = os.path.isdir(os.path.join(tree, "cnncalc", "figures"))
 analysis = importlib.import_module("cnncalc.figures.analysis" if nested else "cnncalc.analysis")
 catalog = importlib.import_module("cnncalc.reading.catalog" if nested else "cnncalc.catalog")
 arch = catalog.load(net)
 analysis.analyse(arch)
-for _ in range(passes):
+"""
+
+# Then COUNT more analyses.
+CHILD = (
+    LOAD_IN_CHILD
+    + """
+for _ in range(count):
     analysis.analyse(arch)
 """
+)
 
 
 def instructions(tree: Path, net: str, passes: int) -> int:

@@ -22,26 +22,23 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from count_analyse import LOAD_IN_CHILD  # the script's folder is on sys.path
+
 ROOT = Path(__file__).resolve().parent.parent
 
-# Run in the child: import cnncalc from TREE (either package layout), load NET, and
-# print the median seconds of CALLS analyses after one to warm up.
-CHILD = """
-import importlib, json, os, statistics, sys, time
-tree, net, calls = sys.argv[1], sys.argv[2], int(sys.argv[3])
-sys.path.insert(0, tree)
-nested = os.path.isdir(os.path.join(tree, "cnncalc", "figures"))
-analysis = importlib.import_module("cnncalc.figures.analysis" if nested else "cnncalc.analysis")
-catalog = importlib.import_module("cnncalc.reading.catalog" if nested else "cnncalc.catalog")
-arch = catalog.load(net)
-analysis.analyse(arch)
+# After the load: the median seconds of COUNT analyses.
+CHILD = (
+    LOAD_IN_CHILD
+    + """
+import json, statistics, time
 times = []
-for _ in range(calls):
+for _ in range(count):
     start = time.perf_counter()
     analysis.analyse(arch)
     times.append(time.perf_counter() - start)
 print(json.dumps(statistics.median(times)))
 """
+)
 
 
 def seconds(tree: Path, net: str, calls: int) -> float:

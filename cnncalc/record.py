@@ -53,29 +53,30 @@ class _RecordType(type):
             single = attrgetter(fields[0])
             cls._values = staticmethod(lambda record: (single(record),))  # type: ignore[attr-defined]
         if own:
-            cls.__init__ = _compile(cls, fields, "__init__", "self", "")  # type: ignore[misc]
-            cls.new = classmethod(  # type: ignore[attr-defined]
-                _compile(cls, fields, "new", "cls", "\n    self = _object_new(cls)")
-            )
+            init, new = _compile(cls, fields)
+            cls.__init__ = init  # type: ignore[misc]
+            cls.new = classmethod(new)  # type: ignore[attr-defined]
         return cls
 
 
-def _compile(cls: type, fields: tuple[str, ...], name: str, first: str, start: str) -> Any:
-    """A function taking the fields in order, by position or name, that sets each one
-    on ``self``: the ``__init__``, or (``start`` making ``self``) `Record.new`."""
+def _compile(cls: type, fields: tuple[str, ...]) -> tuple[Any, Any]:
+    """The ``__init__`` and `Record.new` of a class: both take the fields in order, by
+    position or name, and set each one on the record."""
     defaults = cls._defaults  # type: ignore[attr-defined]
     parameters = ", ".join(
         field if defaults[field] is _MISSING else f"{field}=_defaults[{field!r}]"
         for field in fields
     )
-    body = start + "".join(f"\n    self.{field} = {field}" for field in fields)
-    end = "\n    return self" if first == "cls" else ""
+    body = "".join(f"\n    self.{field} = {field}" for field in fields)
+    source = (
+        f"def __init__(self, {parameters}):{body}\n"
+        f"def new(cls, {parameters}):\n    self = _object_new(cls){body}\n    return self\n"
+    )
     namespace: dict[str, Any] = {}
-    scope = {"_defaults": defaults, "_object_new": object.__new__}
-    exec(f"def {name}({first}, {parameters}):{body}{end}", scope, namespace)
-    function = namespace[name]
-    function.__qualname__ = f"{cls.__qualname__}.{name}"
-    return function
+    exec(source, {"_defaults": defaults, "_object_new": object.__new__}, namespace)
+    for name in ("__init__", "new"):
+        namespace[name].__qualname__ = f"{cls.__qualname__}.{name}"
+    return namespace["__init__"], namespace["new"]
 
 
 class Record(metaclass=_RecordType):

@@ -59,6 +59,8 @@ def liveness(
     reads it. The live bytes of a step are the sizes of the intervals covering it: a
     running sum of each interval's size added at its start and taken off after its end.
     """
+    if not order:
+        return Liveness({}, sum(sizes[tensor] for tensor in network_inputs), None)
     last_read = _last_reads(order, reads)
     change = [0] * (len(order) + 1)  # at each step: bytes made held minus bytes freed
     for tensor in network_inputs:
@@ -68,8 +70,6 @@ def liveness(
     for step, name in enumerate(order):
         change[step] += sizes[name]
         change[last_read.get(name, step) + 1] -= sizes[name]
-    if not order:
-        return Liveness({}, sum(sizes[tensor] for tensor in network_inputs), None)
     live: dict[str, int] = {}
     current = peak = 0
     peak_layer = None
