@@ -14,8 +14,10 @@ def parts(arch: Architecture) -> dict[str, str]:
     """The names of a split's parts (NAME.0, NAME.1, ...) → the split layer's name."""
     named: dict[str, str] = {}
     for layer in arch.layers:
-        for i in range(layer.kind.outputs()):
-            named[f"{layer.name}.{i}"] = layer.name
+        count = layer.kind.outputs()
+        if count:  # a split; other layers, nearly all, make no range to loop over
+            for i in range(count):
+                named[f"{layer.name}.{i}"] = layer.name
     for layer in arch.layers if named else ():
         if layer.name in named:
             raise CnncalcError(
